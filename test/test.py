@@ -1,0 +1,19 @@
+"""Sample: a basic token04 (empty payload), printed as upstream prints it.
+
+Run it from a checkout or after ``pip install .``::
+
+    ZEGO_APP_ID=1 ZEGO_SERVER_SECRET=... python test/test.py
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))  # the checkout's src
+
+from src import token04
+
+if __name__ == "__main__":
+    app_id = int(os.environ.get("ZEGO_APP_ID", "1"))
+    secret = os.environ.get("ZEGO_SERVER_SECRET", "fa94dd0f974cf2e293728a526b028271")
+    token_info = token04.generate_token04(app_id, "demo", secret, 3600, "")
+    print([token_info.token, token_info.error_code, token_info.error_message])

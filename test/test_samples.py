@@ -1,0 +1,91 @@
+"""The sample scripts, run as a user runs them, and the installed package."""
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from independent import open_token
+
+HERE = Path(__file__).resolve().parent
+DEMO_SECRET = "fa94dd0f974cf2e293728a526b028271"
+OTHER_SECRET = "0123456789abcdef0123456789abcdef"
+
+
+def installed():
+    """Whether `pip install .` put the package in this interpreter's site-packages."""
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+    except ImportError:  # Python 3.8 has it; this is for type checkers' sake
+        return False
+    try:
+        distribution("zego-token04")
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+needs_install = pytest.mark.skipif(not installed(), reason="zego-token04 is not installed (pip install .)")
+
+
+def run_sample(script, cwd, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
+    env.update(env_overrides)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    token, code, message = ast.literal_eval(result.stdout.strip())
+    assert (code, message) == (0, "success")
+    return token
+
+
+@pytest.mark.parametrize("cwd", [HERE.parent, HERE])
+def test_basic_sample_defaults_to_the_demo_project(cwd):
+    token = run_sample(HERE / "test.py", cwd)
+    body, _ = open_token(token, DEMO_SECRET)
+    assert (body["app_id"], body["user_id"], body["payload"]) == (1, "demo", "")
+    assert body["expire"] - body["ctime"] == 3600
+
+
+def test_basic_sample_reads_the_environment(tmp_path):
+    token = run_sample(HERE / "test.py", tmp_path, ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=OTHER_SECRET)
+    body, _ = open_token(token, OTHER_SECRET)
+    assert body["app_id"] == 2913569222
+
+
+def test_rtcroom_sample_makes_a_room1_privilege_token(tmp_path):
+    token = run_sample(HERE / "test_rtcroom.py", tmp_path, ZEGO_APP_ID="77", ZEGO_SERVER_SECRET=OTHER_SECRET)
+    body, _ = open_token(token, OTHER_SECRET)
+    assert (body["app_id"], body["user_id"]) == (77, "demo")
+    assert json.loads(body["payload"]) == {
+        "room_id": "room1",
+        "privilege": {"1": 1, "2": 1},
+        "stream_id_list": None,
+    }
+
+
+@needs_install
+@pytest.mark.parametrize("script", ["test.py", "test_rtcroom.py"])
+def test_samples_run_against_the_installed_package(tmp_path, script):
+    copied = tmp_path / script  # no checkout beside it: only the installed package can serve it
+    shutil.copy(HERE / script, copied)
+    token = run_sample(copied, tmp_path)
+    assert open_token(token, DEMO_SECRET)[0]["app_id"] == 1
+
+
+@needs_install
+def test_installed_package_imports_from_any_directory(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "from src import token04; print(token04.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "site-packages" in result.stdout
