@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import binascii
 import json
+import math
 import os
 import struct
 import time
@@ -197,12 +198,15 @@ def decode_token04(
     Raises ``InvalidTokenError`` for anything that is not a token04 made with
     this secret, and ``ExpiredTokenError`` (a subclass) when ``verify_expiry``
     is true and ``expire + leeway < now``. ``now`` defaults to the current Unix
-    time. ``now`` and ``leeway`` must be numbers (TypeError otherwise).
+    time. ``now`` and ``leeway`` must be finite numbers (TypeError or
+    ValueError otherwise).
     """
     if now is None:
         now = time.time()
     if not (_is_number(now) and _is_number(leeway)):
         raise TypeError("now and leeway must be numbers of seconds")
+    if not (math.isfinite(now) and math.isfinite(leeway)):
+        raise ValueError("now and leeway must be finite")
     contents = _decode_token(token, secret)
     if verify_expiry and contents.expire + leeway < now:
         raise ExpiredTokenError(

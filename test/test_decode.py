@@ -4,7 +4,7 @@ import base64
 import json
 
 import pytest
-from independent import body_bytes, load_vectors, seal_token
+from support import body_bytes, load_vectors, seal_token
 
 from src import token04
 from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
@@ -343,6 +343,12 @@ def test_now_defaults_to_the_clock(monkeypatch):
 @pytest.mark.parametrize("options", [{"now": "now"}, {"leeway": "5"}, {"leeway": None}, {"now": True}])
 def test_now_and_leeway_must_be_numbers(options):
     with pytest.raises(TypeError):
+        decode_token04(sealed(), SECRET, **options)
+
+
+@pytest.mark.parametrize("options", [{"now": float("nan")}, {"leeway": float("nan")}, {"leeway": float("inf")}])
+def test_now_and_leeway_must_be_finite(options):
+    with pytest.raises(ValueError, match="finite"):
         decode_token04(sealed(), SECRET, **options)
 
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from independent import load_vectors, open_token
+from support import load_vectors, open_token
 
 from src import token04
 

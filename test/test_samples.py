@@ -9,27 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from independent import open_token
+from support import needs_install, open_token
 
 HERE = Path(__file__).resolve().parent
 DEMO_SECRET = "fa94dd0f974cf2e293728a526b028271"
 OTHER_SECRET = "0123456789abcdef0123456789abcdef"
-
-
-def installed():
-    """Whether `pip install .` put the package in this interpreter's site-packages."""
-    try:
-        from importlib.metadata import PackageNotFoundError, distribution
-    except ImportError:  # Python 3.8 has it; this is for type checkers' sake
-        return False
-    try:
-        distribution("zego-token04")
-    except PackageNotFoundError:
-        return False
-    return True
-
-
-needs_install = pytest.mark.skipif(not installed(), reason="zego-token04 is not installed (pip install .)")
 
 
 def run_sample(script, cwd, **env_overrides):
@@ -89,3 +73,16 @@ def test_installed_package_imports_from_any_directory(tmp_path):
         check=True,
     )
     assert "site-packages" in result.stdout
+
+
+@needs_install
+def test_installed_package_ships_its_type_marker_and_console_script():
+    from importlib.metadata import distribution
+
+    dist = distribution("zego-token04")
+    files = {str(path) for path in dist.files or []}
+    assert "src/py.typed" in files
+    assert {"src/token04.py", "src/cli.py", "src/__main__.py"} <= files
+    scripts = {entry.name: entry.value for entry in dist.entry_points if entry.group == "console_scripts"}
+    assert scripts == {"zego-token04": "src.cli:main"}
+    assert [req.split(";")[0].strip() for req in dist.requires or [] if "extra" not in req] == ["pycryptodome>=3.9"]

@@ -1,14 +1,18 @@
-"""An independent token04 codec for the tests, on pyca/cryptography's AES.
+"""Test support: the vectors, an independent token04 codec, and install checks.
 
-It shares no code with src/token04.py (slices, not struct; cryptography, not
-pycryptodome), so agreement between the two is evidence about the format.
+The codec shares no code with src/token04.py (slices, not struct; pyca's
+cryptography, not pycryptodome), so agreement between the two is evidence
+about the format.
 """
 
 import base64
 import json
 import os
+import sys
+from pathlib import Path
 from typing import Any, Dict, Tuple
 
+import pytest
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -73,3 +77,22 @@ def seal_token(body: bytes, secret: str, *, expire: int, gcm: bool = False, iv: 
 
 def body_bytes(**members: Any) -> bytes:
     return json.dumps(members).encode("utf-8")
+
+
+def _distribution_installed() -> bool:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        distribution("zego-token04")
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "zego-token04"
+# .ci/run installs the package and sets this, so that there the tests below run (and fail if
+# the installation is broken) instead of being skipped.
+_INSTALL_REQUIRED = os.environ.get("ZEGO_TOKEN04_TEST_INSTALLED") == "1"
+needs_install = pytest.mark.skipif(
+    not (_INSTALL_REQUIRED or _distribution_installed()), reason="zego-token04 is not installed (pip install .)"
+)
