@@ -16,6 +16,7 @@ from __future__ import annotations
 import binascii
 import json
 import math
+import operator
 import os
 import struct
 import time
@@ -136,7 +137,8 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 # The members in the upstream Python generator's order, compact, non-ASCII unescaped.
 _BODY_TEMPLATE = '{"app_id":%d,"user_id":%s,"nonce":%d,"ctime":%d,"expire":%d,"payload":%s}'
-_BODY_MEMBERS = frozenset(("app_id", "user_id", "nonce", "ctime", "expire", "payload"))
+_BODY_MEMBER_NAMES = ("app_id", "user_id", "nonce", "ctime", "expire", "payload")
+_body_members = operator.itemgetter(*_BODY_MEMBER_NAMES)
 _json_string = json.JSONEncoder(ensure_ascii=False).encode
 
 # A CBC IV is 16 characters of 0-9a-z, as the official generators make it. Each
@@ -203,9 +205,11 @@ def decode_token04(
     """
     if now is None:
         now = time.time()
-    if not (_is_number(now) and _is_number(leeway)):
-        raise TypeError("now and leeway must be numbers of seconds")
-    if not (math.isfinite(now) and math.isfinite(leeway)):
+    try:
+        finite = math.isfinite(now) and math.isfinite(leeway)
+    except TypeError:
+        raise TypeError("now and leeway must be numbers of seconds") from None
+    if not finite:
         raise ValueError("now and leeway must be finite")
     contents = _decode_token(token, secret)
     if verify_expiry and contents.expire + leeway < now:
@@ -352,15 +356,15 @@ def _base64_decode(text: str) -> bytes:
 
 def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
     """Split a frame into its layout, expire, IV and ciphertext."""
-    if len(packed) < _EXPIRE_AND_IV_SIZE.size:
-        raise InvalidTokenError("token frame is truncated")
-    frame = _FRAMES_BY_IV_SIZE.get(_EXPIRE_AND_IV_SIZE.unpack_from(packed)[1])
-    if frame is None:
-        raise InvalidTokenError("token frame's IV length is neither 16 (CBC) nor 12 (GCM)")
-    if len(packed) < frame.head.size:
-        raise InvalidTokenError("token frame is truncated")
-    expire, _, iv, ciphertext_size = frame.head.unpack_from(packed)
-    ciphertext_end = frame.head.size + ciphertext_size
+    try:
+        frame = _FRAMES_BY_IV_SIZE.get(_EXPIRE_AND_IV_SIZE.unpack_from(packed)[1])
+        if frame is None:
+            raise InvalidTokenError("token frame's IV length is neither 16 (CBC) nor 12 (GCM)")
+        expire, _, iv, ciphertext_size = frame.head.unpack_from(packed)
+    except struct.error:
+        raise InvalidTokenError("token frame is truncated") from None
+    ciphertext_start = frame.head.size
+    ciphertext_end = ciphertext_start + ciphertext_size
     if len(packed) < ciphertext_end:
         raise InvalidTokenError("token frame is shorter than its ciphertext length says")
     if packed[ciphertext_end:] != frame.trailer:
@@ -368,22 +372,20 @@ def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
             f"token frame has unexpected bytes after the ciphertext"
             f" (a {frame.mode} frame ends with {frame.trailer!r})"
         )
-    return frame, expire, iv, packed[frame.head.size : ciphertext_end]
+    return frame, expire, iv, packed[ciphertext_start:ciphertext_end]
 
 
 def _parse_body(body: bytes, mode: str) -> Token04:
     """Read the decrypted JSON body, checking each member's type and range."""
     try:
-        members = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        members = None
-    if not (isinstance(members, dict) and members.keys() == _BODY_MEMBERS):
+        members = json.loads(body.decode("utf-8"))  # a UnicodeDecodeError is a ValueError
+        if type(members) is not dict or len(members) != len(_BODY_MEMBER_NAMES):
+            raise ValueError("not an object of six members")
+        app_id, user_id, nonce, ctime, expire, payload = _body_members(members)
+    except (ValueError, KeyError, RecursionError):
         raise InvalidTokenError(
-            "token body is not a JSON object with exactly the members"
-            " app_id, user_id, nonce, ctime, expire, payload"
-        )
-    app_id, user_id, nonce = members["app_id"], members["user_id"], members["nonce"]
-    ctime, expire, payload = members["ctime"], members["expire"], members["payload"]
+            "token body is not a JSON object with exactly the members " + ", ".join(_BODY_MEMBER_NAMES)
+        ) from None
     if payload is None:
         payload = ""
     if not (type(app_id) is int and 0 < app_id <= _UINT32_MAX):
@@ -434,15 +436,13 @@ def _is_text(value: object) -> bool:
     """A str that encodes to UTF-8 (no lone surrogates)."""
     if not isinstance(value, str):
         return False
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _refusal(error_code: int, error_message: str) -> TokenInfo:
