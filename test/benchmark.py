@@ -17,7 +17,7 @@ import os
 import platform
 import sys
 import timeit
-from typing import Callable, Dict, List
+from typing import Any, Callable
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))  # the checkout's src
 
@@ -34,7 +34,7 @@ GCM_NONCE = os.urandom(12)
 PRIVILEGE_PAYLOAD = token04.rtc_room_payload("room1", login=True, publish=True, stream_ids=None)
 
 
-def body_members(payload: str) -> Dict[str, object]:
+def body_members(payload: str) -> dict[str, Any]:
     return {
         "app_id": 1,
         "user_id": "demo",
@@ -45,7 +45,7 @@ def body_members(payload: str) -> Dict[str, object]:
     }
 
 
-def encode_body(members: Dict[str, object]) -> bytes:
+def encode_body(members: dict[str, Any]) -> bytes:
     return json.dumps(members, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -67,7 +67,7 @@ def decode_floor(mode: str) -> Callable[[], object]:
     return lambda: json.loads(unpad(AES.new(KEY, AES.MODE_CBC, CBC_IV).decrypt(ciphertext), 16).decode("utf-8"))
 
 
-def cases() -> List[tuple[str, Callable[[], object], Callable[[], object]]]:
+def cases() -> list[tuple[str, Callable[[], object], Callable[[], object]]]:
     generate = token04.generate_token04
     decode = token04.decode_token04
     cbc_token = generate(1, "demo", SECRET, 3600, "").token
@@ -101,7 +101,7 @@ def best_microseconds(function: Callable[[], object], repeat: int, seconds: floa
     return min(timer.repeat(repeat=repeat, number=number)) / number * 1e6
 
 
-def measure(repeat: int, seconds: float) -> Dict[str, object]:
+def measure(repeat: int, seconds: float) -> dict[str, Any]:
     rows = []
     for name, operation, floor in cases():
         operation_us = best_microseconds(operation, repeat, seconds)
@@ -127,7 +127,7 @@ def measure(repeat: int, seconds: float) -> Dict[str, object]:
     }
 
 
-def print_table(report: Dict[str, object]) -> None:
+def print_table(report: dict[str, Any]) -> None:
     print(
         f"zego-token04 {report['zego_token04']}, {report['implementation']} {report['python']} "
         f"({report['machine']}), pycryptodome {report['pycryptodome']}, best of {report['repeat']}"
@@ -135,7 +135,7 @@ def print_table(report: Dict[str, object]) -> None:
     header = f"{'operation':<24}{'us/call':>10}{'calls/s':>11}{'floor us':>10}{'floor/s':>11}{'ratio':>8}"
     print(header)
     print("-" * len(header))
-    for row in report["results"]:  # type: ignore[attr-defined]
+    for row in report["results"]:
         print(
             f"{row['operation']:<24}{row['us_per_call']:>10.2f}{row['calls_per_second']:>11,}"
             f"{row['floor_us_per_call']:>10.2f}{row['floor_calls_per_second']:>11,}{row['ratio']:>7.2f}x"

@@ -86,3 +86,27 @@ def test_installed_package_ships_its_type_marker_and_console_script():
     scripts = {entry.name: entry.value for entry in dist.entry_points if entry.group == "console_scripts"}
     assert scripts == {"zego-token04": "src.cli:main"}
     assert [req.split(";")[0].strip() for req in dist.requires or [] if "extra" not in req] == ["pycryptodome>=3.9"]
+
+
+def test_benchmark_script_prints_its_figures():
+    result = subprocess.run(
+        [sys.executable, str(HERE / "benchmark.py"), "--json", "--repeat", "1", "--seconds", "0.005"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    operations = [row["operation"] for row in report["results"]]
+    assert operations == [
+        "generate basic cbc",
+        "generate privilege cbc",
+        "generate basic gcm",
+        "generate privilege gcm",
+        "decode cbc",
+        "decode gcm",
+    ]
+    for row in report["results"]:
+        assert row["us_per_call"] > 0
+        assert row["floor_us_per_call"] > 0
+        assert row["ratio"] == pytest.approx(row["us_per_call"] / row["floor_us_per_call"], rel=0.01)
