@@ -96,8 +96,8 @@ def cases() -> list[tuple[str, Callable[[], object], Callable[[], object]]]:
 
 def best_microseconds(function: Callable[[], object], repeat: int, seconds: float) -> float:
     timer = timeit.Timer(function)
-    number, _ = timer.autorange()  # enough calls for about 0.2 s
-    number = max(1, int(number * seconds / 0.2))
+    calibration = 20
+    number = max(1, int(seconds * calibration / timer.timeit(calibration)))  # calls for about `seconds`
     return min(timer.repeat(repeat=repeat, number=number)) / number * 1e6
 
 
