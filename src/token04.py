@@ -135,9 +135,19 @@ _UINT32_MAX = 2**32 - 1
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
-# The members in the upstream Python generator's order, compact, non-ASCII unescaped.
-_BODY_TEMPLATE = '{"app_id":%d,"user_id":%s,"nonce":%d,"ctime":%d,"expire":%d,"payload":%s}'
-_BODY_MEMBER_NAMES = ("app_id", "user_id", "nonce", "ctime", "expire", "payload")
+# The body's members in the upstream Python generator's order, each with its placeholder
+# in the template: '{"app_id":%d,"user_id":%s,"nonce":%d,...,"payload":%s}', compact, with
+# the strings JSON-encoded and non-ASCII characters left unescaped.
+_BODY_MEMBERS = (
+    ("app_id", "%d"),
+    ("user_id", "%s"),
+    ("nonce", "%d"),
+    ("ctime", "%d"),
+    ("expire", "%d"),
+    ("payload", "%s"),
+)
+_BODY_MEMBER_NAMES = tuple(name for name, _ in _BODY_MEMBERS)
+_BODY_TEMPLATE = "{" + ",".join(f'"{name}":{placeholder}' for name, placeholder in _BODY_MEMBERS) + "}"
 _body_members = operator.itemgetter(*_BODY_MEMBER_NAMES)
 _json_string = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -209,8 +219,11 @@ def decode_token04(
         finite = math.isfinite(now) and math.isfinite(leeway)
     except TypeError:
         raise TypeError("now and leeway must be numbers of seconds") from None
+    except OverflowError:
+        finite = False
     if not finite:
-        raise ValueError("now and leeway must be finite")
+        raise ValueError("now and leeway must be finite numbers of seconds")
+    now, leeway = float(now), float(leeway)  # one type, whatever real numbers were given
     contents = _decode_token(token, secret)
     if verify_expiry and contents.expire + leeway < now:
         raise ExpiredTokenError(
@@ -304,7 +317,7 @@ def _encode_token(
         return _refusal(
             ERROR_CODE_PAYLOAD_INVALID,
             f"token body would be {len(body)} bytes; at most {MAX_BODY_BYTES} fit in a token:"
-            " shorten the payload",
+            " shorten the payload (or the user_id)",
         )
     if frame is _GCM_FRAME:
         ciphertext, tag = AES.new(key, AES.MODE_GCM, nonce=iv).encrypt_and_digest(body)

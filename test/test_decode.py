@@ -2,6 +2,8 @@
 
 import base64
 import json
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from support import body_bytes, load_vectors, seal_token
@@ -346,10 +348,22 @@ def test_now_and_leeway_must_be_numbers(options):
         decode_token04(sealed(), SECRET, **options)
 
 
-@pytest.mark.parametrize("options", [{"now": float("nan")}, {"leeway": float("nan")}, {"leeway": float("inf")}])
+@pytest.mark.parametrize(
+    "options", [{"now": float("nan")}, {"leeway": float("nan")}, {"leeway": float("inf")}, {"now": 10**400}]
+)
 def test_now_and_leeway_must_be_finite(options):
     with pytest.raises(ValueError, match="finite"):
         decode_token04(sealed(), SECRET, **options)
+
+
+@pytest.mark.parametrize("kind", [int, float, Fraction, Decimal])
+def test_now_and_leeway_may_be_any_real_numbers(kind):
+    token = sealed()
+    assert decode_token04(token, SECRET, now=kind(EXPIRE + 10), leeway=kind(10)).expire == EXPIRE
+    with pytest.raises(ExpiredTokenError):
+        decode_token04(token, SECRET, now=kind(EXPIRE + 11), leeway=kind(10))
+    with pytest.raises(ExpiredTokenError):
+        decode_token04(token, SECRET, now=kind(EXPIRE + 11), leeway=0.5)
 
 
 def test_fresh_token_is_not_expired():
