@@ -30,6 +30,14 @@ EXIT_REFUSED = 1
 EXIT_USAGE = 2
 """The command line itself is wrong, or the secret or app id is missing."""
 
+_PROGRAM_EXAMPLE = f"""\
+The secret is read from {SECRET_ENV} or --secret-file, never from an argument.
+
+example:
+  export {SECRET_ENV}=...   # or: --secret-file PATH
+  TOKEN=$(zego-token04 generate --app-id 1 --user-id demo)
+  zego-token04 decode "$TOKEN"
+"""
 _GENERATE_EXAMPLE = f"""\
 example:
   export {SECRET_ENV}=...   # or: --secret-file /run/secrets/zego
@@ -168,8 +176,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zego-token04",
         description="Generate and decode ZEGO token04 authentication tokens.",
-        epilog=f"The secret is read from {SECRET_ENV} or --secret-file, never from an argument.\n\n"
-        + _GENERATE_EXAMPLE,
+        epilog=_PROGRAM_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
