@@ -17,6 +17,9 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+SECRET = "fa94dd0f974cf2e293728a526b028271"  # the demo project's ServerSecret (app id 1)
+OTHER_SECRET = "0123456789abcdef0123456789abcdef"
+IV_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors")
 
 

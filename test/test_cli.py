@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import CONSOLE_SCRIPT, body_bytes, needs_install, open_token, seal_token
+from support import CONSOLE_SCRIPT, OTHER_SECRET, SECRET, body_bytes, needs_install, open_token, seal_token
 
 from src import __version__, token04
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "fa94dd0f974cf2e293728a526b028271"
-OTHER_SECRET = "0123456789abcdef0123456789abcdef"
 
 ENTRY_POINTS = [
     pytest.param([sys.executable, "-m", "src"], id="python-m-src"),

@@ -3,14 +3,12 @@
 import threading
 from collections import Counter
 
-from support import open_token
+from support import IV_ALPHABET, SECRET, open_token
 
 from src import token04
 
-SECRET = "fa94dd0f974cf2e293728a526b028271"
 THREADS = 8
 TOKENS_PER_THREAD = 1000  # CBC and GCM alternately
-IV_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 # Chi-square with 35 degrees of freedom: mean 35, standard deviation about 8.4; above 120 has odds
 # of about 1e-11 for a uniform source. The modulo bias of `byte % 36` adds about 125 to the expected
 # value on the 64,000 CBC IV characters made here (about 160 in all), so such a bias would be caught.

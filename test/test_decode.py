@@ -6,13 +6,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from support import body_bytes, load_vectors, seal_token
+from support import OTHER_SECRET, SECRET, body_bytes, load_vectors, seal_token
 
 from src import token04
 from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
 
-SECRET = "fa94dd0f974cf2e293728a526b028271"
-OTHER_SECRET = "0123456789abcdef0123456789abcdef"
 OFFICIAL = load_vectors("official-token04.json")
 EXPIRE = 1_700_003_600
 GOOD_MEMBERS = {

@@ -7,13 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-from support import load_vectors, open_token
+from support import IV_ALPHABET, SECRET, load_vectors, open_token
 
 from src import token04
 
-SECRET = "fa94dd0f974cf2e293728a526b028271"
 KNOWN_ANSWERS = load_vectors("known-answer-token04.json")
-IV_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def pin(monkeypatch, *, ctime, nonce, iv):

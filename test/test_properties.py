@@ -6,12 +6,11 @@ import time
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from support import load_vectors
+from support import SECRET, load_vectors
 
 from src import token04
 from src.token04 import InvalidTokenError, decode_token04, generate_token04
 
-SECRET = "fa94dd0f974cf2e293728a526b028271"
 INT64_MAX = 2**63 - 1
 PROPERTIES = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

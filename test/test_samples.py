@@ -9,11 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import needs_install, open_token
+from support import OTHER_SECRET, SECRET, needs_install, open_token
 
 HERE = Path(__file__).resolve().parent
-DEMO_SECRET = "fa94dd0f974cf2e293728a526b028271"
-OTHER_SECRET = "0123456789abcdef0123456789abcdef"
 
 
 def run_sample(script, cwd, **env_overrides):
@@ -31,7 +29,7 @@ def run_sample(script, cwd, **env_overrides):
 @pytest.mark.parametrize("cwd", [HERE.parent, HERE])
 def test_basic_sample_defaults_to_the_demo_project(cwd):
     token = run_sample(HERE / "test.py", cwd)
-    body, _ = open_token(token, DEMO_SECRET)
+    body, _ = open_token(token, SECRET)
     assert (body["app_id"], body["user_id"], body["payload"]) == (1, "demo", "")
     assert body["expire"] - body["ctime"] == 3600
 
@@ -59,7 +57,7 @@ def test_samples_run_against_the_installed_package(tmp_path, script):
     copied = tmp_path / script  # no checkout beside it: only the installed package can serve it
     shutil.copy(HERE / script, copied)
     token = run_sample(copied, tmp_path)
-    assert open_token(token, DEMO_SECRET)[0]["app_id"] == 1
+    assert open_token(token, SECRET)[0]["app_id"] == 1
 
 
 @needs_install
