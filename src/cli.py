@@ -123,9 +123,10 @@ def _decode(args: argparse.Namespace) -> int:
     except token04.InvalidTokenError as error:
         print(f"error: invalid token: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    _print_json({**contents._asdict(), "expired": expired, "expire_at": _iso_utc(contents.expire)})
+    expire_at = _iso_utc(contents.expire)
+    _print_json({**contents._asdict(), "expired": expired, "expire_at": expire_at})
     if expired:
-        print(f"error: token expired at {_iso_utc(contents.expire)} (leeway {args.leeway:g} s)", file=sys.stderr)
+        print(f"error: token expired at {expire_at} (leeway {args.leeway:g} s)", file=sys.stderr)
         return EXIT_REFUSED
     return EXIT_OK
 
