@@ -9,6 +9,11 @@ ServerSecret, of a small JSON body::
 ``generate_token04`` never raises: bad input gives a ``TokenInfo`` whose token
 is "" and whose ``error_code`` says which argument was refused.
 ``decode_token04`` raises ``InvalidTokenError`` for every way a token can be bad.
+
+Arguments documented as ``str`` or ``int`` also take their subclasses, read by
+their plain value (``str.__str__`` and ``int.__index__`` of the built-in types):
+no method a subclass defines is ever called, so a subclass cannot change what
+is checked or make a function raise. ``bool`` is never taken for an ``int``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ __all__ = [
     "MODE_CBC",
     "MODE_GCM",
     "MAX_BODY_BYTES",
+    "MAX_NONCE_DIGITS",
+    "MAX_TOKEN_LENGTH",
     "PRIVILEGE_KEY_LOGIN",
     "PRIVILEGE_KEY_PUBLISH",
     "PRIVILEGE_ENABLE",
@@ -73,7 +80,13 @@ MODE_GCM = "gcm"
 MAX_BODY_BYTES = 65519
 """The largest UTF-8 JSON body a token can carry. The frame stores the
 ciphertext's length as an unsigned 16-bit number (at most 65535), and both
-modes add up to 16 bytes to the body (CBC padding, the GCM tag)."""
+modes add up to 16 bytes to the body (CBC padding, the GCM tag).
+
+generate_token04 measures the body with its nonce written at its longest
+(MAX_NONCE_DIGITS digits), so whether a payload fits depends only on the
+inputs and the clock, never on the random nonce drawn."""
+MAX_NONCE_DIGITS = 10
+"""Digits of the longest nonce generate_token04 draws (2147483647)."""
 
 PRIVILEGE_KEY_LOGIN = 1
 """Privilege key: may log in to the room."""
@@ -128,6 +141,7 @@ _FRAMES_BY_MODE = {frame.mode: frame for frame in (_CBC_FRAME, _GCM_FRAME)}
 _FRAMES_BY_IV_SIZE = {frame.iv_size: frame for frame in (_CBC_FRAME, _GCM_FRAME)}
 _EXPIRE_AND_IV_SIZE = struct.Struct(">qH")
 _GCM_TAG_SIZE = 16
+_CBC_BLOCK_SIZE = 16
 
 _VERSION = "04"
 _SECRET_LENGTH = 32
@@ -141,7 +155,7 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _BODY_MEMBERS = (
     ("app_id", "%d"),
     ("user_id", "%s"),
-    ("nonce", "%d"),
+    ("nonce", "%s"),  # written from its decimal text, which also measures the body
     ("ctime", "%d"),
     ("expire", "%d"),
     ("payload", "%s"),
@@ -159,6 +173,10 @@ _IV_USABLE_BYTES = 252
 _IV_TABLE = bytes(_IV_ALPHABET[byte % len(_IV_ALPHABET)] for byte in range(256))
 _IV_DROPPED = bytes(range(_IV_USABLE_BYTES, 256))
 _IV_DRAW = 24  # random bytes per draw: fewer than 16 survive about once in 10**10 draws
+
+# The longest frame (a 16-byte IV, the longest ciphertext, a mode byte) in base64, after "04".
+MAX_TOKEN_LENGTH = len(_VERSION) + 4 * -(-(_CBC_FRAME.head.size + 0xFFFF + 1) // 3)
+"""No token04 is longer than this (87,422 characters): decode refuses a longer one unread."""
 
 
 def generate_token04(
@@ -180,21 +198,29 @@ def generate_token04(
     with one of the ERROR_CODE_* constants; on success the code is 0.
     """
     ctime = int(time.time())
-    refusal = _refuse_arguments(app_id, user_id, secret, effective_time_in_seconds, payload, mode, ctime)
-    if refusal is not None:
-        return refusal
-    frame = _FRAMES_BY_MODE[mode]
-    return _encode_token(
-        frame,
-        secret.encode("ascii"),
-        app_id,
-        user_id,
-        _random_nonce(),
-        ctime,
-        ctime + effective_time_in_seconds,
-        payload or "",
-        _random_iv(frame),
-    )
+    app_id_value = _as_int(app_id)
+    user_id_text = _as_text(user_id)
+    key = _secret_key(secret)
+    lifetime = _as_int(effective_time_in_seconds)
+    payload_text = "" if payload is None else _as_text(payload)
+    frame = _FRAMES_BY_MODE.get(_as_str(mode))  # type: ignore[arg-type]
+    if not (app_id_value is not None and 0 < app_id_value <= _UINT32_MAX):
+        return _refusal(ERROR_CODE_APP_ID_INVALID, "app_id must be an int from 1 to 4294967295")
+    if not user_id_text:
+        return _refusal(ERROR_CODE_USER_ID_INVALID, "user_id must be a non-empty str of valid Unicode text")
+    if key is None:
+        return _refusal(ERROR_CODE_SECRET_INVALID, "secret must be a str of exactly 32 ASCII characters")
+    if not (lifetime is not None and 0 < lifetime <= _INT64_MAX - ctime):
+        return _refusal(
+            ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+            "effective_time_in_seconds must be an int > 0 whose expire time fits a signed 64-bit integer",
+        )
+    if payload_text is None:
+        return _refusal(ERROR_CODE_PAYLOAD_INVALID, "payload must be a str of valid Unicode text, or None")
+    if frame is None:
+        return _refusal(ERROR_CODE_MODE_INVALID, 'mode must be "cbc" or "gcm"')
+    nonce, iv = _random_nonce(), _random_iv(frame)
+    return _encode_token(frame, key, app_id_value, user_id_text, nonce, ctime, ctime + lifetime, payload_text, iv)
 
 
 def decode_token04(
@@ -210,26 +236,18 @@ def decode_token04(
     Raises ``InvalidTokenError`` for anything that is not a token04 made with
     this secret, and ``ExpiredTokenError`` (a subclass) when ``verify_expiry``
     is true and ``expire + leeway < now``. ``now`` defaults to the current Unix
-    time. ``now`` and ``leeway`` must be finite numbers (TypeError or
-    ValueError otherwise).
+    time. ``now`` and ``leeway`` are real numbers of seconds whose float value
+    is finite (a negative leeway asks for that much validity left), and
+    ``verify_expiry`` a bool: these are the caller's code, not the token, so a
+    wrong one raises TypeError or ValueError instead.
     """
-    if now is None:
-        now = time.time()
-    try:
-        finite = math.isfinite(now) and math.isfinite(leeway)
-    except TypeError:
-        raise TypeError("now and leeway must be numbers of seconds") from None
-    except OverflowError:
-        finite = False
-    if not finite:
-        raise ValueError("now and leeway must be finite numbers of seconds")
-    now, leeway = float(now), float(leeway)  # one type, whatever real numbers were given
+    now_seconds = time.time() if now is None else _seconds(now, "now")
+    leeway_seconds = _seconds(leeway, "leeway")
+    if type(verify_expiry) is not bool:
+        raise TypeError("verify_expiry must be a bool")
     contents = _decode_token(token, secret)
-    if verify_expiry and contents.expire + leeway < now:
-        raise ExpiredTokenError(
-            f"token expired at {contents.expire}, {now - contents.expire:.0f} seconds before now"
-            f" (leeway {leeway})"
-        )
+    if verify_expiry and contents.expire + leeway_seconds < now_seconds:
+        raise ExpiredTokenError(_expiry_message(contents.expire, now_seconds, leeway_seconds))
     return contents
 
 
@@ -245,57 +263,27 @@ def rtc_room_payload(
     ``room_id`` is the only room the token may log in to ("" for any room);
     ``login`` and ``publish`` allow or deny those privileges; ``stream_ids``
     is None (any stream may be published) or the only stream IDs that may be.
-    Raises TypeError or ValueError for arguments of the wrong kind.
+    Raises TypeError or ValueError for arguments of the wrong kind (an error
+    raised by the caller's own ``stream_ids`` iterator passes through).
     """
-    _require_text(room_id, "room_id")
-    if not (isinstance(login, bool) and isinstance(publish, bool)):
+    room_id_text = _require_text(room_id, "room_id")
+    if not (type(login) is bool and type(publish) is bool):
         raise TypeError("login and publish must be bool")
     stream_id_list = None
     if stream_ids is not None:
-        if isinstance(stream_ids, (str, bytes)):
+        if issubclass(type(stream_ids), (str, bytes)):
             raise TypeError("stream_ids must be a list of str, not a single string")
-        try:
-            stream_id_list = list(stream_ids)
-        except TypeError:
-            raise TypeError("stream_ids must be None or a list of str") from None
-        for stream_id in stream_id_list:
-            _require_text(stream_id, "each stream id")
+        if not hasattr(type(stream_ids), "__iter__"):
+            raise TypeError("stream_ids must be None or a list of str")
+        stream_id_list = [_require_text(stream_id, "each stream id") for stream_id in stream_ids]
     privilege = {
         str(PRIVILEGE_KEY_LOGIN): PRIVILEGE_ENABLE if login else PRIVILEGE_DISABLE,
         str(PRIVILEGE_KEY_PUBLISH): PRIVILEGE_ENABLE if publish else PRIVILEGE_DISABLE,
     }
     return json.dumps(
-        {"room_id": room_id, "privilege": privilege, "stream_id_list": stream_id_list},
+        {"room_id": room_id_text, "privilege": privilege, "stream_id_list": stream_id_list},
         ensure_ascii=False,
     )
-
-
-def _refuse_arguments(
-    app_id: object,
-    user_id: object,
-    secret: object,
-    effective_time_in_seconds: object,
-    payload: object,
-    mode: object,
-    ctime: int,
-) -> TokenInfo | None:
-    """The refusal for the first bad argument, in upstream's order, or None."""
-    if not (type(app_id) is int and 0 < app_id <= _UINT32_MAX):
-        return _refusal(ERROR_CODE_APP_ID_INVALID, "app_id must be an int from 1 to 4294967295")
-    if not (_is_text(user_id) and user_id):
-        return _refusal(ERROR_CODE_USER_ID_INVALID, "user_id must be a non-empty str of valid Unicode text")
-    if _secret_key(secret) is None:
-        return _refusal(ERROR_CODE_SECRET_INVALID, "secret must be a str of exactly 32 ASCII characters")
-    if not (type(effective_time_in_seconds) is int and 0 < effective_time_in_seconds <= _INT64_MAX - ctime):
-        return _refusal(
-            ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-            "effective_time_in_seconds must be an int > 0 whose expire time fits a signed 64-bit integer",
-        )
-    if not (payload is None or _is_text(payload)):
-        return _refusal(ERROR_CODE_PAYLOAD_INVALID, "payload must be a str of valid Unicode text, or None")
-    if not (isinstance(mode, str) and mode in _FRAMES_BY_MODE):
-        return _refusal(ERROR_CODE_MODE_INVALID, 'mode must be "cbc" or "gcm"')
-    return None
 
 
 def _encode_token(
@@ -310,20 +298,22 @@ def _encode_token(
     iv: bytes,
 ) -> TokenInfo:
     """The deterministic core of generate_token04: checked inputs in, token out."""
+    nonce_text = str(nonce)
     body = (
-        _BODY_TEMPLATE % (app_id, _json_string(user_id), nonce, ctime, expire, _json_string(payload))
+        _BODY_TEMPLATE % (app_id, _json_string(user_id), nonce_text, ctime, expire, _json_string(payload))
     ).encode("utf-8")
-    if len(body) > MAX_BODY_BYTES:
+    size_at_longest_nonce = len(body) - len(nonce_text) + MAX_NONCE_DIGITS
+    if size_at_longest_nonce > MAX_BODY_BYTES:
         return _refusal(
             ERROR_CODE_PAYLOAD_INVALID,
-            f"token body would be {len(body)} bytes; at most {MAX_BODY_BYTES} fit in a token:"
-            " shorten the payload (or the user_id)",
+            f"token body would be {size_at_longest_nonce} bytes (with a {MAX_NONCE_DIGITS}-digit nonce);"
+            f" at most {MAX_BODY_BYTES} fit in a token: shorten the payload (or the user_id)",
         )
     if frame is _GCM_FRAME:
         ciphertext, tag = AES.new(key, AES.MODE_GCM, nonce=iv).encrypt_and_digest(body)
         ciphertext += tag
     else:
-        ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(pad(body, AES.block_size))
+        ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(pad(body, _CBC_BLOCK_SIZE))
     packed = frame.head.pack(expire, len(iv), iv, len(ciphertext)) + ciphertext + frame.trailer
     token = _VERSION + binascii.b2a_base64(packed, newline=False).decode("ascii")
     return TokenInfo(token, ERROR_CODE_SUCCESS, "success")
@@ -334,11 +324,14 @@ def _decode_token(token: object, secret: object) -> Token04:
     key = _secret_key(secret)
     if key is None:
         raise InvalidTokenError("secret must be a str of exactly 32 ASCII characters")
-    if not isinstance(token, str):
-        raise InvalidTokenError(f"token must be a str, not {type(token).__name__}")
-    if not token.startswith(_VERSION):
+    text = _as_str(token)
+    if text is None:
+        raise InvalidTokenError(f"token must be a str, not {_type_name(token)}")
+    if len(text) > MAX_TOKEN_LENGTH:
+        raise InvalidTokenError(f"token is longer than any token04 ({len(text)} > {MAX_TOKEN_LENGTH} characters)")
+    if not text.startswith(_VERSION):
         raise InvalidTokenError('token does not start with "04"')
-    frame, expire, iv, ciphertext = _unpack_frame(_base64_decode(token[len(_VERSION) :]))
+    frame, expire, iv, ciphertext = _unpack_frame(_base64_decode(text[len(_VERSION) :]))
     try:
         if frame is _GCM_FRAME:
             if len(ciphertext) < _GCM_TAG_SIZE:
@@ -346,7 +339,10 @@ def _decode_token(token: object, secret: object) -> Token04:
             cipher = AES.new(key, AES.MODE_GCM, nonce=iv)
             body = cipher.decrypt_and_verify(ciphertext[:-_GCM_TAG_SIZE], ciphertext[-_GCM_TAG_SIZE:])
         else:
-            body = unpad(AES.new(key, AES.MODE_CBC, iv).decrypt(ciphertext), AES.block_size)
+            # Checked here, not left to the cipher: older pycryptodome raises IndexError on an empty one.
+            if not ciphertext or len(ciphertext) % _CBC_BLOCK_SIZE:
+                raise ValueError("not a whole number of blocks")
+            body = unpad(AES.new(key, AES.MODE_CBC, iv).decrypt(ciphertext), _CBC_BLOCK_SIZE)
     except ValueError:
         raise InvalidTokenError("token does not decrypt with this secret (wrong secret or corrupted)") from None
     contents = _parse_body(body, frame.mode)
@@ -391,19 +387,21 @@ def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
 def _parse_body(body: bytes, mode: str) -> Token04:
     """Read the decrypted JSON body, checking each member's type and range."""
     try:
-        members = json.loads(body.decode("utf-8"))  # a UnicodeDecodeError is a ValueError
+        members = _json_object(body.decode("utf-8"))  # a UnicodeDecodeError is a ValueError
         if type(members) is not dict or len(members) != len(_BODY_MEMBER_NAMES):
             raise ValueError("not an object of six members")
         app_id, user_id, nonce, ctime, expire, payload = _body_members(members)
     except (ValueError, KeyError, RecursionError):
         raise InvalidTokenError(
-            "token body is not a JSON object with exactly the members " + ", ".join(_BODY_MEMBER_NAMES)
+            "token body is not a JSON object with exactly the members "
+            + ", ".join(_BODY_MEMBER_NAMES)
+            + ", each once"
         ) from None
     if payload is None:
         payload = ""
     if not (type(app_id) is int and 0 < app_id <= _UINT32_MAX):
         raise InvalidTokenError("token body's app_id is not an int from 1 to 4294967295")
-    if not (_is_text(user_id) and user_id):
+    if not (_as_text(user_id) and user_id):
         raise InvalidTokenError("token body's user_id is not a non-empty string")
     if not (type(nonce) is int and _INT32_MIN <= nonce <= _INT32_MAX):
         raise InvalidTokenError("token body's nonce is not a 32-bit int")
@@ -411,9 +409,29 @@ def _parse_body(body: bytes, mode: str) -> Token04:
         raise InvalidTokenError("token body's ctime is not a 64-bit int")
     if not (type(expire) is int and _INT64_MIN <= expire <= _INT64_MAX):
         raise InvalidTokenError("token body's expire is not a 64-bit int")
-    if not _is_text(payload):
+    if _as_text(payload) is None:
         raise InvalidTokenError("token body's payload is not a string")
     return Token04(app_id, user_id, nonce, ctime, expire, payload, mode)
+
+
+def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object's members; a name given twice is refused (parsers differ on which one wins)."""
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise ValueError("a member name is repeated")
+    return members
+
+
+_json_object = json.JSONDecoder(object_pairs_hook=_unique_members).decode
+
+
+def _expiry_message(expire: int, now: float, leeway: float) -> str:
+    if expire < now:
+        return f"token expired at {expire}, {now - expire:.0f} seconds before now (leeway {leeway:g} s)"
+    return (
+        f"token expires at {expire}, {expire - now:.0f} seconds from now:"
+        f" less than the {-leeway:g} s of validity that leeway {leeway:g} asks for"
+    )
 
 
 def _random_nonce() -> int:
@@ -433,31 +451,74 @@ def _random_iv(frame: _Frame) -> bytes:
 
 def _secret_key(secret: object) -> bytes | None:
     """The AES-256 key of a ServerSecret, or None if it is not 32 ASCII characters."""
-    if isinstance(secret, str) and len(secret) == _SECRET_LENGTH and secret.isascii():
-        return secret.encode("ascii")
+    text = _as_str(secret)
+    if text is not None and len(text) == _SECRET_LENGTH and text.isascii():
+        return text.encode("ascii")
     return None
 
 
-def _require_text(value: object, name: str) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if not _is_text(value):
-        raise ValueError(f"{name} must be valid Unicode text (it has a lone surrogate)")
-
-
-def _is_text(value: object) -> bool:
-    """A str that encodes to UTF-8 (no lone surrogates)."""
-    if not isinstance(value, str):
-        return False
-    if value.isascii():
-        return True
+def _seconds(value: object, name: str) -> float:
+    """A number of seconds given by the caller, as a finite float (int and float subclasses by plain value)."""
+    kind = type(value)
     try:
-        value.encode("utf-8")
+        if issubclass(kind, float):
+            seconds = float.__float__(value)  # type: ignore[arg-type]
+        elif issubclass(kind, int):
+            seconds = float(int.__index__(value))  # type: ignore[arg-type]
+        elif hasattr(kind, "__float__"):  # Fraction, Decimal, ...; a str has no __float__
+            seconds = float(value)  # type: ignore[arg-type]
+        else:
+            raise TypeError(f"{name} must be a number of seconds, not {_type_name(value)}")
+    except OverflowError:
+        seconds = math.inf
+    if not math.isfinite(seconds):
+        raise ValueError(f"{name} must be a finite number of seconds no larger than a float holds (about 1.8e308)")
+    return seconds
+
+
+def _as_str(value: object) -> str | None:
+    """The plain str value of a str or str subclass (none of its methods called), else None."""
+    if type(value) is str:
+        return value
+    if issubclass(type(value), str):
+        return str.__str__(value)
+    return None
+
+
+def _as_int(value: object) -> int | None:
+    """The plain int value of an int or int subclass other than bool, else None."""
+    if type(value) is int:
+        return value
+    if issubclass(type(value), int) and type(value) is not bool:
+        return int.__index__(value)  # type: ignore[arg-type]
+    return None
+
+
+def _as_text(value: object) -> str | None:
+    """The plain value of a str that encodes to UTF-8 (no lone surrogates), else None."""
+    text = _as_str(value)
+    if text is None or text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return None
+    return text
+
+
+def _require_text(value: object, name: str) -> str:
+    text = _as_text(value)
+    if text is None:
+        if _as_str(value) is None:
+            raise TypeError(f"{name} must be a str, not {_type_name(value)}")
+        raise ValueError(f"{name} must be valid Unicode text (it has a lone surrogate)")
+    return text
+
+
+def _type_name(value: object) -> str:
+    """The name of value's class, read from the class itself (a metaclass cannot change it)."""
+    return str(type.__dict__["__name__"].__get__(type(value)))
 
 
 def _refusal(error_code: int, error_message: str) -> TokenInfo:
     return TokenInfo("", error_code, error_message)
-

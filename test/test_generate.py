@@ -190,21 +190,24 @@ def test_effective_time_boundaries(monkeypatch):
     assert token04.generate_token04(1, "demo", SECRET, 0, "").error_code == 6
 
 
+@pytest.mark.parametrize("nonce", [0, 12345, 2**31 - 1])
 @pytest.mark.parametrize(("mode", "iv"), [("cbc", b"0123456789abcdef"), ("gcm", b"0123456789ab")])
-def test_largest_body_that_fits_and_the_first_that_does_not(monkeypatch, mode, iv):
-    ctime, nonce = 1_700_000_000, 12345
+def test_largest_body_that_fits_and_the_first_that_does_not(monkeypatch, mode, iv, nonce):
+    """The limit is measured with a 10-digit nonce, so it is the same whatever nonce is drawn."""
+    ctime = 1_700_000_000
     pin(monkeypatch, ctime=ctime, nonce=nonce, iv=iv)
-    empty_body = json.dumps(
-        {"app_id": 1, "user_id": "demo", "nonce": nonce, "ctime": ctime, "expire": ctime + 60, "payload": ""},
+    longest_nonce_body = json.dumps(
+        {"app_id": 1, "user_id": "demo", "nonce": 2**31 - 1, "ctime": ctime, "expire": ctime + 60, "payload": ""},
         separators=(",", ":"),
     )
-    largest_payload = "x" * (token04.MAX_BODY_BYTES - len(empty_body))
+    largest_payload = "x" * (token04.MAX_BODY_BYTES - len(longest_nonce_body))
     info = token04.generate_token04(1, "demo", SECRET, 60, largest_payload, mode=mode)
     assert info.error_code == 0, info.error_message
     body, frame = open_token(info.token, SECRET)
-    assert body["payload"] == largest_payload
-    assert len(frame["body"]) == 65519
-    assert frame["ciphertext_size"] == (65520 if mode == "cbc" else 65535)
+    assert (body["payload"], body["nonce"]) == (largest_payload, nonce)
+    assert len(frame["body"]) == 65519 - 10 + len(str(nonce))
+    if nonce == 2**31 - 1:
+        assert frame["ciphertext_size"] == (65520 if mode == "cbc" else 65535)
 
     refused = token04.generate_token04(1, "demo", SECRET, 60, largest_payload + "x", mode=mode)
     assert (refused.token, refused.error_code) == ("", token04.ERROR_CODE_PAYLOAD_INVALID)
