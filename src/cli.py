@@ -1,8 +1,9 @@
 """The ``zego-token04`` command: generate and decode token04s from a shell.
 
-It parses arguments and calls ``src.token04``; nothing more. The secret comes
-from ``ZEGO_SERVER_SECRET`` or ``--secret-file``, never from an argument, and no
-output ever contains it.
+It parses arguments and calls ``token04``; nothing more. The secret comes from
+``ZEGO_SERVER_SECRET`` or ``--secret-file``, never from an argument, and no
+output ever contains it: a refused value is named by its option, never shown.
+Every read is bounded, every failure is one line on stderr and an exit status.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import datetime
 import json
 import math
 import os
+import re
 import sys
 import time
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from . import __version__, token04
 
@@ -28,7 +30,14 @@ EXIT_OK = 0
 EXIT_REFUSED = 1
 """The library refused the input, or the token is invalid or expired."""
 EXIT_USAGE = 2
-"""The command line itself is wrong, or the secret or app id is missing."""
+"""The command line itself is wrong, or the secret or app id is missing or malformed."""
+EXIT_OUTPUT = 3
+"""The output could not be written: stdout closed, a broken pipe, a full disk."""
+
+SECRET_FILE_LIMIT = 1024
+"""--secret-file is read up to this many bytes; a longer file is refused."""
+STDIN_LIMIT = 128 * 1024
+"""``decode -`` reads stdin up to this many bytes; more is refused (a token04 is at most 87,422 characters)."""
 
 _PROGRAM_EXAMPLE = f"""\
 The secret is read from {SECRET_ENV} or --secret-file, never from an argument.
@@ -56,45 +65,98 @@ class _UsageError(Exception):
     """A command line that cannot be carried out: exit 2 with this message."""
 
 
+class _OutputError(Exception):
+    """stdout cannot take the output: exit 3 with this message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse quotes the value it refuses ("invalid choice: '...'"), and that value may be
+        # the secret typed in the wrong place: keep the message up to the first quote.
+        quote = min((at for at in (message.find("'"), message.find('"')) if at >= 0), default=-1)
+        if quote >= 0:
+            message = message[:quote].rstrip(": ") + " (the value is not shown)"
+        raise _UsageError(message, self)
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse (3.9+) swallows write errors here, so that --help to a full disk "succeeds";
+        # let them reach main(), which reports them as every other failed write.
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit status."""
+    if sys.stdout is None:  # started with stdout closed: whatever we made, nobody would see it
+        _report("zego-token04: error: stdout is closed; nothing can be printed")
+        return EXIT_OUTPUT
     parser = _build_parser()
-    args, unrecognized = parser.parse_known_args(argv)
     try:
-        if unrecognized:
-            # Name only the options: the values may be a secret typed by mistake.
-            options = sorted({word.split("=", 1)[0] for word in unrecognized if word.startswith("-")})
-            raise _UsageError(
-                f"unrecognized arguments{': ' + ' '.join(options) if options else ''}"
-                f" (the secret is read only from {SECRET_ENV} or --secret-file)"
-            )
-        status: int = args.run(args)
-        return status
+        try:
+            status = _run(parser, argv)
+        except SystemExit as exit:  # --help and --version
+            status = exit.code if isinstance(exit.code, int) else EXIT_USAGE
+        sys.stdout.flush()
     except _UsageError as error:
-        command = getattr(args, "parser", parser)
-        command.print_usage(sys.stderr)
-        print(f"{command.prog}: error: {error}", file=sys.stderr)
+        message, command = error.args if len(error.args) == 2 else (error.args[0], parser)
+        _report(f"{command.format_usage()}{command.prog}: error: {message}")
         return EXIT_USAGE
+    except (OSError, ValueError) as error:  # only writes to stdout get this far
+        _detach_stdout()
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else "it is closed"
+        _report(f"zego-token04: error: cannot write to stdout: {reason}")
+        return EXIT_OUTPUT
+    return status
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    args, unrecognized = parser.parse_known_args(argv)
+    command = getattr(args, "parser", parser)
+    if unrecognized:
+        # Name only what looks like an option: anything else may be a secret typed by mistake.
+        shown = sorted({word.split("=", 1)[0] for word in unrecognized if _OPTION_NAME.fullmatch(word.split("=")[0])})
+        hidden = "" if len(shown) == len(unrecognized) else " (and values not shown)"
+        raise _UsageError(
+            f"unrecognized arguments{': ' + ' '.join(shown) if shown else ''}{hidden}"
+            f" (the secret is read only from {SECRET_ENV} or --secret-file)",
+            command,
+        )
+    try:
+        status: int = args.run(args)
+    except _UsageError as error:
+        raise _UsageError(error.args[0], command) from None
+    return status
+
+
+_OPTION_NAME = re.compile(r"--?[A-Za-z][A-Za-z0-9-]{0,22}")
 
 
 def _generate(args: argparse.Namespace) -> int:
     app_id = _app_id(args.app_id)
-    if args.room_id is not None:
-        payload = token04.rtc_room_payload(
-            args.room_id, login=not args.no_login, publish=not args.no_publish, stream_ids=args.stream_ids
-        )
-    elif args.no_login or args.no_publish or args.stream_ids:
+    if args.room_id is None and (args.no_login or args.no_publish or args.stream_ids):
         raise _UsageError("--no-login, --no-publish and --stream-id go with --room-id")
-    else:
-        payload = args.payload
     secret = _secret(args.secret_file)
+    texts = {"--user-id": [args.user_id], "--payload": [args.payload], "--room-id": [args.room_id or ""]}
+    texts["--stream-id"] = args.stream_ids or []
+    for option, values in texts.items():
+        if any(secret in value for value in values):
+            raise _UsageError(f"{option} contains the ServerSecret; it would be printed and sent to clients")
+    payload = args.payload
+    if args.room_id is not None:
+        try:
+            payload = token04.rtc_room_payload(
+                args.room_id, login=not args.no_login, publish=not args.no_publish, stream_ids=args.stream_ids
+            )
+        except (TypeError, ValueError) as error:  # text the terminal could not decode
+            _report(f"error {token04.ERROR_CODE_PAYLOAD_INVALID}: --room-id or --stream-id: {error}")
+            return EXIT_REFUSED
     mode = token04.MODE_GCM if args.gcm else token04.MODE_CBC
     info = token04.generate_token04(app_id, args.user_id, secret, args.ttl, payload, mode=mode)
     if info.error_code != token04.ERROR_CODE_SUCCESS:
-        print(f"error {info.error_code}: {info.error_message}", file=sys.stderr)
+        _report(f"error {info.error_code}: {info.error_message}")
         return EXIT_REFUSED
     if not args.json:
-        print(info.token)
+        _print(info.token)
         return EXIT_OK
     contents = token04.decode_token04(info.token, secret, verify_expiry=False)
     _print_json(
@@ -111,8 +173,11 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _decode(args: argparse.Namespace) -> int:
-    token = sys.stdin.read().strip() if args.token == "-" else args.token
     secret = _secret(args.secret_file)
+    token = _read_stdin() if args.token == "-" else args.token.strip()
+    if token is None:
+        _report(f"error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes, as a token04 is")
+        return EXIT_REFUSED
     now = time.time()
     try:
         contents = token04.decode_token04(token, secret, now=now, leeway=args.leeway)
@@ -121,41 +186,60 @@ def _decode(args: argparse.Namespace) -> int:
         contents = token04.decode_token04(token, secret, now=now, verify_expiry=False)
         expired = True
     except token04.InvalidTokenError as error:
-        print(f"error: invalid token: {error}", file=sys.stderr)
+        _report(f"error: invalid token: {error}")
         return EXIT_REFUSED
     expire_at = _iso_utc(contents.expire)
     _print_json({**contents._asdict(), "expired": expired, "expire_at": expire_at})
     if expired:
-        print(f"error: token expired at {expire_at} (leeway {args.leeway:g} s)", file=sys.stderr)
+        _report(f"error: token expired at {expire_at} (leeway {args.leeway:g} s)")
         return EXIT_REFUSED
     return EXIT_OK
+
+
+def _read_stdin() -> str | None:
+    """The token on stdin, surrounding whitespace stripped; None if it is not ASCII or over STDIN_LIMIT bytes."""
+    if sys.stdin is None:
+        raise _UsageError('stdin is closed: pass the token itself instead of "-"')
+    data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    if len(data) > STDIN_LIMIT or not data.isascii():
+        return None
+    return data.decode("ascii").strip()
 
 
 def _app_id(option: int | None) -> int:
     if option is not None:
         return option
-    text = os.environ.get(APP_ID_ENV, "").strip()
+    text = os.environ.get(APP_ID_ENV)
     if not text:
         raise _UsageError(f"no app id: pass --app-id or set {APP_ID_ENV}")
     try:
-        return int(text)
-    except ValueError:
-        raise _UsageError(f"{APP_ID_ENV} is not an integer") from None
+        return _whole_number(text)
+    except argparse.ArgumentTypeError as error:
+        raise _UsageError(f"{APP_ID_ENV} {error}") from None
 
 
 def _secret(path: str | None) -> str:
-    """The ServerSecret, from --secret-file or the environment."""
-    if path is not None:
+    """The ServerSecret, from --secret-file or the environment, surrounding whitespace stripped."""
+    if path is None:
+        source, text = SECRET_ENV, os.environ.get(SECRET_ENV, "")
+        if not text.strip():
+            raise _UsageError(f"no secret: set {SECRET_ENV} or pass --secret-file PATH")
+    else:
+        source = "--secret-file"
         try:
-            with open(path, encoding="utf-8") as secret_file:
-                return secret_file.read().strip()
+            with open(path, "rb") as secret_file:
+                data = secret_file.read(SECRET_FILE_LIMIT + 1)
         except OSError as error:
-            raise _UsageError(f"cannot read --secret-file {path}: {error.strerror}") from None
+            raise _UsageError(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
+        if len(data) > SECRET_FILE_LIMIT:
+            raise _UsageError(f"--secret-file holds more than {SECRET_FILE_LIMIT} bytes; it is not a ServerSecret")
+        try:
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise _UsageError(f"--secret-file {path} is not UTF-8 text") from None
-    secret = os.environ.get(SECRET_ENV, "").strip()
-    if not secret:
-        raise _UsageError(f"no secret: set {SECRET_ENV} or pass --secret-file PATH")
+            raise _UsageError("--secret-file is not UTF-8 text") from None
+    secret = text.strip()
+    if len(secret) != 32 or not secret.isascii():
+        raise _UsageError(f"the ServerSecret in {source} is not 32 ASCII characters")
     return secret
 
 
@@ -167,14 +251,65 @@ def _iso_utc(timestamp: int) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _print(text: str) -> None:
+    """One line on stdout; characters its encoding lacks are written as backslash escapes."""
+    encoding = sys.stdout.encoding or "utf-8"
+    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+
+
 def _print_json(document: dict[str, Any]) -> None:
-    print(json.dumps(document, ensure_ascii=False))
+    """JSON on stdout, non-ASCII as itself where stdout's encoding has it, else as \\u escapes."""
+    text = json.dumps(document, ensure_ascii=False)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(document)
+    sys.stdout.write(text + "\n")
+
+
+def _report(text: str) -> None:
+    """A line (or lines) on stderr, if there is a stderr; a failure to write there changes nothing."""
+    if sys.stderr is None:
+        return
+    try:
+        sys.stderr.write(text.rstrip("\n") + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _detach_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _whole_number(text: str) -> int:
+    """An argparse type: ASCII decimal digits only (no sign, space, underscore or other scripts' digits)."""
+    if not (0 < len(text) <= 20 and text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError("must be a whole number of at most 20 ASCII digits")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds."""
+    try:
+        value = float(text) if len(text) <= 40 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError("must be a finite number of seconds")
+    return value
 
 
 def _build_parser() -> argparse.ArgumentParser:
     # allow_abbrev=False everywhere: otherwise "--secret X" would be taken as
     # "--secret-file X", and the secret would be read as a path.
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="zego-token04",
         description="Generate and decode ZEGO token04 authentication tokens.",
         epilog=_PROGRAM_EXAMPLE,
@@ -194,8 +329,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(run=_generate, parser=generate)
     generate.add_argument("--user-id", required=True, help="the user the token is for")
-    generate.add_argument("--app-id", type=int, help=f"the project's AppID (default: ${APP_ID_ENV})")
-    generate.add_argument("--ttl", type=int, default=3600, metavar="SECONDS", help="lifetime (default: 3600)")
+    generate.add_argument(
+        "--app-id", type=_whole_number, metavar="N", help=f"the project's AppID (default: ${APP_ID_ENV})"
+    )
+    generate.add_argument(
+        "--ttl", type=_whole_number, default=3600, metavar="SECONDS", help="lifetime (default: 3600)"
+    )
     payload = generate.add_mutually_exclusive_group()
     payload.add_argument("--payload", default="", metavar="JSON", help="the payload, as given (default: none)")
     payload.add_argument("--room-id", metavar="ROOM", help='make a privilege payload for this room ("" for any)')
@@ -228,16 +367,6 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_secret_file(decode)
     return parser
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number of seconds: {text!r}")
-    return value
 
 
 def _add_secret_file(command: argparse.ArgumentParser) -> None:
