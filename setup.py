@@ -1,39 +1,23 @@
-"""Packaging for zego-token04 (the package keeps upstream's import name, ``src``)."""
+"""Packaging: everything is in pyproject.toml but what it cannot say here.
 
-import re
-from pathlib import Path
+The code lives in ``src/`` (upstream's layout, imported as ``src`` from a
+checkout) and installs under its own name, ``zego_token04``, so that it never
+claims the top-level name ``src`` in site-packages. The build tree is a fresh
+temporary folder on every run, so nothing stale from an earlier build can reach
+a wheel, and nothing is left in the source tree.
+"""
+
+import atexit
+import shutil
+import tempfile
 
 from setuptools import setup
 
-HERE = Path(__file__).resolve().parent
-VERSION = re.search(r'^__version__ = "([^"]+)"', (HERE / "src" / "__init__.py").read_text(), re.M).group(1)
+_BUILD_BASE = tempfile.mkdtemp(prefix="zego-token04-build-")
+atexit.register(shutil.rmtree, _BUILD_BASE, ignore_errors=True)
 
 setup(
-    name="zego-token04",
-    version=VERSION,
-    description="Generate and decode ZEGO token04 authentication tokens (RTC, ZIM), safely",
-    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
-    long_description_content_type="text/markdown",
-    license="MIT",
-    packages=["src"],
-    package_data={"src": ["py.typed"]},
-    python_requires=">=3.8",
-    install_requires=["pycryptodome>=3.9"],
-    extras_require={
-        "test": [
-            "pytest>=7",
-            "hypothesis>=6",
-            "cryptography>=3.4",
-            "mypy>=1.0",
-            "ruff>=0.4",
-        ],
-    },
-    entry_points={"console_scripts": ["zego-token04 = src.cli:main"]},
-    classifiers=[
-        "License :: OSI Approved :: MIT License",
-        "Programming Language :: Python :: 3",
-        "Programming Language :: Python :: 3 :: Only",
-        "Topic :: Security :: Cryptography",
-        "Typing :: Typed",
-    ],
+    packages=["zego_token04"],
+    package_dir={"zego_token04": "src"},
+    options={"build": {"build_base": _BUILD_BASE}, "egg_info": {"egg_base": _BUILD_BASE}},
 )

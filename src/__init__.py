@@ -6,4 +6,4 @@ Use it as upstream does::
     info = token04.generate_token04(app_id, user_id, secret, 3600, "")
 """
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"

@@ -6,11 +6,13 @@ about the format.
 """
 
 import base64
+import importlib.util
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import pytest
 from cryptography.hazmat.primitives import padding
@@ -82,20 +84,34 @@ def body_bytes(**members: Any) -> bytes:
     return json.dumps(members).encode("utf-8")
 
 
-def _distribution_installed() -> bool:
-    from importlib.metadata import PackageNotFoundError, distribution
+def installed_package_origin() -> Optional[Path]:
+    """Where the installed package `zego_token04` would be imported from, or None.
 
-    try:
-        distribution("zego-token04")
-    except PackageNotFoundError:
-        return False
-    return True
+    Decided by the import system itself, so an `*.egg-info` folder lying in the
+    current directory (which importlib.metadata would take for an install) counts
+    for nothing.
+    """
+    spec = importlib.util.find_spec("zego_token04")
+    return Path(spec.origin) if spec is not None and spec.origin else None
 
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "zego-token04"
+def console_script() -> Optional[Path]:
+    """The `zego-token04` command beside this interpreter, or on PATH."""
+    beside = Path(sys.executable).parent / "zego-token04"
+    if beside.is_file():
+        return beside
+    found = shutil.which("zego-token04")
+    return Path(found) if found else None
+
+
 # .ci/run installs the package and sets this, so that there the tests below run (and fail if
 # the installation is broken) instead of being skipped.
 _INSTALL_REQUIRED = os.environ.get("ZEGO_TOKEN04_TEST_INSTALLED") == "1"
 needs_install = pytest.mark.skipif(
-    not (_INSTALL_REQUIRED or _distribution_installed()), reason="zego-token04 is not installed (pip install .)"
+    not (_INSTALL_REQUIRED or installed_package_origin()),
+    reason="zego_token04 is not installed (pip install .)",
 )
+needs_console_script = pytest.mark.skipif(
+    not (_INSTALL_REQUIRED or console_script()), reason="the zego-token04 command is not installed (pip install .)"
+)
+CONSOLE_SCRIPT = console_script() or Path(sys.executable).parent / "zego-token04"

@@ -1,6 +1,6 @@
 """Sample: a basic token04 (empty payload), printed as upstream prints it.
 
-Run it from a checkout or after ``pip install .``::
+Run it from a checkout, or anywhere after ``pip install zego-token04``::
 
     ZEGO_APP_ID=1 ZEGO_SERVER_SECRET=... python test/test.py
 """
@@ -10,7 +10,10 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))  # the checkout's src
 
-from src import token04
+try:
+    from src import token04  # upstream's import: a checkout, or a copy of src/ in your project
+except ImportError:
+    from zego_token04 import token04  # the installed package
 
 if __name__ == "__main__":
     app_id = int(os.environ.get("ZEGO_APP_ID", "1"))

@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import CONSOLE_SCRIPT, OTHER_SECRET, SECRET, body_bytes, needs_install, open_token, seal_token
+from support import (
+    CONSOLE_SCRIPT,
+    OTHER_SECRET,
+    SECRET,
+    body_bytes,
+    needs_console_script,
+    needs_install,
+    open_token,
+    seal_token,
+)
 
 from src import __version__, token04
 
@@ -16,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ENTRY_POINTS = [
     pytest.param([sys.executable, "-m", "src"], id="python-m-src"),
-    pytest.param([str(CONSOLE_SCRIPT)], id="console-script", marks=needs_install),
+    pytest.param([str(CONSOLE_SCRIPT)], id="console-script", marks=needs_console_script),
+    pytest.param([sys.executable, "-m", "zego_token04"], id="python-m-zego_token04", marks=needs_install),
 ]
 
 
@@ -490,7 +500,7 @@ def shell(command_line, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
     env["ZEGO_SERVER_SECRET"] = SECRET
     return subprocess.run(
-        ["sh", "-c", command_line, "sh", sys.executable, "-m", "src", *args],
+        ["/bin/sh", "-c", command_line, "sh", sys.executable, "-m", "src", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
 

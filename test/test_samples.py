@@ -60,30 +60,102 @@ def test_samples_run_against_the_installed_package(tmp_path, script):
     assert open_token(token, SECRET)[0]["app_id"] == 1
 
 
-@needs_install
-def test_installed_package_imports_from_any_directory(tmp_path):
+def python(code, cwd, *, path=None):
+    """Run `code` in a fresh interpreter in `cwd`; PYTHONPATH is `path` alone (or unset)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if path is not None:
+        env["PYTHONPATH"] = str(path)
     result = subprocess.run(
-        [sys.executable, "-c", "from src import token04; print(token04.__file__)"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
     )
-    assert "site-packages" in result.stdout
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 @needs_install
-def test_installed_package_ships_its_type_marker_and_console_script():
+@pytest.mark.parametrize(
+    "statement",
+    ["from zego_token04 import token04", "import zego_token04.token04 as token04"],
+)
+def test_installed_package_imports_from_any_directory_by_its_own_name(tmp_path, statement):
+    code = f"{statement}; print(token04.__file__); print(token04.generate_token04(1, 'u', {SECRET!r}, 60)[1])"
+    out = python(code, tmp_path)
+    origin, code = out.split()
+    assert Path(origin).parent.name == "zego_token04"
+    assert Path(origin).parent != HERE.parent / "src"
+    assert code == "0"
+
+
+@needs_install
+def test_installed_distribution_claims_no_src_name():
     from importlib.metadata import distribution
 
     dist = distribution("zego-token04")
     files = {str(path) for path in dist.files or []}
-    assert "src/py.typed" in files
-    assert {"src/token04.py", "src/cli.py", "src/__main__.py"} <= files
+    assert not any(path.split("/")[0] == "src" for path in files), sorted(files)
+    modules = {"py.typed", "token04.py", "cli.py", "__main__.py", "__init__.py"}
+    assert {f"zego_token04/{name}" for name in modules} <= files
+    assert (dist.read_text("top_level.txt") or "").split() == ["zego_token04"]
     scripts = {entry.name: entry.value for entry in dist.entry_points if entry.group == "console_scripts"}
-    assert scripts == {"zego-token04": "src.cli:main"}
-    assert [req.split(";")[0].strip() for req in dist.requires or [] if "extra" not in req] == ["pycryptodome>=3.9"]
+    assert scripts == {"zego-token04": "zego_token04.cli:main"}
+    runtime = [req.split(";")[0].replace(" ", "") for req in dist.requires or [] if "extra" not in req]
+    assert runtime == ["pycryptodome>=3.9.0"]
+    assert dist.metadata["License-Expression"] == "MIT"
+
+
+@needs_install
+@pytest.mark.parametrize("with_init", [True, False], ids=["src-package", "src-namespace-folder"])
+def test_a_project_with_its_own_src_keeps_it_and_gets_ours(tmp_path, with_init):
+    own = tmp_path / "src"
+    own.mkdir()
+    (own / "models.py").write_text("NAME = 'theirs'\n", encoding="utf-8")
+    if with_init:
+        (own / "__init__.py").write_text("", encoding="utf-8")
+    out = python(
+        "from src import models; from zego_token04 import token04; import src;"
+        f"print(models.NAME, token04.generate_token04(1, 'u', {SECRET!r}, 60).error_code)",
+        tmp_path,
+    )
+    assert out.split() == ["theirs", "0"]
+
+
+@needs_install
+def test_python_m_zego_token04_runs_the_command(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
+    env.update(ZEGO_SERVER_SECRET=SECRET, ZEGO_APP_ID="5")
+    result = subprocess.run(
+        [sys.executable, "-m", "zego_token04", "generate", "--user-id", "u"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert open_token(result.stdout.strip(), SECRET)[0]["app_id"] == 5
+
+
+@pytest.mark.parametrize("package", ["src", "myapp/vendor"])
+def test_token04_py_copied_alone_imports_with_only_the_standard_library_and_pycryptodome(tmp_path, package):
+    folder = tmp_path / package
+    folder.mkdir(parents=True)
+    shutil.copy(HERE.parent / "src" / "token04.py", folder / "token04.py")
+    module = package.replace("/", ".")
+    out = python(
+        f"from {module} import token04; import sys;"
+        f"print(token04.generate_token04(1, 'u', {SECRET!r}, 60).error_code);"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('src', 'zego_token04')}))",
+        tmp_path,
+        path="",
+    )
+    # Only the folder it was copied into is loaded: nothing of ours comes with it.
+    assert out.split("\n")[:2] == ["0", "['src']" if package == "src" else "[]"]
+    tree = ast.parse((HERE.parent / "src" / "token04.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "a relative import would tie token04.py to its package"
+            imported.add(node.module.split(".")[0])
+    standard_library = {"__future__", "binascii", "json", "math", "operator", "os", "struct", "time", "typing"}
+    assert imported - standard_library == {"Crypto"}
 
 
 def test_benchmark_script_prints_its_figures():
