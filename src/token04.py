@@ -6,6 +6,8 @@ ServerSecret, of a small JSON body::
 
     {"app_id":1,"user_id":"demo","nonce":123,"ctime":1700000000,"expire":1700003600,"payload":""}
 
+(ZEGOCLOUD's UIKit writes the same body without ``payload``; it reads as "".)
+
 ``generate_token04`` never raises: bad input gives a ``TokenInfo`` whose token
 is "" and whose ``error_code`` says which argument was refused.
 ``decode_token04`` raises ``InvalidTokenError`` for every way a token can be bad.
@@ -49,11 +51,13 @@ __all__ = [
     "PRIVILEGE_DISABLE",
     "TokenInfo",
     "Token04",
+    "RtcRoomPayload",
     "InvalidTokenError",
     "ExpiredTokenError",
     "generate_token04",
     "decode_token04",
     "rtc_room_payload",
+    "parse_rtc_room_payload",
 ]
 
 ERROR_CODE_SUCCESS = 0
@@ -118,6 +122,19 @@ class Token04(NamedTuple):
     mode: str
 
 
+class RtcRoomPayload(NamedTuple):
+    """The privilege payload of an RTC room token, as parse_rtc_room_payload reads it."""
+
+    room_id: str
+    """The only room the token may log in to; "" for any room."""
+    login: bool
+    """Privilege 1: may log in to the room."""
+    publish: bool
+    """Privilege 2: may publish streams."""
+    stream_ids: tuple[str, ...] | None
+    """The only stream IDs the token may publish, or None for any."""
+
+
 class InvalidTokenError(ValueError):
     """The token is not a valid token04 under this secret."""
 
@@ -161,8 +178,12 @@ _BODY_MEMBERS = (
     ("payload", "%s"),
 )
 _BODY_MEMBER_NAMES = tuple(name for name, _ in _BODY_MEMBERS)
+_UIKIT_BODY_MEMBER_NAMES = _BODY_MEMBER_NAMES[:-1]  # no payload
 _BODY_TEMPLATE = "{" + ",".join(f'"{name}":{placeholder}' for name, placeholder in _BODY_MEMBERS) + "}"
 _body_members = operator.itemgetter(*_BODY_MEMBER_NAMES)
+_uikit_body_members = operator.itemgetter(*_UIKIT_BODY_MEMBER_NAMES)
+_PAYLOAD_MEMBERS = ("room_id", "privilege", "stream_id_list")
+_PRIVILEGE_KEYS = (str(PRIVILEGE_KEY_LOGIN), str(PRIVILEGE_KEY_PUBLISH))
 _json_string = json.JSONEncoder(ensure_ascii=False).encode
 
 # A CBC IV is 16 characters of 0-9a-z, as the official generators make it. Each
@@ -286,6 +307,44 @@ def rtc_room_payload(
     )
 
 
+def parse_rtc_room_payload(payload: str) -> RtcRoomPayload:
+    """Read the privilege payload of an RTC room token: the mirror of rtc_room_payload.
+
+    Takes what ZEGO's generators write: a JSON object with exactly the members
+    ``room_id`` (a string), ``privilege`` (an object whose keys are "1" and
+    "2", each 0 or 1) and ``stream_id_list`` (null or a list of strings).
+    Raises ValueError, saying what is wrong, for anything else (TypeError if
+    ``payload`` is not a str).
+    """
+    text = _require_text(payload, "payload")
+    try:
+        members = _json_object(text)
+    except (ValueError, RecursionError):
+        raise ValueError("payload is not a JSON object whose members are each named once") from None
+    if type(members) is not dict:
+        raise ValueError(f"payload is {_json_kind(members)}, not a JSON object")
+    if sorted(members) != sorted(_PAYLOAD_MEMBERS):
+        raise ValueError(
+            f"payload's members are {', '.join(sorted(members)) or 'none'}; a privilege payload has exactly "
+            + ", ".join(_PAYLOAD_MEMBERS)
+        )
+    room_id, privilege, stream_id_list = (members[name] for name in _PAYLOAD_MEMBERS)
+    if type(room_id) is not str:
+        raise ValueError(f"payload's room_id is {_json_kind(room_id)}, not a string")
+    if type(privilege) is not dict or sorted(privilege) != sorted(_PRIVILEGE_KEYS):
+        raise ValueError('payload\'s privilege is not an object with exactly the keys "1" (login) and "2" (publish)')
+    for key in _PRIVILEGE_KEYS:
+        if not (type(privilege[key]) is int and privilege[key] in (PRIVILEGE_DISABLE, PRIVILEGE_ENABLE)):
+            raise ValueError(f'payload\'s privilege "{key}" is {json.dumps(privilege[key])}; it must be 0 or 1')
+    stream_ids = None
+    if stream_id_list is not None:
+        if type(stream_id_list) is not list or any(type(item) is not str for item in stream_id_list):
+            raise ValueError("payload's stream_id_list is neither null nor a list of strings")
+        stream_ids = tuple(stream_id_list)
+    login, publish = (privilege[key] == PRIVILEGE_ENABLE for key in _PRIVILEGE_KEYS)
+    return RtcRoomPayload(room_id, login, publish, stream_ids)
+
+
 def _encode_token(
     frame: _Frame,
     key: bytes,
@@ -352,15 +411,25 @@ def _decode_token(token: object, secret: object) -> Token04:
 
 
 def _base64_decode(text: str) -> bytes:
-    """Standard, padded, canonical base64 to bytes: any other spelling is refused."""
+    """The frame after "04": standard, padded, canonical base64, or InvalidTokenError."""
+    decoded = _canonical_base64(text)
+    if decoded is None:
+        if "#" in text:
+            raise InvalidTokenError(
+                'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'
+            )
+        raise InvalidTokenError('token is not standard base64 after its "04"')
+    return decoded
+
+
+def _canonical_base64(text: str) -> bytes | None:
+    """Standard, padded, canonical base64 to bytes; None for any other spelling."""
     try:
         encoded = text.encode("ascii")
         decoded = binascii.a2b_base64(encoded)
     except (UnicodeEncodeError, binascii.Error):
-        decoded = None
-    if decoded is None or binascii.b2a_base64(decoded, newline=False) != encoded:
-        raise InvalidTokenError('token is not standard base64 after its "04"')
-    return decoded
+        return None
+    return decoded if binascii.b2a_base64(decoded, newline=False) == encoded else None
 
 
 def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
@@ -388,14 +457,20 @@ def _parse_body(body: bytes, mode: str) -> Token04:
     """Read the decrypted JSON body, checking each member's type and range."""
     try:
         members = _json_object(body.decode("utf-8"))  # a UnicodeDecodeError is a ValueError
-        if type(members) is not dict or len(members) != len(_BODY_MEMBER_NAMES):
-            raise ValueError("not an object of six members")
-        app_id, user_id, nonce, ctime, expire, payload = _body_members(members)
+        if type(members) is not dict:
+            raise ValueError("not an object")
+        if len(members) == len(_BODY_MEMBER_NAMES):
+            app_id, user_id, nonce, ctime, expire, payload = _body_members(members)
+        elif len(members) == len(_UIKIT_BODY_MEMBER_NAMES):
+            app_id, user_id, nonce, ctime, expire = _uikit_body_members(members)
+            payload = ""
+        else:
+            raise ValueError("neither six members nor the UIKit's five")
     except (ValueError, KeyError, RecursionError):
         raise InvalidTokenError(
             "token body is not a JSON object with exactly the members "
             + ", ".join(_BODY_MEMBER_NAMES)
-            + ", each once"
+            + " (payload may be absent), each once"
         ) from None
     if payload is None:
         payload = ""
@@ -518,6 +593,15 @@ def _require_text(value: object, name: str) -> str:
 def _type_name(value: object) -> str:
     """The name of value's class, read from the class itself (a metaclass cannot change it)."""
     return str(type.__dict__["__name__"].__get__(type(value)))
+
+
+def _json_kind(value: object) -> str:
+    """What a parsed JSON value is, in JSON's words."""
+    if value is None:
+        return "null"
+    if type(value) is bool:
+        return "true" if value else "false"
+    return {str: "a string", int: "a number", float: "a number", list: "an array", dict: "an object"}[type(value)]
 
 
 def _refusal(error_code: int, error_message: str) -> TokenInfo:

@@ -1,0 +1,263 @@
+"""Would ZEGO accept this token for this login? An offline answer, one finding per broken rule.
+
+``check_token04(token, secret, app_id=…, user_id=…, room_id=…, …)`` decodes the
+token (a token04 or a UIKit kit token) and holds it against the login a client
+makes: the AppID and userID it logs in with, the room, the stream it will
+publish, the privileges the project verifies, and ZEGO's SDK rules for IDs.
+Each rule broken is a ``Finding`` with a fixed ``code`` a program can test and
+a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import NamedTuple
+
+from . import ids, kit, token04
+from .token04 import InvalidTokenError, RtcRoomPayload, Token04
+
+__all__ = [
+    "SEVERITY_ERROR",
+    "SEVERITY_WARNING",
+    "RULES",
+    "Finding",
+    "CheckReport",
+    "check_token04",
+]
+
+SEVERITY_ERROR = "error"
+"""ZEGO would refuse the login (or the publish)."""
+SEVERITY_WARNING = "warning"
+"""Likely to cause trouble, but not by itself a refusal."""
+
+RULES: dict[str, tuple[str, str]] = {
+    "invalid-token": (SEVERITY_ERROR, "the token decodes with this secret"),
+    "expired": (SEVERITY_ERROR, "the token has not expired"),
+    "issued-in-future": (SEVERITY_WARNING, "the token was not made in the future"),
+    "app-id-mismatch": (SEVERITY_ERROR, "the token is for the login's AppID"),
+    "user-id-mismatch": (SEVERITY_ERROR, "the token is for the login's userID"),
+    "payload-invalid": (SEVERITY_ERROR, "the privilege payload is one ZEGO reads"),
+    "no-privilege-payload": (SEVERITY_WARNING, "the token carries the privilege payload the project verifies"),
+    "room-id-mismatch": (SEVERITY_ERROR, "the token may log in to the login's room"),
+    "login-denied": (SEVERITY_ERROR, "the token may log in (privilege 1)"),
+    "publish-denied": (SEVERITY_ERROR, "the token may publish (privilege 2)"),
+    "stream-id-not-allowed": (SEVERITY_ERROR, "the stream is one the token may publish"),
+    "zim-payload": (SEVERITY_ERROR, "the token carries no payload, as ZIM requires"),
+    "user-id-format": (SEVERITY_ERROR, "the userID keeps the SDK's rules"),
+    "room-id-format": (SEVERITY_ERROR, "the roomID keeps the SDK's rules"),
+    "stream-id-format": (SEVERITY_ERROR, "the streamID keeps the SDK's rules"),
+}
+"""Every rule: its code, the severity of its finding, and what it means when it passes."""
+
+CLOCK_SKEW_SECONDS = 60
+"""How far ahead of now (beyond leeway) a token's ctime may be before it is reported."""
+
+
+class Finding(NamedTuple):
+    """A broken rule: its code (a key of RULES), "error" or "warning", and what to do about it."""
+
+    code: str
+    severity: str
+    message: str
+
+
+class CheckReport(NamedTuple):
+    """What check_token04 found."""
+
+    findings: tuple[Finding, ...]
+    """Every broken rule, in the order checked."""
+    checked: tuple[str, ...]
+    """The codes of every rule that was applied, in order; those without a finding passed."""
+    contents: Token04 | None
+    """The token's contents, or None when it did not decode."""
+    kit: kit.KitToken | None
+    """The kit token's login fields, when the token was a kit token whose fields read."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error: as far as can be told offline, ZEGO accepts the login."""
+        return not any(finding.severity == SEVERITY_ERROR for finding in self.findings)
+
+
+def check_token04(
+    token: str,
+    secret: str,
+    *,
+    app_id: int | None = None,
+    user_id: str | None = None,
+    room_id: str | None = None,
+    stream_id: str | None = None,
+    login_privilege: bool = True,
+    publish_privilege: bool = True,
+    product: str = ids.PRODUCT_RTC,
+    now: float | None = None,
+    leeway: float = 0,
+) -> CheckReport:
+    """Hold ``token`` against a login and report every rule it breaks.
+
+    ``app_id``, ``user_id``, ``room_id`` and ``stream_id`` are the values the
+    client logs in (and publishes) with; None skips the rules that need them (a
+    kit token supplies the ones it carries). ``login_privilege`` and
+    ``publish_privilege`` say which privileges the project verifies (a console
+    setting). ``product`` is "rtc" or "zim". Never raises for anything about the
+    token or the login values: a wrong type is a finding too. ``now``,
+    ``leeway``, the privilege flags and ``product`` are the caller's code: a
+    wrong one raises TypeError or ValueError, as decode_token04 does.
+    """
+    if product not in ids.MAX_USER_ID_BYTES:
+        raise ValueError(f'product must be "{ids.PRODUCT_RTC}" or "{ids.PRODUCT_ZIM}"')
+    if not (type(login_privilege) is bool and type(publish_privilege) is bool):
+        raise TypeError("login_privilege and publish_privilege must be bool")
+    now_seconds = time.time() if now is None else token04._seconds(now, "now")
+    leeway_seconds = token04._seconds(leeway, "leeway")
+    report = _Report()
+
+    contents, fields = _decode(token, secret, report)
+    if fields is not None:  # a kit token: the login is made with the values it carries
+        app_id = fields.app_id if app_id is None else app_id
+        user_id = fields.user_id if user_id is None else user_id
+        room_id = fields.room_id if room_id is None else room_id
+    if contents is not None:
+        _check_times(contents, now_seconds, leeway_seconds, report)
+        _check_login_values(contents, app_id, user_id, report)
+        if product == ids.PRODUCT_ZIM:
+            carried = 'ZIM takes no payload, and this token carries one: make it with payload=""'
+            report.rule("zim-payload", carried if contents.payload else None)
+        else:
+            _check_privileges(contents, room_id, stream_id, login_privilege, publish_privilege, report)
+    login_user_id = user_id if user_id is not None else (contents.user_id if contents is not None else None)
+    if login_user_id is not None:
+        report.rule("user-id-format", ids.check_user_id(login_user_id, product))
+    if room_id is not None:
+        report.rule("room-id-format", ids.check_room_id(room_id))
+    if stream_id is not None:
+        report.rule("stream-id-format", ids.check_stream_id(stream_id))
+    return CheckReport(tuple(report.findings), tuple(report.checked), contents, fields)
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.checked: list[str] = []
+
+    def rule(self, code: str, problem: str | None) -> None:
+        """Record that rule `code` was applied, and its finding if `problem` says what broke it."""
+        self.checked.append(code)
+        if problem:
+            self.findings.append(Finding(code, RULES[code][0], problem))
+
+
+def _decode(token: object, secret: str, report: _Report) -> tuple[Token04 | None, kit.KitToken | None]:
+    """The token's contents (expiry not checked) and, for a kit token, its login fields."""
+    text = token04._as_str(token)
+    fields = None
+    try:
+        if text is not None and kit.KIT_SEPARATOR in text:
+            if len(text) > kit.MAX_KIT_TOKEN_LENGTH:
+                raise InvalidTokenError(f"kit token is longer than any kit token ({kit.MAX_KIT_TOKEN_LENGTH})")
+            text, _, fields_text = text.partition(kit.KIT_SEPARATOR)
+            user_id, room_id, user_name, app_id = kit._read_fields(fields_text)
+            contents = token04.decode_token04(text, secret, verify_expiry=False)
+            fields = kit.KitToken(contents, app_id, user_id, room_id, user_name)
+        else:
+            contents = token04.decode_token04(token, secret, verify_expiry=False)  # type: ignore[arg-type]
+    except InvalidTokenError as error:
+        report.rule("invalid-token", f"{error}; check that the token is whole and the secret is this project's")
+        return None, None
+    report.rule("invalid-token", None)
+    return contents, fields
+
+
+def _check_times(contents: Token04, now: float, leeway: float, report: _Report) -> None:
+    expired = None
+    if contents.expire + leeway < now:
+        expired = (
+            f"the token expired at {_moment(contents.expire)}, {now - contents.expire:.0f} s before now"
+            f" (leeway {leeway:g} s): give the client a new one"
+        )
+    report.rule("expired", expired)
+    ahead = contents.ctime - now
+    future = None
+    if ahead > leeway + CLOCK_SKEW_SECONDS:
+        future = (
+            f"the token was made {ahead:.0f} s from now, at {_moment(contents.ctime)}:"
+            " the generating server's clock is ahead; set it right (NTP)"
+        )
+    report.rule("issued-in-future", future)
+
+
+def _check_login_values(contents: Token04, app_id: object, user_id: object, report: _Report) -> None:
+    if app_id is not None:
+        value = token04._as_int(app_id)
+        problem = None
+        if value is None:
+            kind = token04._type_name(app_id)
+            problem = f"the login's app_id must be an int (the SDK's appID is a number), not {kind}"
+        elif value != contents.app_id:
+            problem = f"the token is for AppID {contents.app_id}, the login uses AppID {value}"
+        report.rule("app-id-mismatch", problem)
+    text = token04._as_str(user_id)
+    if text is not None:
+        problem = None
+        if text != contents.user_id:
+            problem = (
+                f"the token is for userID {contents.user_id!r}, the login uses {text!r}:"
+                " make the token for the user who logs in"
+            )
+        report.rule("user-id-mismatch", problem)
+
+
+def _check_privileges(
+    contents: Token04,
+    room_id: object,
+    stream_id: object,
+    login_privilege: bool,
+    publish_privilege: bool,
+    report: _Report,
+) -> None:
+    if login_privilege or publish_privilege:
+        missing = (
+            "the token has no privilege payload, but the project verifies privileges:"
+            " make it with rtc_room_payload(room_id, ...)"
+        )
+        report.rule("no-privilege-payload", None if contents.payload else missing)
+    if not contents.payload:
+        return
+    try:
+        payload = token04.parse_rtc_room_payload(contents.payload)
+    except ValueError as error:
+        report.rule("payload-invalid", f"{error}; make the payload with rtc_room_payload")
+        return
+    report.rule("payload-invalid", None)
+    _check_room_and_streams(payload, token04._as_str(room_id), token04._as_str(stream_id), login_privilege,
+                            publish_privilege, report)  # fmt: skip
+
+
+def _check_room_and_streams(
+    payload: RtcRoomPayload,
+    room_id: str | None,
+    stream_id: str | None,
+    login_privilege: bool,
+    publish_privilege: bool,
+    report: _Report,
+) -> None:
+    if room_id is not None and payload.room_id:
+        mismatch = f"the token may log in only to room {payload.room_id!r}, the login is to room {room_id!r}"
+        report.rule("room-id-mismatch", mismatch if payload.room_id != room_id else None)
+    if login_privilege:
+        denied = "the token's login privilege (1) is 0: the login is refused"
+        report.rule("login-denied", None if payload.login else denied)
+    if publish_privilege and stream_id is not None:
+        denied = f"the token's publish privilege (2) is 0: publishing {stream_id!r} is refused"
+        report.rule("publish-denied", None if payload.publish else denied)
+        if payload.stream_ids is not None:
+            outside = f"stream {stream_id!r} is not one the token may publish: {list(payload.stream_ids)}"
+            report.rule("stream-id-not-allowed", None if stream_id in payload.stream_ids else outside)
+
+
+def _moment(timestamp: int) -> str:
+    try:
+        return datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return str(timestamp)

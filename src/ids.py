@@ -1,0 +1,91 @@
+"""ZEGO's SDK rules for user, room and stream IDs: refuse a bad ID before you mint a token for it.
+
+A token can carry any user ID, but the SDK refuses a login whose IDs break its
+rules, so a token for such an ID is useless. Each function returns what is
+wrong with an ID, as a sentence, or None when the SDK takes it.
+
+The rules, from ZEGO's API references:
+- userID, Express (RTC): ``ZegoUser.userID``, "a utf8 string with a maximum
+  length of 64 bytes or less", "only support numbers, English characters and
+  '~', '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_', '+', '=', '-',
+  '`', ';', ''', ',', '.', '<', '>', '/', '\\'" (the reference prints the
+  apostrophe as a typographic quote; '/' is listed by the newer SDKs' references).
+- userID, ZIM: ``ZIMUserInfo.userID``, "a maximum length of 32 bytes or less",
+  the same characters.
+- roomID: ``loginRoom``, at most 128 bytes; error 1002012
+  (RoomRoomidInvalidCharacter) lists the characters: numbers, English
+  characters and '~', '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_',
+  '+', '=', '-', '`', ';', ',', '.', '<', '>', '\\'. (Error 1002013's text says
+  "greater than or equal to 128 bytes" is too long; loginRoom's own says "up
+  to 128 bytes", which is the rule kept here.)
+- streamID: ``ZegoStream.streamID`` and ``startPublishingStream``, "a string of
+  up to 256 characters", "only support numbers, English characters and '-',
+  '_'" (errors 1000014 and 1000016).
+"""
+
+from __future__ import annotations
+
+import string
+
+from . import token04
+
+__all__ = [
+    "PRODUCT_RTC",
+    "PRODUCT_ZIM",
+    "MAX_USER_ID_BYTES",
+    "MAX_ROOM_ID_BYTES",
+    "MAX_STREAM_ID_BYTES",
+    "check_user_id",
+    "check_room_id",
+    "check_stream_id",
+]
+
+PRODUCT_RTC = "rtc"
+"""ZEGO Express: RTC rooms, and the UIKits built on it."""
+PRODUCT_ZIM = "zim"
+"""ZIM, in-app chat."""
+
+MAX_USER_ID_BYTES = {PRODUCT_RTC: 64, PRODUCT_ZIM: 32}
+"""The longest userID each product takes, in UTF-8 bytes."""
+MAX_ROOM_ID_BYTES = 128
+MAX_STREAM_ID_BYTES = 256
+
+_USER_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;',.<>/\\"
+_ROOM_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;,.<>\\"
+_STREAM_ID_PUNCTUATION = "-_"
+
+
+def check_user_id(user_id: str, product: str = PRODUCT_RTC) -> str | None:
+    """What is wrong with ``user_id`` for ``product`` ("rtc" or "zim"), or None.
+
+    Raises ValueError for an unknown product (the ID itself never raises).
+    """
+    if product not in MAX_USER_ID_BYTES:
+        raise ValueError(f'product must be "{PRODUCT_RTC}" or "{PRODUCT_ZIM}"')
+    return _check_id(user_id, "user_id", MAX_USER_ID_BYTES[product], _USER_ID_PUNCTUATION)
+
+
+def check_room_id(room_id: str) -> str | None:
+    """What is wrong with ``room_id`` as loginRoom's roomID, or None."""
+    return _check_id(room_id, "room_id", MAX_ROOM_ID_BYTES, _ROOM_ID_PUNCTUATION)
+
+
+def check_stream_id(stream_id: str) -> str | None:
+    """What is wrong with ``stream_id`` as startPublishingStream's streamID, or None."""
+    return _check_id(stream_id, "stream_id", MAX_STREAM_ID_BYTES, _STREAM_ID_PUNCTUATION)
+
+
+def _check_id(value: object, name: str, max_bytes: int, punctuation: str) -> str | None:
+    text = token04._as_str(value)
+    if text is None:
+        return f"{name} must be a str, not {token04._type_name(value)}"
+    if not text:
+        return f"{name} is empty"
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        return f"{name} is {size} bytes; the SDK takes at most {max_bytes}"
+    refused = sorted(set(text) - set(string.ascii_letters + string.digits + punctuation))
+    if refused:
+        shown = " ".join(repr(c) for c in refused[:8]) + (" …" if len(refused) > 8 else "")
+        return f"{name} has characters the SDK refuses ({shown}); it takes ASCII letters, digits and {punctuation}"
+    return None

@@ -1,0 +1,171 @@
+"""ZEGOCLOUD UIKit kit tokens: a token04 and the login fields the UIKit logs in with.
+
+A kit token is ``token04 + "#" + base64(JSON)``, the JSON being
+``{"userID":…,"roomID":…,"userName":encodeURIComponent(name),"appID":…}`` in
+that order, as the UIKit's ``generateKitTokenForProduction(appID, token,
+roomID, userID, userName)`` makes it in the browser: ``JSON.stringify``'s
+spelling, then ``btoa`` (standard base64 of the text's Latin-1 bytes).
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import urllib.parse
+from typing import NamedTuple
+
+from . import token04
+from .token04 import InvalidTokenError, Token04
+
+__all__ = ["KIT_SEPARATOR", "MAX_KIT_TOKEN_LENGTH", "KitToken", "make_kit_token", "decode_kit_token"]
+
+KIT_SEPARATOR = "#"
+"""What stands between the token04 and the UIKit's login fields."""
+MAX_KIT_PART_LENGTH = 16384
+"""The longest login-field part decode_kit_token reads (the SDK's IDs and names take far less)."""
+MAX_KIT_TOKEN_LENGTH = token04.MAX_TOKEN_LENGTH + len(KIT_SEPARATOR) + MAX_KIT_PART_LENGTH
+"""decode_kit_token refuses a longer kit token unread."""
+
+
+class KitToken(NamedTuple):
+    """A decoded kit token: the token04's contents and the login fields beside it."""
+
+    token: Token04
+    """What the token04 holds (its app_id and user_id equal the fields below)."""
+    app_id: int
+    user_id: str
+    room_id: str
+    """The room the UIKit logs in to."""
+    user_name: str
+    """The display name, decoded from its encodeURIComponent form."""
+
+
+def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_name: str = "") -> str:
+    """Wrap a server-made token04 as the UIKit's kit token.
+
+    The result is identical, character for character, to what the UIKit's
+    ``generateKitTokenForProduction(app_id, token, room_id, user_id,
+    user_name)`` returns for the same values. Raises TypeError for an argument
+    of the wrong type, and ValueError where the JavaScript throws: an ID with a
+    character above U+00FF (``btoa`` takes Latin-1 only) or a name with a lone
+    surrogate (``encodeURIComponent`` refuses it); also for an app_id outside
+    1 .. 4294967295 and a token holding "#".
+    """
+    token_text = _str_argument(token, "token")
+    if KIT_SEPARATOR in token_text:
+        raise ValueError(f'token must not contain "{KIT_SEPARATOR}": it would end where the kit fields begin')
+    app_id_value = token04._as_int(app_id)
+    if app_id_value is None:
+        raise TypeError(f"app_id must be an int, not {token04._type_name(app_id)}")
+    if not 0 < app_id_value <= token04._UINT32_MAX:
+        raise ValueError("app_id must be from 1 to 4294967295")
+    fields = {
+        "userID": _as_javascript(_str_argument(user_id, "user_id")),
+        "roomID": _as_javascript(_str_argument(room_id, "room_id")),
+        "userName": _encode_uri_component(_str_argument(user_name, "user_name")),
+        "appID": app_id_value,
+    }
+    text = _stringify(fields)
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            "user_id and room_id must be characters up to U+00FF: the UIKit's btoa refuses any other"
+        ) from None
+    return token_text + KIT_SEPARATOR + binascii.b2a_base64(data, newline=False).decode("ascii")
+
+
+def decode_kit_token(
+    kit_token: str,
+    secret: str,
+    *,
+    now: float | None = None,
+    leeway: float = 0,
+    verify_expiry: bool = True,
+) -> KitToken:
+    """Read a kit token: decode its token04 with ``secret`` and its login fields.
+
+    Raises InvalidTokenError (ExpiredTokenError, as decode_token04 does) when
+    the token04 is bad, when the login fields are not exactly what the UIKit
+    writes, and when the fields' appID or userID differ from the token's: the
+    UIKit would log in as someone the token is not for. ``now``, ``leeway`` and
+    ``verify_expiry`` are decode_token04's.
+    """
+    text = token04._as_str(kit_token)
+    if text is None:
+        raise InvalidTokenError(f"kit token must be a str, not {token04._type_name(kit_token)}")
+    if len(text) > MAX_KIT_TOKEN_LENGTH:
+        raise InvalidTokenError(f"kit token is longer than any kit token ({MAX_KIT_TOKEN_LENGTH} characters)")
+    token_text, separator, fields_text = text.partition(KIT_SEPARATOR)
+    if not separator:
+        raise InvalidTokenError(
+            f'not a kit token: no "{KIT_SEPARATOR}" after the token04 (read a plain token04 with decode_token04)'
+        )
+    user_id, room_id, user_name, app_id = _read_fields(fields_text)
+    contents = token04.decode_token04(token_text, secret, now=now, leeway=leeway, verify_expiry=verify_expiry)
+    if app_id != contents.app_id:
+        raise InvalidTokenError(f"the kit's appID {app_id} differs from the token's app_id {contents.app_id}")
+    if user_id != contents.user_id:
+        raise InvalidTokenError(
+            f"the kit's userID {user_id!r} differs from the token's user_id {contents.user_id!r}:"
+            " the UIKit would log in as a user the token is not for"
+        )
+    return KitToken(contents, app_id, user_id, room_id, user_name)
+
+
+_FIELD_NAMES = ("userID", "roomID", "userName", "appID")
+# encodeURIComponent leaves ASCII letters, digits and these as they are; urllib.parse.quote
+# always leaves letters, digits and "_.-~", so these are the ones to add.
+_URI_COMPONENT_UNESCAPED = "!*'()"
+
+
+def _read_fields(text: str) -> tuple[str, str, str, int]:
+    """The login fields after "#": (userID, roomID, userName decoded, appID), or InvalidTokenError."""
+    data = token04._canonical_base64(text)
+    if data is None:
+        raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not standard base64')
+    try:
+        fields = token04._json_object(data.decode("latin-1"))
+    except (ValueError, RecursionError):
+        fields = None
+    if type(fields) is not dict or sorted(fields) != sorted(_FIELD_NAMES):
+        raise InvalidTokenError("the kit fields are not a JSON object of exactly " + ", ".join(_FIELD_NAMES))
+    user_id, room_id, encoded_name, app_id = (fields[name] for name in _FIELD_NAMES)
+    if not (type(user_id) is str and type(room_id) is str and type(encoded_name) is str):
+        raise InvalidTokenError("the kit's userID, roomID and userName must be strings")
+    if type(app_id) is not int:
+        raise InvalidTokenError("the kit's appID must be a whole number")
+    try:
+        user_name = urllib.parse.unquote(encoded_name, errors="strict")
+        canonical = _encode_uri_component(user_name) == encoded_name
+    except (UnicodeDecodeError, ValueError):
+        canonical = False
+    if not canonical:
+        raise InvalidTokenError("the kit's userName is not as encodeURIComponent writes it")
+    return user_id, room_id, user_name, app_id
+
+
+def _str_argument(value: object, name: str) -> str:
+    text = token04._as_str(value)
+    if text is None:
+        raise TypeError(f"{name} must be a str, not {token04._type_name(value)}")
+    return text
+
+
+def _as_javascript(text: str) -> str:
+    """The string JavaScript holds for `text`: surrogate pairs joined into the characters they make."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def _encode_uri_component(text: str) -> str:
+    """JavaScript's encodeURIComponent: UTF-8, %XX in capitals; a lone surrogate is a ValueError."""
+    try:
+        return urllib.parse.quote(_as_javascript(text), safe=_URI_COMPONENT_UNESCAPED, errors="strict")
+    except UnicodeEncodeError:
+        raise ValueError("user_name has a lone surrogate: encodeURIComponent refuses it") from None
+
+
+def _stringify(fields: dict[str, object]) -> str:
+    """JSON.stringify: no spaces, non-ASCII as itself, a lone surrogate as a \\u escape."""
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)

@@ -1,0 +1,189 @@
+"""Kit tokens and the UIKit's five-member tokens, against vectors made by ZEGOCLOUD's own UIKit code.
+
+test/vectors/uikit-kit-tokens.json was made by running @zegocloud/zego-uikit-prebuilt
+in Node (test/vectors/make_uikit_vectors.js says how).
+"""
+
+import base64
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import OTHER_SECRET, SECRET, load_vectors, open_token
+
+from src import decode_kit_token, make_kit_token, token04
+from src.kit import MAX_KIT_TOKEN_LENGTH, KitToken
+from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
+
+VECTORS = load_vectors("uikit-kit-tokens.json")
+FOR_TEST = VECTORS["for_test"]
+FOR_PRODUCTION = VECTORS["for_production"]
+
+
+def test_the_vectors_cover_what_they_should():
+    errors = {row.get("error") for row in FOR_PRODUCTION}
+    assert {"InvalidCharacterError", "URIError", None} <= errors
+    assert len(FOR_TEST) >= 4
+
+
+# --- tokens made by the UIKit in the browser -----------------------------------------------------
+
+
+@pytest.mark.parametrize("vector", FOR_TEST, ids=lambda v: v["user_id"])
+def test_uikit_test_tokens_have_five_member_bodies_that_decode(vector):
+    token, _, _ = vector["kit_token"].partition("#")
+    body, frame = open_token(token, vector["secret"])  # the independent codec
+    assert sorted(body) == ["app_id", "ctime", "expire", "nonce", "user_id"]
+    contents = decode_token04(token, vector["secret"], verify_expiry=False)
+    assert (contents.app_id, contents.user_id, contents.payload) == (vector["app_id"], vector["user_id"], "")
+    assert contents.expire - contents.ctime == vector["effective"]
+    assert frame["iv"].isdigit()
+
+
+@pytest.mark.parametrize("vector", FOR_TEST, ids=lambda v: v["user_id"])
+def test_uikit_test_kit_tokens_decode_to_their_inputs(vector):
+    kit = decode_kit_token(vector["kit_token"], vector["secret"], verify_expiry=False)
+    assert type(kit) is KitToken
+    assert (kit.app_id, kit.user_id, kit.room_id, kit.user_name) == (
+        vector["app_id"],
+        vector["user_id"],
+        vector["room_id"],
+        vector["user_name"],
+    )
+    assert kit.token == decode_token04(vector["kit_token"].partition("#")[0], vector["secret"], verify_expiry=False)
+
+
+@pytest.mark.parametrize("vector", FOR_TEST, ids=lambda v: v["user_id"])
+def test_make_kit_token_wraps_the_uikit_token_as_the_uikit_does(vector):
+    token = vector["kit_token"].partition("#")[0]
+    made = make_kit_token(token, vector["app_id"], vector["room_id"], vector["user_id"], vector["user_name"])
+    assert made == vector["kit_token"]
+
+
+def test_decode_token04_refuses_a_kit_token_and_names_decode_kit_token():
+    with pytest.raises(InvalidTokenError, match="decode_kit_token"):
+        decode_token04(FOR_TEST[0]["kit_token"], FOR_TEST[0]["secret"], verify_expiry=False)
+
+
+# --- generateKitTokenForProduction, byte for byte ----------------------------------------------
+
+
+@pytest.mark.parametrize("vector", FOR_PRODUCTION, ids=lambda v: repr((v["user_id"], v["room_id"], v["user_name"]))[:32])
+def test_make_kit_token_is_byte_identical_to_the_javascript(vector):
+    arguments = (vector["token"], vector["app_id"], vector["room_id"], vector["user_id"], vector["user_name"])
+    if "error" in vector:  # where the JavaScript throws, so does make_kit_token
+        with pytest.raises(ValueError, match="btoa" if vector["error"] == "InvalidCharacterError" else "encodeURI"):
+            make_kit_token(*arguments)
+    else:
+        assert make_kit_token(*arguments) == vector["kit_token"]
+
+
+def real_token(user_id="user1", app_id=1, **kwargs):
+    return token04.generate_token04(app_id, user_id, SECRET, 3600, "", **kwargs).token
+
+
+LATIN1_TEXT = st.text(st.characters(max_codepoint=0xFF), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    room_id=LATIN1_TEXT,
+    user_id=LATIN1_TEXT.filter(bool),
+    user_name=st.text(st.characters(exclude_categories=("Cs",)), max_size=20),
+    app_id=st.integers(min_value=1, max_value=2**32 - 1),
+)
+def test_property_kit_round_trip(room_id, user_id, user_name, app_id):
+    token = token04.generate_token04(app_id, user_id, SECRET, 3600, "").token
+    kit = decode_kit_token(make_kit_token(token, app_id, room_id, user_id, user_name), SECRET)
+    assert (kit.app_id, kit.user_id, kit.room_id, kit.user_name) == (app_id, user_id, room_id, user_name)
+    assert kit.token.user_id == user_id
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ((None, 1, "r", "u"), TypeError),
+        ((b"04AA", 1, "r", "u"), TypeError),
+        (("04AA", "1", "r", "u"), TypeError),
+        (("04AA", True, "r", "u"), TypeError),
+        (("04AA", 0, "r", "u"), ValueError),
+        (("04AA", 2**32, "r", "u"), ValueError),
+        (("04AA", 1, None, "u"), TypeError),
+        (("04AA", 1, "r", 5), TypeError),
+        (("04AA", 1, "r", "u", None), TypeError),
+        (("04#AA", 1, "r", "u"), ValueError),
+    ],
+    ids=lambda x: repr(x)[:40],
+)
+def test_make_kit_token_refuses_arguments_of_the_wrong_kind(arguments, error):
+    with pytest.raises(error):
+        make_kit_token(*arguments)
+
+
+# --- decode_kit_token refusals ------------------------------------------------------------------
+
+
+def kit_fields(**overrides):
+    fields = {"userID": "user1", "roomID": "room1", "userName": "Ann%20Lee", "appID": 1, **overrides}
+    fields = {k: v for k, v in fields.items() if v is not ...}
+    return base64.b64encode(json.dumps(fields, separators=(",", ":")).encode("latin-1")).decode("ascii")
+
+
+def kit_token(fields_part, token=None):
+    return (token or real_token()) + "#" + fields_part
+
+
+@pytest.mark.parametrize(
+    ("fields_part", "match"),
+    [
+        ("not base64!", "not standard base64"),
+        (kit_fields().rstrip("="), "not standard base64"),  # padding dropped
+        (base64.b64encode(b"[1,2]").decode(), "exactly userID"),
+        (base64.b64encode(b"not json").decode(), "exactly userID"),
+        (kit_fields(userName=...), "exactly userID"),
+        (kit_fields(extra=1), "exactly userID"),
+        (kit_fields(appID="1"), "appID"),
+        (kit_fields(appID=1.0), "appID"),
+        (kit_fields(appID=True), "appID"),
+        (kit_fields(userID=5), "strings"),
+        (kit_fields(roomID=None), "strings"),
+        (kit_fields(userName="Ann Lee"), "encodeURIComponent"),  # a space is written %20
+        (kit_fields(userName="%zz"), "encodeURIComponent"),
+        (kit_fields(userName="%ff"), "encodeURIComponent"),  # not UTF-8
+        (kit_fields(userName="%41"), "encodeURIComponent"),  # "A" is written as itself
+        (kit_fields(userName="%e2%82%ac"), "encodeURIComponent"),  # capitals only
+        (base64.b64encode(b'{"userID":"user1","userID":"x","roomID":"r","userName":"","appID":1}').decode(), "userID"),
+    ],
+    ids=lambda x: x[:30],
+)
+def test_a_malformed_kit_part_is_an_invalid_token(fields_part, match):
+    with pytest.raises(InvalidTokenError, match=match):
+        decode_kit_token(kit_token(fields_part), SECRET)
+
+
+def test_the_kit_must_be_for_the_tokens_app_and_user():
+    with pytest.raises(InvalidTokenError, match="appID 2 differs"):
+        decode_kit_token(kit_token(kit_fields(appID=2)), SECRET)
+    with pytest.raises(InvalidTokenError, match="userID 'mallory' differs"):
+        decode_kit_token(kit_token(kit_fields(userID="mallory")), SECRET)
+
+
+def test_decode_kit_token_passes_decode_token04s_checks_through():
+    kit = kit_token(kit_fields())
+    with pytest.raises(InvalidTokenError, match="does not decrypt"):
+        decode_kit_token(kit_token(kit_fields(), token=FOR_TEST[0]["kit_token"].partition("#")[0]), OTHER_SECRET)
+    with pytest.raises(ExpiredTokenError):
+        decode_kit_token(kit, SECRET, now=10**10)
+    assert decode_kit_token(kit, SECRET, now=10**10, verify_expiry=False).user_name == "Ann Lee"
+
+
+@pytest.mark.parametrize("value", [None, 5, b"04AA#e30=", "04AAAA", ""], ids=repr)
+def test_decode_kit_token_refuses_what_is_not_a_kit_token(value):
+    with pytest.raises(InvalidTokenError):
+        decode_kit_token(value, SECRET)
+
+
+def test_an_overlong_kit_token_is_refused_unread():
+    with pytest.raises(InvalidTokenError, match="longer than any kit token"):
+        decode_kit_token(real_token() + "#" + "A" * MAX_KIT_TOKEN_LENGTH, SECRET)
