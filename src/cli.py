@@ -1,4 +1,4 @@
-"""The ``zego-token04`` command: generate and decode token04s from a shell.
+"""The ``zego-token04`` command: generate, decode and check token04s from a shell.
 
 It parses arguments and calls ``token04``; nothing more. The secret comes from
 ``ZEGO_SERVER_SECRET`` or ``--secret-file``, never from an argument, and no
@@ -18,7 +18,7 @@ import sys
 import time
 from typing import Any, NoReturn, Sequence
 
-from . import __version__, token04
+from . import __version__, check, kit, token04
 
 SECRET_ENV = "ZEGO_SERVER_SECRET"
 """The environment variable the ServerSecret is read from."""
@@ -46,18 +46,26 @@ example:
   export {SECRET_ENV}=...   # or: --secret-file PATH
   TOKEN=$(zego-token04 generate --app-id 1 --user-id demo)
   zego-token04 decode "$TOKEN"
+  zego-token04 check "$TOKEN" --app-id 1 --user-id demo --room-id room1
 """
 _GENERATE_EXAMPLE = f"""\
 example:
   export {SECRET_ENV}=...   # or: --secret-file /run/secrets/zego
   TOKEN=$(zego-token04 generate --app-id 1 --user-id demo --ttl 3600)
   zego-token04 generate --app-id 1 --user-id demo --room-id room1 --no-publish --json
+  zego-token04 generate --app-id 1 --user-id demo --kit-room-id room1 --user-name "Ann Lee"
 """
 _DECODE_EXAMPLE = f"""\
 example:
   export {SECRET_ENV}=...
   zego-token04 decode "$TOKEN"
   echo "$TOKEN" | zego-token04 decode - --leeway 30
+"""
+_CHECK_EXAMPLE = f"""\
+example:
+  export {SECRET_ENV}=...
+  zego-token04 check "$TOKEN" --app-id 1 --user-id demo --room-id room1 --stream-id s1
+  echo "$KIT_TOKEN" | zego-token04 check - --json     # a kit token brings its own login values
 """
 
 
@@ -135,9 +143,13 @@ def _generate(args: argparse.Namespace) -> int:
     app_id = _app_id(args.app_id)
     if args.room_id is None and (args.no_login or args.no_publish or args.stream_ids):
         raise _UsageError("--no-login, --no-publish and --stream-id go with --room-id")
+    if args.user_name is not None and args.kit_room_id is None:
+        raise _UsageError("--user-name goes with --kit-room-id")
     secret = _secret(args.secret_file)
     texts = {"--user-id": [args.user_id], "--payload": [args.payload], "--room-id": [args.room_id or ""]}
     texts["--stream-id"] = args.stream_ids or []
+    texts["--kit-room-id"] = [args.kit_room_id or ""]
+    texts["--user-name"] = [args.user_name or ""]
     for option, values in texts.items():
         if any(secret in value for value in values):
             raise _UsageError(f"{option} contains the ServerSecret; it would be printed and sent to clients")
@@ -155,45 +167,134 @@ def _generate(args: argparse.Namespace) -> int:
     if info.error_code != token04.ERROR_CODE_SUCCESS:
         _report(f"error {info.error_code}: {info.error_message}")
         return EXIT_REFUSED
+    kit_token = None
+    if args.kit_room_id is not None:
+        try:
+            kit_token = kit.make_kit_token(info.token, app_id, args.kit_room_id, args.user_id, args.user_name or "")
+        except ValueError as error:  # what the UIKit's JavaScript would refuse too
+            _report(f"error: no kit token: {error}")
+            return EXIT_REFUSED
     if not args.json:
-        _print(info.token)
+        _print(kit_token or info.token)
         return EXIT_OK
     contents = token04.decode_token04(info.token, secret, verify_expiry=False)
-    _print_json(
-        {
-            "token": info.token,
-            "app_id": contents.app_id,
-            "user_id": contents.user_id,
-            "ctime": contents.ctime,
-            "expire": contents.expire,
-            "mode": contents.mode,
-        }
-    )
+    document: dict[str, Any] = {
+        "token": info.token,
+        "app_id": contents.app_id,
+        "user_id": contents.user_id,
+        "ctime": contents.ctime,
+        "expire": contents.expire,
+        "mode": contents.mode,
+    }
+    if kit_token is not None:
+        document["kit_token"] = kit_token
+    _print_json(document)
     return EXIT_OK
 
 
 def _decode(args: argparse.Namespace) -> int:
     secret = _secret(args.secret_file)
-    token = _read_stdin() if args.token == "-" else args.token.strip()
+    token = _token(args.token)
     if token is None:
-        _report(f"error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes, as a token04 is")
         return EXIT_REFUSED
+    # A kit token (token04 "#" login fields) is read whole; a plain token04 as itself.
+    read = kit.decode_kit_token if kit.KIT_SEPARATOR in token else token04.decode_token04
     now = time.time()
     try:
-        contents = token04.decode_token04(token, secret, now=now, leeway=args.leeway)
+        decoded = read(token, secret, now=now, leeway=args.leeway)
         expired = False
     except token04.ExpiredTokenError:
-        contents = token04.decode_token04(token, secret, now=now, verify_expiry=False)
+        decoded = read(token, secret, now=now, verify_expiry=False)
         expired = True
     except token04.InvalidTokenError as error:
         _report(f"error: invalid token: {error}")
         return EXIT_REFUSED
+    if isinstance(decoded, kit.KitToken):
+        fields, contents = _kit_fields(decoded), decoded.token
+    else:
+        fields, contents = None, decoded
     expire_at = _iso_utc(contents.expire)
-    _print_json({**contents._asdict(), "expired": expired, "expire_at": expire_at})
+    _print_json(
+        {
+            **contents._asdict(),
+            "expired": expired,
+            "expire_at": expire_at,
+            "privilege_payload": _privilege_payload(contents.payload),
+            "kit": fields,
+        }
+    )
     if expired:
         _report(f"error: token expired at {expire_at} (leeway {args.leeway:g} s)")
         return EXIT_REFUSED
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    secret = _secret(args.secret_file)
+    token = _token(args.token)
+    if token is None:
+        return EXIT_REFUSED
+    app_id = args.app_id
+    if app_id is None and os.environ.get(APP_ID_ENV):
+        app_id = _app_id(None)
+    report = check.check_token04(
+        token,
+        secret,
+        app_id=app_id,
+        user_id=args.user_id,
+        room_id=args.room_id,
+        stream_id=args.stream_id,
+        login_privilege=not args.no_login_check,
+        publish_privilege=not args.no_publish_check,
+        product="zim" if args.zim else "rtc",
+        leeway=args.leeway,
+    )
+    if args.json:
+        _print_json(
+            {
+                "ok": report.ok,
+                "findings": [finding._asdict() for finding in report.findings],
+                "checked": list(report.checked),
+                "contents": None if report.contents is None else report.contents._asdict(),
+                "kit": None if report.kit is None else _kit_fields(report.kit),
+            }
+        )
+    else:
+        findings = {finding.code: finding for finding in report.findings}
+        for code in report.checked:
+            finding = findings.get(code)
+            if finding is None:
+                _print(f"pass     {code}: {check.RULES[code][1]}")
+            else:
+                _print(f"{finding.severity:<8} {code}: {finding.message}")
+        errors = sum(finding.severity == check.SEVERITY_ERROR for finding in report.findings)
+        warnings = len(report.findings) - errors
+        verdict = "ok" if report.ok else "not ok"
+        _print(f"{verdict}: {errors} error(s), {warnings} warning(s) in {len(report.checked)} checks")
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def _token(argument: str) -> str | None:
+    """The token from its argument or, for "-", from stdin; None (reported) if stdin holds no token."""
+    if argument != "-":
+        return argument.strip()
+    token = _read_stdin()
+    if token is None:
+        _report(f"error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes, as a token04 is")
+    return token
+
+
+def _kit_fields(fields: kit.KitToken) -> dict[str, Any]:
+    """A kit token's login fields, without the token04 contents printed beside them."""
+    return {name: value for name, value in fields._asdict().items() if name != "token"}
+
+
+def _privilege_payload(payload: str) -> dict[str, Any] | None:
+    """The payload as parse_rtc_room_payload reads it, or None if there is none it can read."""
+    try:
+        return token04.parse_rtc_room_payload(payload)._asdict() if payload else None
+    except ValueError:
+        return None
 
 
 def _read_stdin() -> str | None:
@@ -347,6 +448,10 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="STREAM",
         help="with --room-id: a stream that may be published (repeat for more; default: any)",
     )
+    generate.add_argument(
+        "--kit-room-id", metavar="ROOM", help="print a UIKit kit token for this room instead of the bare token"
+    )
+    generate.add_argument("--user-name", metavar="NAME", help="with --kit-room-id: the user's display name")
     generate.add_argument("--gcm", action="store_true", help="make the AES-GCM variant (default: CBC)")
     generate.add_argument("--json", action="store_true", help="print a JSON object with the token and its fields")
     _add_secret_file(generate)
@@ -366,6 +471,36 @@ def _build_parser() -> argparse.ArgumentParser:
         "--leeway", type=_seconds, default=0.0, metavar="SECONDS", help="accept a token this long past its expiry"
     )
     _add_secret_file(decode)
+
+    check_command = commands.add_parser(
+        "check",
+        help="would ZEGO accept this token for this login?",
+        description="Hold a token (or a kit token) against a login: one line per check, passed or what broke it. "
+        "Exit 0 if no check found an error, 1 if one did.",
+        epilog=_CHECK_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    check_command.set_defaults(run=_check, parser=check_command)
+    check_command.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
+    check_command.add_argument(
+        "--app-id", type=_whole_number, metavar="N", help=f"the login's AppID (default: ${APP_ID_ENV}, if set)"
+    )
+    check_command.add_argument("--user-id", metavar="USER", help="the userID the client logs in with")
+    check_command.add_argument("--room-id", metavar="ROOM", help="the room it logs in to")
+    check_command.add_argument("--stream-id", metavar="STREAM", help="the stream it will publish")
+    check_command.add_argument(
+        "--no-login-check", action="store_true", help="the project does not verify the login privilege"
+    )
+    check_command.add_argument(
+        "--no-publish-check", action="store_true", help="the project does not verify the publish privilege"
+    )
+    check_command.add_argument("--zim", action="store_true", help="the login is to ZIM (in-app chat), not RTC")
+    check_command.add_argument(
+        "--leeway", type=_seconds, default=0.0, metavar="SECONDS", help="accept a token this long past its expiry"
+    )
+    check_command.add_argument("--json", action="store_true", help="print the report as a JSON object")
+    _add_secret_file(check_command)
     return parser
 
 

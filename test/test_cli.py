@@ -13,13 +13,14 @@ from support import (
     OTHER_SECRET,
     SECRET,
     body_bytes,
+    load_vectors,
     needs_console_script,
     needs_install,
     open_token,
     seal_token,
 )
 
-from src import __version__, token04
+from src import __version__, check, token04
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -250,7 +251,13 @@ def test_decode_prints_the_fields(cli):
     assert result.returncode == 0, result.stderr
     document = decoded(result)
     contents = token04.decode_token04(token, SECRET)
-    assert document == {**contents._asdict(), "expired": False, "expire_at": document["expire_at"]}
+    assert document == {
+        **contents._asdict(),
+        "expired": False,
+        "expire_at": document["expire_at"],
+        "privilege_payload": None,  # "p" is not a privilege payload
+        "kit": None,
+    }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["expire_at"])
 
 
@@ -321,7 +328,7 @@ def test_decode_usage_errors_exit_2(cli, args):
 # --- help and version -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["generate"], ["decode"]])
+@pytest.mark.parametrize("command", [[], ["generate"], ["decode"], ["check"]])
 def test_help_has_an_example(cli, command):
     result = cli(*command, "--help")
     assert result.returncode == 0
@@ -360,6 +367,22 @@ GENERATE_SLOTS = [
     ["--secret", "{s}", "generate", "--user-id", "u", "--app-id", "1"],
     ["{s}"],
 ]
+CHECK_SLOTS = [
+    ["check", "{s}"],
+    ["check", "04AAAA", "--app-id", "{s}"],
+    ["check", "04AAAA", "--user-id", "{s}"],
+    ["check", "04AAAA", "--room-id", "{s}"],
+    ["check", "04AAAA", "--stream-id", "{s}"],
+    ["check", "04AAAA", "--leeway", "{s}"],
+    ["check", "04AAAA", "--secret-file", "{s}"],
+    ["check", "04AAAA", "{s}"],
+    ["check", "04AAAA", "--json", "--secret", "{s}"],
+]
+KIT_SLOTS = [
+    ["generate", "--user-id", "u", "--app-id", "1", "--kit-room-id", "{s}"],
+    ["generate", "--user-id", "u", "--app-id", "1", "--kit-room-id", "r", "--user-name", "{s}"],
+    ["generate", "--user-id", "u", "--app-id", "1", "--user-name", "{s}"],
+]
 DECODE_SLOTS = [
     ["decode", "{s}"],
     ["decode", "04AAAA", "{s}"],
@@ -383,7 +406,9 @@ def fill(template, value, joined):
 
 @pytest.mark.parametrize("joined", [False, True], ids=["separate", "joined"])
 @pytest.mark.parametrize("secret", [OTHER_SECRET, DASHED_SECRET], ids=["secret", "dashed-secret"])
-@pytest.mark.parametrize("template", GENERATE_SLOTS + DECODE_SLOTS, ids=lambda t: " ".join(t)[:48])
+@pytest.mark.parametrize(
+    "template", GENERATE_SLOTS + KIT_SLOTS + DECODE_SLOTS + CHECK_SLOTS, ids=lambda t: " ".join(t)[:48]
+)
 def test_the_secret_in_any_slot_is_never_shown(template, secret, joined):
     result = PYTHON_M_SRC(*fill(template, secret, joined), secret=secret)
     output = result.stdout + result.stderr
@@ -562,3 +587,96 @@ def test_a_token_argument_is_stripped_like_stdin(cli, around):
     assert decoded(result)["user_id"] == "u"
     result = cli("decode", "-", stdin=around[0] + token + around[1])
     assert result.returncode == 0, result.stderr
+
+
+# --- kit tokens and check ---------------------------------------------------------------------------
+
+
+def test_generate_kit_token_round_trips_through_decode(cli):
+    kit_token = generated(cli, "--user-id", "u1", "--app-id", "7", "--kit-room-id", "room1", "--user-name", "Ann Lee")
+    token, separator, _ = kit_token.strip().partition("#")
+    assert separator == "#"
+    assert open_token(token, SECRET)[0]["user_id"] == "u1"
+    result = cli("decode", kit_token.strip())
+    assert result.returncode == 0, result.stderr
+    document = decoded(result)
+    assert document["kit"] == {"app_id": 7, "user_id": "u1", "room_id": "room1", "user_name": "Ann Lee"}
+    assert (document["user_id"], document["privilege_payload"]) == ("u1", None)
+
+
+def test_generate_kit_token_json_has_both(cli):
+    document = json.loads(generated(cli, "--user-id", "u", "--app-id", "1", "--kit-room-id", "r", "--json"))
+    assert document["kit_token"].startswith(document["token"] + "#")
+
+
+def test_generate_kit_token_refuses_what_the_uikit_refuses(cli):
+    result = cli("generate", "--user-id", "u", "--app-id", "1", "--kit-room-id", "房间")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: no kit token: ") and "btoa" in result.stderr
+    assert_usage_error(cli("generate", "--user-id", "u", "--app-id", "1", "--user-name", "n"), "--kit-room-id")
+
+
+def test_decode_prints_the_parsed_privilege_payload(cli):
+    token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-publish", "--stream-id", "s")
+    document = decoded(cli("decode", token.strip()))
+    assert document["privilege_payload"] == {"room_id": "r", "login": True, "publish": False, "stream_ids": ["s"]}
+    assert document["kit"] is None
+
+
+def test_decode_of_an_uikit_vector(cli):
+    vector = load_vectors("uikit-kit-tokens.json")["for_test"][0]
+    result = cli("decode", vector["kit_token"], secret=vector["secret"])
+    document = decoded(result)  # printed whether or not it has expired by now
+    assert result.returncode == (1 if document["expired"] else 0)
+    assert document["kit"]["user_name"] == vector["user_name"]
+    assert document["payload"] == ""
+
+
+def test_check_passes_a_sound_login_one_line_per_check(cli):
+    token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--stream-id", "s").strip()
+    result = cli("check", token, "--app-id", "1", "--user-id", "u", "--room-id", "r", "--stream-id", "s")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert all(line.startswith("pass ") for line in lines[:-1])
+    assert len(lines) - 1 == len(check.RULES) - 1  # every rule but zim-payload applies
+    assert lines[-1] == f"ok: 0 error(s), 0 warning(s) in {len(lines) - 1} checks"
+    assert result.stderr == ""
+
+
+def test_check_reports_each_finding_and_exits_1(cli):
+    token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-login").strip()
+    result = cli("check", token, "--app-id", "2", "--user-id", "v", "--room-id", "q", "--stream-id", "s 1")
+    assert result.returncode == 1
+    found = [line.split()[1].rstrip(":") for line in result.stdout.splitlines() if line.startswith("error")]
+    assert found == ["app-id-mismatch", "user-id-mismatch", "room-id-mismatch", "login-denied", "stream-id-format"]
+    assert result.stdout.splitlines()[-1].startswith("not ok: 5 error(s)")
+
+
+def test_check_json_and_stdin_and_app_id_from_the_environment(cli):
+    token = generated(cli, "--user-id", "u", "--app-id", "3")
+    result = cli("check", "-", "--json", "--no-login-check", "--no-publish-check", stdin=token, app_id="4")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["ok"] is False
+    assert [f["code"] for f in document["findings"]] == ["app-id-mismatch"]
+    assert document["contents"]["app_id"] == 3 and document["kit"] is None
+
+
+def test_check_a_kit_token_and_zim(cli):
+    kit_token = generated(cli, "--user-id", "u", "--app-id", "1", "--kit-room-id", "r").strip()
+    document = json.loads(cli("check", kit_token, "--json", "--zim").stdout)
+    assert document["ok"] is True
+    assert document["kit"]["room_id"] == "r"
+    assert "zim-payload" in document["checked"] and "no-privilege-payload" not in document["checked"]
+
+
+def test_check_of_an_invalid_token_exits_1_with_the_finding(cli):
+    result = cli("check", "04AAAA")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith("error    invalid-token: ")
+
+
+@pytest.mark.parametrize("args", [[], ["04AAAA", "--app-id", "x"], ["04AAAA", "--leeway", "inf"], ["04AAAA", "--x"]])
+def test_check_usage_errors_exit_2(cli, args):
+    assert_usage_error(cli("check", *args))
