@@ -17,8 +17,7 @@ KNOWN_ANSWERS = load_vectors("known-answer-token04.json")
 def pin(monkeypatch, *, ctime, nonce, iv):
     """Fix the clock and the randomness that generate_token04 draws."""
     monkeypatch.setattr(token04.time, "time", lambda: ctime + 0.75)
-    monkeypatch.setattr(token04, "_random_nonce", lambda: nonce)
-    monkeypatch.setattr(token04, "_random_iv", lambda frame: iv)
+    monkeypatch.setattr(token04, "_random_nonce_and_iv", lambda frame: (nonce, iv))
 
 
 @pytest.mark.parametrize("vector", KNOWN_ANSWERS, ids=lambda v: v["user_id"])
@@ -238,9 +237,10 @@ def test_iv_has_at_least_80_bits_of_entropy():
 
 
 def test_iv_drops_the_bytes_that_would_bias_it(monkeypatch):
-    draws = iter([bytes(range(252, 256)) * 6, bytes(range(24))])
+    nonce_bytes = (2**32 - 1).to_bytes(4, "big")
+    draws = iter([nonce_bytes + bytes(range(252, 256)) * 6, bytes(range(24))])
     monkeypatch.setattr(token04.os, "urandom", lambda n: next(draws))
-    assert token04._random_iv(token04._CBC_FRAME) == b"0123456789abcdef"
+    assert token04._random_nonce_and_iv(token04._CBC_FRAME) == (2**31 - 1, b"0123456789abcdef")
     # every usable byte value maps to each character exactly 7 times
     counts = {c: token04._IV_TABLE[:252].count(c) for c in token04._IV_ALPHABET}
     assert set(counts.values()) == {7}
@@ -256,7 +256,12 @@ def test_randomness_comes_from_os_urandom(monkeypatch):
     monkeypatch.setattr(token04.os, "urandom", fake_urandom)
     info = token04.generate_token04(1, "demo", SECRET, 60, "")
     body, frame = open_token(info.token, SECRET)
-    assert calls and body["nonce"] == 0 and frame["iv"] == b"0" * 16
+    assert body["nonce"] == 0 and frame["iv"] == b"0" * 16
+    assert calls == [28]  # one call: 4 bytes of nonce and 24 for the IV
+    info = token04.generate_token04(1, "demo", SECRET, 60, "", mode="gcm")
+    _, frame = open_token(info.token, SECRET)
+    assert frame["iv"] == bytes(12)
+    assert calls == [28, 16]
 
 
 def test_no_random_module_in_src():
