@@ -10,7 +10,6 @@ a message a person can act on.
 
 from __future__ import annotations
 
-import datetime
 import time
 from typing import NamedTuple
 
@@ -256,8 +255,13 @@ def _check_room_and_streams(
             report.rule("stream-id-not-allowed", None if stream_id in payload.stream_ids else outside)
 
 
-def _moment(timestamp: int) -> str:
+def _iso_utc(timestamp: int) -> str | None:
+    """A Unix time as ISO 8601 UTC, or None beyond what the platform can show."""
     try:
-        return datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
     except (OverflowError, OSError, ValueError):
-        return str(timestamp)
+        return None
+
+
+def _moment(timestamp: int) -> str:
+    return _iso_utc(timestamp) or f"Unix time {timestamp}"

@@ -9,7 +9,6 @@ Every read is bounded, every failure is one line on stderr and an exit status.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import math
 import os
@@ -213,7 +212,7 @@ def _decode(args: argparse.Namespace) -> int:
         fields, contents = _kit_fields(decoded), decoded.token
     else:
         fields, contents = None, decoded
-    expire_at = _iso_utc(contents.expire)
+    expire_at = check._iso_utc(contents.expire)
     _print_json(
         {
             **contents._asdict(),
@@ -342,14 +341,6 @@ def _secret(path: str | None) -> str:
     if len(secret) != 32 or not secret.isascii():
         raise _UsageError(f"the ServerSecret in {source} is not 32 ASCII characters")
     return secret
-
-
-def _iso_utc(timestamp: int) -> str | None:
-    try:
-        moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        return None  # beyond what datetime can show
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _print(text: str) -> None:

@@ -25,8 +25,6 @@ The rules, from ZEGO's API references:
 
 from __future__ import annotations
 
-import string
-
 from . import token04
 
 __all__ = [
@@ -50,6 +48,7 @@ MAX_USER_ID_BYTES = {PRODUCT_RTC: 64, PRODUCT_ZIM: 32}
 MAX_ROOM_ID_BYTES = 128
 MAX_STREAM_ID_BYTES = 256
 
+_LETTERS_AND_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _USER_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;',.<>/\\"
 _ROOM_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;,.<>\\"
 _STREAM_ID_PUNCTUATION = "-_"
@@ -84,7 +83,7 @@ def _check_id(value: object, name: str, max_bytes: int, punctuation: str) -> str
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         return f"{name} is {size} bytes; the SDK takes at most {max_bytes}"
-    refused = sorted(set(text) - set(string.ascii_letters + string.digits + punctuation))
+    refused = sorted(set(text) - set(_LETTERS_AND_DIGITS + punctuation))
     if refused:
         shown = " ".join(repr(c) for c in refused[:8]) + (" …" if len(refused) > 8 else "")
         return f"{name} has characters the SDK refuses ({shown}); it takes ASCII letters, digits and {punctuation}"
