@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import binascii
 import json
-import urllib.parse
 from typing import NamedTuple
 
 from . import token04
@@ -114,9 +113,9 @@ def decode_kit_token(
 
 
 _FIELD_NAMES = ("userID", "roomID", "userName", "appID")
-# encodeURIComponent leaves ASCII letters, digits and these as they are; urllib.parse.quote
-# always leaves letters, digits and "_.-~", so these are the ones to add.
-_URI_COMPONENT_UNESCAPED = "!*'()"
+# The bytes encodeURIComponent leaves as they are (ECMAScript's uriUnreserved); it writes every other
+# UTF-8 byte as %XX, in capitals.
+_URI_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
 
 
 def _read_fields(text: str) -> tuple[str, str, str, int]:
@@ -136,9 +135,9 @@ def _read_fields(text: str) -> tuple[str, str, str, int]:
     if type(app_id) is not int:
         raise InvalidTokenError("the kit's appID must be a whole number")
     try:
-        user_name = urllib.parse.unquote(encoded_name, errors="strict")
-        canonical = _encode_uri_component(user_name) == encoded_name
-    except (UnicodeDecodeError, ValueError):
+        user_name = _decode_uri_component(encoded_name)
+        canonical = _encode_uri_component(user_name) == encoded_name  # the one spelling JavaScript writes
+    except ValueError:  # UnicodeError included
         canonical = False
     if not canonical:
         raise InvalidTokenError("the kit's userName is not as encodeURIComponent writes it")
@@ -160,9 +159,22 @@ def _as_javascript(text: str) -> str:
 def _encode_uri_component(text: str) -> str:
     """JavaScript's encodeURIComponent: UTF-8, %XX in capitals; a lone surrogate is a ValueError."""
     try:
-        return urllib.parse.quote(_as_javascript(text), safe=_URI_COMPONENT_UNESCAPED, errors="strict")
+        data = _as_javascript(text).encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("user_name has a lone surrogate: encodeURIComponent refuses it") from None
+    return "".join(chr(byte) if byte in _URI_UNRESERVED else f"%{byte:02X}" for byte in data)
+
+
+def _decode_uri_component(text: str) -> str:
+    """The text behind %XX escapes, read as UTF-8; ValueError for a broken escape or bytes."""
+    head, *escaped = text.split("%")
+    data = bytearray(head.encode("ascii"))
+    for part in escaped:
+        if len(part) < 2:
+            raise ValueError("a % without two hex digits")
+        data.append(int(part[:2], 16))
+        data += part[2:].encode("ascii")
+    return data.decode("utf-8")
 
 
 def _stringify(fields: dict[str, object]) -> str:
