@@ -411,15 +411,14 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    generate = commands.add_parser(
+    generate = _add_command(
+        commands,
         "generate",
-        help="print a new token",
-        description="Print a new token04 and a newline on stdout (nothing else, unless --json).",
-        epilog=_GENERATE_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
+        _generate,
+        "print a new token",
+        "Print a new token04 and a newline on stdout (nothing else, unless --json).",
+        _GENERATE_EXAMPLE,
     )
-    generate.set_defaults(run=_generate, parser=generate)
     generate.add_argument("--user-id", required=True, help="the user the token is for")
     generate.add_argument(
         "--app-id", type=_whole_number, metavar="N", help=f"the project's AppID (default: ${APP_ID_ENV})"
@@ -447,32 +446,28 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--json", action="store_true", help="print a JSON object with the token and its fields")
     _add_secret_file(generate)
 
-    decode = commands.add_parser(
+    decode = _add_command(
+        commands,
         "decode",
-        help="print what a token holds",
-        description="Print a token's fields as JSON. Exit 0 if it is valid and unexpired, "
+        _decode,
+        "print what a token holds",
+        "Print a token's fields as JSON (a kit token's too). Exit 0 if it is valid and unexpired, "
         "1 if it is invalid or expired (an expired token's fields are still printed).",
-        epilog=_DECODE_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
+        _DECODE_EXAMPLE,
     )
-    decode.set_defaults(run=_decode, parser=decode)
-    decode.add_argument("token", metavar="TOKEN", help='the token, or "-" to read it from stdin')
-    decode.add_argument(
-        "--leeway", type=_seconds, default=0.0, metavar="SECONDS", help="accept a token this long past its expiry"
-    )
+    decode.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
+    _add_leeway(decode)
     _add_secret_file(decode)
 
-    check_command = commands.add_parser(
+    check_command = _add_command(
+        commands,
         "check",
-        help="would ZEGO accept this token for this login?",
-        description="Hold a token (or a kit token) against a login: one line per check, passed or what broke it. "
+        _check,
+        "would ZEGO accept this token for this login?",
+        "Hold a token (or a kit token) against a login: one line per check, passed or what broke it. "
         "Exit 0 if no check found an error, 1 if one did.",
-        epilog=_CHECK_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
+        _CHECK_EXAMPLE,
     )
-    check_command.set_defaults(run=_check, parser=check_command)
     check_command.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
     check_command.add_argument(
         "--app-id", type=_whole_number, metavar="N", help=f"the login's AppID (default: ${APP_ID_ENV}, if set)"
@@ -487,12 +482,32 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-publish-check", action="store_true", help="the project does not verify the publish privilege"
     )
     check_command.add_argument("--zim", action="store_true", help="the login is to ZIM (in-app chat), not RTC")
-    check_command.add_argument(
-        "--leeway", type=_seconds, default=0.0, metavar="SECONDS", help="accept a token this long past its expiry"
-    )
+    _add_leeway(check_command)
     check_command.add_argument("--json", action="store_true", help="print the report as a JSON object")
     _add_secret_file(check_command)
     return parser
+
+
+def _add_command(
+    commands: Any, name: str, run: Any, summary: str, description: str, example: str
+) -> argparse.ArgumentParser:
+    """A subcommand: its parser, which carries out `run` and reports usage errors against itself."""
+    command: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=example,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    command.set_defaults(run=run, parser=command)
+    return command
+
+
+def _add_leeway(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--leeway", type=_seconds, default=0.0, metavar="SECONDS", help="accept a token this long past its expiry"
+    )
 
 
 def _add_secret_file(command: argparse.ArgumentParser) -> None:
