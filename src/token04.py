@@ -21,6 +21,7 @@ is checked or make a function raise. ``bool`` is never taken for an ``int``.
 from __future__ import annotations
 
 import binascii
+import functools
 import json
 import json.scanner
 import math
@@ -141,6 +142,12 @@ class InvalidTokenError(ValueError):
 
 class ExpiredTokenError(InvalidTokenError):
     """The token is valid, but its expire time (plus leeway) has passed."""
+
+
+# The records made on every call, built straight from a tuple: a NamedTuple's own __new__ is a
+# Python function, and costs a call on top.
+_new_token_info = functools.partial(tuple.__new__, TokenInfo)
+_new_token04 = functools.partial(tuple.__new__, Token04)
 
 
 class _Frame(NamedTuple):
@@ -385,7 +392,7 @@ def _encode_token(
         ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(padded)
     packed = frame.head.pack(expire, len(iv), iv, len(ciphertext)) + ciphertext + frame.trailer
     token = _VERSION + binascii.b2a_base64(packed, newline=False).decode("ascii")
-    return TokenInfo(token, ERROR_CODE_SUCCESS, "success")
+    return _new_token_info((token, ERROR_CODE_SUCCESS, "success"))
 
 
 def _decode_token(token: object, secret: object) -> Token04:
@@ -393,7 +400,7 @@ def _decode_token(token: object, secret: object) -> Token04:
     key = _secret_key(secret)
     if key is None:
         raise InvalidTokenError("secret must be a str of exactly 32 ASCII characters")
-    text = _as_str(token)
+    text = token if type(token) is str else _as_str(token)
     if text is None:
         raise InvalidTokenError(f"token must be a str, not {_type_name(token)}")
     if len(text) > MAX_TOKEN_LENGTH:
@@ -490,7 +497,8 @@ def _parse_body(body: bytes, mode: str) -> Token04:
         payload = ""
     if not (type(app_id) is int and 0 < app_id <= _UINT32_MAX):
         raise InvalidTokenError("token body's app_id is not an int from 1 to 4294967295")
-    if not (_as_text(user_id) and user_id):
+    # json gives plain str; only non-ASCII text needs the full look for lone surrogates.
+    if not (type(user_id) is str and user_id and (user_id.isascii() or _as_text(user_id) is not None)):
         raise InvalidTokenError("token body's user_id is not a non-empty string")
     if not (type(nonce) is int and _INT32_MIN <= nonce <= _INT32_MAX):
         raise InvalidTokenError("token body's nonce is not a 32-bit int")
@@ -498,9 +506,9 @@ def _parse_body(body: bytes, mode: str) -> Token04:
         raise InvalidTokenError("token body's ctime is not a 64-bit int")
     if not (type(expire) is int and _INT64_MIN <= expire <= _INT64_MAX):
         raise InvalidTokenError("token body's expire is not a 64-bit int")
-    if _as_text(payload) is None:
+    if not (type(payload) is str and (payload.isascii() or _as_text(payload) is not None)):
         raise InvalidTokenError("token body's payload is not a string")
-    return Token04(app_id, user_id, nonce, ctime, expire, payload, mode)
+    return _new_token04((app_id, user_id, nonce, ctime, expire, payload, mode))
 
 
 def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -554,7 +562,7 @@ def _random_nonce_and_iv(frame: _Frame) -> tuple[int, bytes]:
 
 def _secret_key(secret: object) -> bytes | None:
     """The AES-256 key of a ServerSecret, or None if it is not 32 ASCII characters."""
-    text = _as_str(secret)
+    text = secret if type(secret) is str else _as_str(secret)
     if text is not None and len(text) == _SECRET_LENGTH and text.isascii():
         return text.encode("ascii")
     return None
