@@ -162,8 +162,8 @@ class _Frame(NamedTuple):
 _CBC_FRAME = _Frame(MODE_CBC, 16, struct.Struct(">qH16sH"), b"")
 _GCM_FRAME = _Frame(MODE_GCM, 12, struct.Struct(">qH12sH"), b"\x01")
 _FRAMES_BY_MODE = {frame.mode: frame for frame in (_CBC_FRAME, _GCM_FRAME)}
-_FRAMES_BY_IV_SIZE = {frame.iv_size: frame for frame in (_CBC_FRAME, _GCM_FRAME)}
-_EXPIRE_AND_IV_SIZE = struct.Struct(">qH")
+# Keyed by the frame's IV-length field as it stands in bytes 8 and 9.
+_FRAMES_BY_IV_SIZE_FIELD = {frame.iv_size.to_bytes(2, "big"): frame for frame in (_CBC_FRAME, _GCM_FRAME)}
 _GCM_TAG_SIZE = 16
 _CBC_BLOCK_SIZE = 16
 
@@ -276,16 +276,120 @@ def decode_token04(
     time. ``now`` and ``leeway`` are real numbers of seconds whose float value
     is finite (a negative leeway asks for that much validity left), and
     ``verify_expiry`` a bool: these are the caller's code, not the token, so a
-    wrong one raises TypeError or ValueError instead.
+    wrong one raises TypeError or ValueError instead. Given ``now``, the result
+    depends on the arguments alone.
     """
+    # One straight run of steps (the clock, the secret, the text, the frame, the cipher,
+    # the body), each refusing with its own message: this is the hot path, and every call
+    # saved is a measurable part of it.
     now_seconds = time.time() if now is None else _seconds(now, "now")
     leeway_seconds = 0.0 if type(leeway) is int and leeway == 0 else _seconds(leeway, "leeway")
     if type(verify_expiry) is not bool:
         raise TypeError("verify_expiry must be a bool")
-    contents = _decode_token(token, secret)
-    if verify_expiry and contents.expire + leeway_seconds < now_seconds:
-        raise ExpiredTokenError(_expiry_message(contents.expire, now_seconds, leeway_seconds))
-    return contents
+    key = secret.encode("ascii") if type(secret) is str and len(secret) == _SECRET_LENGTH and secret.isascii() else None
+    if key is None and (key := _secret_key(secret)) is None:
+        raise InvalidTokenError("secret must be a str of exactly 32 ASCII characters")
+    text = token if type(token) is str else _as_str(token)
+    if text is None:
+        raise InvalidTokenError(f"token must be a str, not {_type_name(token)}")
+    if len(text) > MAX_TOKEN_LENGTH:
+        raise InvalidTokenError(f"token is longer than any token04 ({len(text)} > {MAX_TOKEN_LENGTH} characters)")
+    if not text.startswith(_VERSION):
+        raise InvalidTokenError('token does not start with "04"')
+
+    # The frame: canonical base64, the layout its IV-length field names, the lengths agreeing.
+    packed = _canonical_base64(text[len(_VERSION) :])
+    if packed is None:
+        if "#" in text:
+            raise InvalidTokenError(
+                'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'
+            )
+        raise InvalidTokenError('token is not standard base64 after its "04"')
+    frame = _FRAMES_BY_IV_SIZE_FIELD.get(packed[8:10])
+    if frame is None:
+        if len(packed) < 10:
+            raise InvalidTokenError("token frame is truncated")
+        raise InvalidTokenError("token frame's IV length is neither 16 (CBC) nor 12 (GCM)")
+    try:
+        expire, _, iv, ciphertext_size = frame.head.unpack_from(packed)
+    except struct.error:
+        raise InvalidTokenError("token frame is truncated") from None
+    ciphertext_end = frame.head.size + ciphertext_size
+    if len(packed) < ciphertext_end:
+        raise InvalidTokenError("token frame is shorter than its ciphertext length says")
+    if packed[ciphertext_end:] != frame.trailer:
+        raise InvalidTokenError(
+            f"token frame has unexpected bytes after the ciphertext"
+            f" (a {frame.mode} frame ends with {frame.trailer!r})"
+        )
+    ciphertext = packed[frame.head.size : ciphertext_end]
+
+    # The cipher.
+    try:
+        if frame is _GCM_FRAME:
+            if len(ciphertext) < _GCM_TAG_SIZE:
+                raise ValueError("no room for the tag")
+            cipher = AES.new(key, AES.MODE_GCM, nonce=iv)
+            body = cipher.decrypt_and_verify(ciphertext[:-_GCM_TAG_SIZE], ciphertext[-_GCM_TAG_SIZE:])
+        else:
+            # Checked here, not left to the cipher: older pycryptodome raises IndexError on an empty one.
+            if not ciphertext or len(ciphertext) % _CBC_BLOCK_SIZE:
+                raise ValueError("not a whole number of blocks")
+            padded = AES.new(key, AES.MODE_CBC, iv).decrypt(ciphertext)
+            padding = padded[-1]
+            if not (0 < padding <= _CBC_BLOCK_SIZE and padded.endswith(_CBC_PADDING[padding])):
+                raise ValueError("bad padding")
+            body = padded[:-padding]
+    except ValueError:
+        raise InvalidTokenError("token does not decrypt with this secret (wrong secret or corrupted)") from None
+
+    # The body: a UTF-8 JSON object of the six members (the UIKit's five), each named once.
+    try:
+        body_text = body.decode("utf-8")  # a UnicodeDecodeError is a ValueError
+        try:  # compact JSON, as every generator writes it: one scan
+            pairs, end = _scan_body(body_text, 0)
+        except StopIteration:
+            end = -1
+        if end != len(body_text):  # whitespace around it, or more after it: the full decoder decides
+            pairs = _decode_body(body_text)
+        if type(pairs) is not tuple:
+            raise ValueError("not an object")
+        members = dict(pairs)
+        if len(members) != len(pairs):
+            raise ValueError("a member name is repeated")  # parsers differ on which one wins
+        if len(members) == len(_BODY_MEMBER_NAMES):
+            app_id, user_id, nonce, ctime, body_expire, payload = _body_members(members)
+        elif len(members) == len(_UIKIT_BODY_MEMBER_NAMES):
+            app_id, user_id, nonce, ctime, body_expire = _uikit_body_members(members)
+            payload = ""
+        else:
+            raise ValueError("neither six members nor the UIKit's five")
+    except (ValueError, KeyError, RecursionError):
+        raise InvalidTokenError(
+            "token body is not a JSON object with exactly the members "
+            + ", ".join(_BODY_MEMBER_NAMES)
+            + " (payload may be absent), each once"
+        ) from None
+    if payload is None:
+        payload = ""
+    if not (type(app_id) is int and 0 < app_id <= _UINT32_MAX):
+        raise InvalidTokenError("token body's app_id is not an int from 1 to 4294967295")
+    # json gives plain str; only non-ASCII text needs the full look for lone surrogates.
+    if not (type(user_id) is str and user_id and (user_id.isascii() or _as_text(user_id) is not None)):
+        raise InvalidTokenError("token body's user_id is not a non-empty string")
+    if not (type(nonce) is int and _INT32_MIN <= nonce <= _INT32_MAX):
+        raise InvalidTokenError("token body's nonce is not a 32-bit int")
+    if not (type(ctime) is int and _INT64_MIN <= ctime <= _INT64_MAX):
+        raise InvalidTokenError("token body's ctime is not a 64-bit int")
+    if not (type(body_expire) is int and _INT64_MIN <= body_expire <= _INT64_MAX):
+        raise InvalidTokenError("token body's expire is not a 64-bit int")
+    if not (type(payload) is str and (payload.isascii() or _as_text(payload) is not None)):
+        raise InvalidTokenError("token body's payload is not a string")
+    if body_expire != expire:
+        raise InvalidTokenError("the frame's expire differs from the body's")
+    if verify_expiry and expire + leeway_seconds < now_seconds:
+        raise ExpiredTokenError(_expiry_message(expire, now_seconds, leeway_seconds))
+    return _new_token04((app_id, user_id, nonce, ctime, expire, payload, frame.mode))
 
 
 def rtc_room_payload(
@@ -395,54 +499,6 @@ def _encode_token(
     return _new_token_info((token, ERROR_CODE_SUCCESS, "success"))
 
 
-def _decode_token(token: object, secret: object) -> Token04:
-    """The deterministic core of decode_token04: everything but the clock."""
-    key = _secret_key(secret)
-    if key is None:
-        raise InvalidTokenError("secret must be a str of exactly 32 ASCII characters")
-    text = token if type(token) is str else _as_str(token)
-    if text is None:
-        raise InvalidTokenError(f"token must be a str, not {_type_name(token)}")
-    if len(text) > MAX_TOKEN_LENGTH:
-        raise InvalidTokenError(f"token is longer than any token04 ({len(text)} > {MAX_TOKEN_LENGTH} characters)")
-    if not text.startswith(_VERSION):
-        raise InvalidTokenError('token does not start with "04"')
-    frame, expire, iv, ciphertext = _unpack_frame(_base64_decode(text[len(_VERSION) :]))
-    try:
-        if frame is _GCM_FRAME:
-            if len(ciphertext) < _GCM_TAG_SIZE:
-                raise ValueError("no room for the tag")
-            cipher = AES.new(key, AES.MODE_GCM, nonce=iv)
-            body = cipher.decrypt_and_verify(ciphertext[:-_GCM_TAG_SIZE], ciphertext[-_GCM_TAG_SIZE:])
-        else:
-            # Checked here, not left to the cipher: older pycryptodome raises IndexError on an empty one.
-            if not ciphertext or len(ciphertext) % _CBC_BLOCK_SIZE:
-                raise ValueError("not a whole number of blocks")
-            padded = AES.new(key, AES.MODE_CBC, iv).decrypt(ciphertext)
-            padding = padded[-1]
-            if not (0 < padding <= _CBC_BLOCK_SIZE and padded.endswith(_CBC_PADDING[padding])):
-                raise ValueError("bad padding")
-            body = padded[:-padding]
-    except ValueError:
-        raise InvalidTokenError("token does not decrypt with this secret (wrong secret or corrupted)") from None
-    contents = _parse_body(body, frame.mode)
-    if contents.expire != expire:
-        raise InvalidTokenError("the frame's expire differs from the body's")
-    return contents
-
-
-def _base64_decode(text: str) -> bytes:
-    """The frame after "04": standard, padded, canonical base64, or InvalidTokenError."""
-    decoded = _canonical_base64(text)
-    if decoded is None:
-        if "#" in text:
-            raise InvalidTokenError(
-                'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'
-            )
-        raise InvalidTokenError('token is not standard base64 after its "04"')
-    return decoded
-
-
 def _canonical_base64(text: str) -> bytes | None:
     """Standard, padded, canonical base64 to bytes; None for any other spelling."""
     try:
@@ -453,64 +509,6 @@ def _canonical_base64(text: str) -> bytes | None:
     return decoded if binascii.b2a_base64(decoded, newline=False) == encoded else None
 
 
-def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
-    """Split a frame into its layout, expire, IV and ciphertext."""
-    try:
-        frame = _FRAMES_BY_IV_SIZE.get(_EXPIRE_AND_IV_SIZE.unpack_from(packed)[1])
-        if frame is None:
-            raise InvalidTokenError("token frame's IV length is neither 16 (CBC) nor 12 (GCM)")
-        expire, _, iv, ciphertext_size = frame.head.unpack_from(packed)
-    except struct.error:
-        raise InvalidTokenError("token frame is truncated") from None
-    ciphertext_start = frame.head.size
-    ciphertext_end = ciphertext_start + ciphertext_size
-    if len(packed) < ciphertext_end:
-        raise InvalidTokenError("token frame is shorter than its ciphertext length says")
-    if packed[ciphertext_end:] != frame.trailer:
-        raise InvalidTokenError(
-            f"token frame has unexpected bytes after the ciphertext"
-            f" (a {frame.mode} frame ends with {frame.trailer!r})"
-        )
-    return frame, expire, iv, packed[ciphertext_start:ciphertext_end]
-
-
-def _parse_body(body: bytes, mode: str) -> Token04:
-    """Read the decrypted JSON body, checking each member's type and range."""
-    try:
-        members = _json_body(body.decode("utf-8"))  # a UnicodeDecodeError is a ValueError
-        if type(members) is not dict:
-            raise ValueError("not an object")
-        if len(members) == len(_BODY_MEMBER_NAMES):
-            app_id, user_id, nonce, ctime, expire, payload = _body_members(members)
-        elif len(members) == len(_UIKIT_BODY_MEMBER_NAMES):
-            app_id, user_id, nonce, ctime, expire = _uikit_body_members(members)
-            payload = ""
-        else:
-            raise ValueError("neither six members nor the UIKit's five")
-    except (ValueError, KeyError, RecursionError):
-        raise InvalidTokenError(
-            "token body is not a JSON object with exactly the members "
-            + ", ".join(_BODY_MEMBER_NAMES)
-            + " (payload may be absent), each once"
-        ) from None
-    if payload is None:
-        payload = ""
-    if not (type(app_id) is int and 0 < app_id <= _UINT32_MAX):
-        raise InvalidTokenError("token body's app_id is not an int from 1 to 4294967295")
-    # json gives plain str; only non-ASCII text needs the full look for lone surrogates.
-    if not (type(user_id) is str and user_id and (user_id.isascii() or _as_text(user_id) is not None)):
-        raise InvalidTokenError("token body's user_id is not a non-empty string")
-    if not (type(nonce) is int and _INT32_MIN <= nonce <= _INT32_MAX):
-        raise InvalidTokenError("token body's nonce is not a 32-bit int")
-    if not (type(ctime) is int and _INT64_MIN <= ctime <= _INT64_MAX):
-        raise InvalidTokenError("token body's ctime is not a 64-bit int")
-    if not (type(expire) is int and _INT64_MIN <= expire <= _INT64_MAX):
-        raise InvalidTokenError("token body's expire is not a 64-bit int")
-    if not (type(payload) is str and (payload.isascii() or _as_text(payload) is not None)):
-        raise InvalidTokenError("token body's payload is not a string")
-    return _new_token04((app_id, user_id, nonce, ctime, expire, payload, mode))
-
-
 def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
     """A JSON object's members; a name given twice is refused (parsers differ on which one wins)."""
     members = dict(pairs)
@@ -519,20 +517,12 @@ def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return members
 
 
-_JSON_DECODER = json.JSONDecoder(object_pairs_hook=_unique_members)
-_json_object = _JSON_DECODER.decode
-_scan_json = json.scanner.make_scanner(_JSON_DECODER)  # type: ignore[arg-type]  # typeshed's stub is off
-
-
-def _json_body(text: str) -> object:
-    """_json_object, faster for the compact JSON every generator writes: one scan, no whitespace to skip."""
-    try:
-        value, end = _scan_json(text, 0)
-    except StopIteration:  # no value at the start (leading whitespace, or none at all)
-        end = -1
-    if end != len(text):  # whitespace around it, or more after it: the full decoder decides
-        return _json_object(text)
-    return value
+_json_object = json.JSONDecoder(object_pairs_hook=_unique_members).decode
+# The token body's decoder gives each object as a tuple of its (name, value) pairs, made in C;
+# _parse_body refuses a repeated name itself.
+_BODY_DECODER = json.JSONDecoder(object_pairs_hook=tuple)
+_decode_body = _BODY_DECODER.decode
+_scan_body = json.scanner.make_scanner(_BODY_DECODER)  # type: ignore[arg-type]  # typeshed's stub is off
 
 
 def _expiry_message(expire: int, now: float, leeway: float) -> str:
