@@ -151,13 +151,17 @@ _new_token_info = functools.partial(tuple.__new__, TokenInfo)
 _new_token04 = functools.partial(tuple.__new__, Token04)
 
 
-class _Frame(NamedTuple):
-    """How one mode lays out its frame."""
+class _Frame:
+    """How one mode lays out its frame (slots, not a NamedTuple: decode reads them on every call)."""
 
-    mode: str
-    iv_size: int
-    head: struct.Struct  # expire, len(iv), iv, len(ciphertext); the ciphertext follows
-    trailer: bytes  # what follows the ciphertext
+    __slots__ = ("head", "head_size", "iv_size", "mode", "trailer")
+
+    def __init__(self, mode: str, iv_size: int, head: struct.Struct, trailer: bytes) -> None:
+        self.mode = mode
+        self.iv_size = iv_size
+        self.head = head  # expire, len(iv), iv, len(ciphertext); the ciphertext follows
+        self.head_size = head.size
+        self.trailer = trailer  # what follows the ciphertext
 
 
 _CBC_FRAME = _Frame(MODE_CBC, 16, struct.Struct(">qH16sH"), b"")
@@ -207,7 +211,7 @@ _NONCE_BYTES = 4  # drawn with the IV, in one os.urandom call
 _CBC_PADDING = tuple(bytes((size,)) * size for size in range(_CBC_BLOCK_SIZE + 1))
 
 # The longest frame (a 16-byte IV, the longest ciphertext, a mode byte) in base64, after "04".
-MAX_TOKEN_LENGTH = len(_VERSION) + 4 * -(-(_CBC_FRAME.head.size + 0xFFFF + 1) // 3)
+MAX_TOKEN_LENGTH = len(_VERSION) + 4 * -(-(_CBC_FRAME.head_size + 0xFFFF + 1) // 3)
 """No token04 is longer than this (87,422 characters): decode refuses a longer one unread."""
 
 
@@ -315,7 +319,7 @@ def decode_token04(
         expire, _, iv, ciphertext_size = frame.head.unpack_from(packed)
     except struct.error:
         raise InvalidTokenError("token frame is truncated") from None
-    ciphertext_end = frame.head.size + ciphertext_size
+    ciphertext_end = frame.head_size + ciphertext_size
     if len(packed) < ciphertext_end:
         raise InvalidTokenError("token frame is shorter than its ciphertext length says")
     if packed[ciphertext_end:] != frame.trailer:
@@ -323,7 +327,7 @@ def decode_token04(
             f"token frame has unexpected bytes after the ciphertext"
             f" (a {frame.mode} frame ends with {frame.trailer!r})"
         )
-    ciphertext = packed[frame.head.size : ciphertext_end]
+    ciphertext = packed[frame.head_size : ciphertext_end]
 
     # The cipher.
     try:
