@@ -3,6 +3,7 @@
 import importlib.util
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -31,15 +32,49 @@ def test_the_readme_has_snippets_for_each_part():
     assert any("decode_token04" in s for s in SNIPPETS)
 
 
-@pytest.mark.parametrize("snippet", SNIPPETS, ids=[f"snippet-{n}" for n in range(len(SNIPPETS))])
-def test_every_readme_python_snippet_runs_as_written(snippet, import_path, tmp_path):
+def run_documented(arguments, import_path, cwd):
+    """Runs `python <arguments>` as a reader would: the demo project's environment, `zego_token04` importable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
     env.update(ENVIRONMENT, PYTHONPATH=os.pathsep.join([str(import_path), str(ROOT)]))
     result = subprocess.run(
-        [sys.executable, "-c", snippet], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, *arguments], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
     )
-    assert result.returncode == 0, f"{snippet}\n---\n{result.stderr}"
     assert SECRET not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=[f"snippet-{n}" for n in range(len(SNIPPETS))])
+def test_every_readme_python_snippet_runs_as_written(snippet, import_path, tmp_path):
+    result = run_documented(["-c", snippet], import_path, tmp_path)
+    assert result.returncode == 0, f"{snippet}\n---\n{result.stderr}"
+
+
+# --- the worked example of check: what the README shows is what check prints --------------
+
+CHECK_SNIPPET = next(snippet for snippet in SNIPPETS if "check_token04(" in snippet and "report.findings" in snippet)
+CHECK_TRANSCRIPT = re.search(r"^```sh\n\$ (zego-token04 check .*?)\n(.*?)^```$", README, flags=re.M | re.S)
+
+
+def test_the_check_example_prints_the_findings_its_comments_show(import_path, tmp_path):
+    ok_shown = re.search(r"^print\(report\.ok\) +# (True|False)$", CHECK_SNIPPET, flags=re.M).group(1)
+    findings_shown = [line[2:] for line in CHECK_SNIPPET.splitlines() if line.startswith(("# error ", "# warning "))]
+    assert findings_shown
+    result = run_documented(["-c", CHECK_SNIPPET], import_path, tmp_path)
+    assert result.stdout.splitlines() == [ok_shown, *findings_shown]
+
+
+def test_the_check_command_transcript_is_what_the_command_prints(import_path, tmp_path):
+    # The shell example checks the token of the Python example ("the same from a shell").
+    token = run_documented(["-c", CHECK_SNIPPET + "\nprint(token)"], import_path, tmp_path).stdout.splitlines()[-1]
+    command, shown = CHECK_TRANSCRIPT.groups()
+    arguments = shlex.split(command.replace('"$TOKEN"', shlex.quote(token)))
+    assert arguments[:2] == ["zego-token04", "check"] and token in arguments
+    result = run_documented(["-m", "zego_token04", *arguments[1:]], import_path, tmp_path)
+    assert result.returncode == 1  # the README: exit 1 when not ok
+    # "..." in the transcript stands for lines left out; every other line is printed as shown, in order.
+    pattern = "".join(r"(?:.*\n)*?" if line == "..." else re.escape(line) + r"\n" for line in shown.splitlines())
+    assert re.fullmatch(pattern, result.stdout), result.stdout
 
 
 def load_example(name, monkeypatch, import_path, **environment):
