@@ -104,8 +104,7 @@ def check_token04(
     ``leeway``, the privilege flags and ``product`` are the caller's code: a
     wrong one raises TypeError or ValueError, as decode_token04 does.
     """
-    if product not in ids.MAX_USER_ID_BYTES:
-        raise ValueError(f'product must be "{ids.PRODUCT_RTC}" or "{ids.PRODUCT_ZIM}"')
+    product = ids._product_name(product)
     if not (type(login_privilege) is bool and type(publish_privilege) is bool):
         raise TypeError("login_privilege and publish_privilege must be bool")
     now_seconds = time.time() if now is None else token04._seconds(now, "now")

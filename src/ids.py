@@ -57,11 +57,10 @@ _STREAM_ID_PUNCTUATION = "-_"
 def check_user_id(user_id: str, product: str = PRODUCT_RTC) -> str | None:
     """What is wrong with ``user_id`` for ``product`` ("rtc" or "zim"), or None.
 
-    Raises ValueError for an unknown product (the ID itself never raises).
+    Raises TypeError for a product that is not a str and ValueError for an
+    unknown one (the ID itself never raises).
     """
-    if product not in MAX_USER_ID_BYTES:
-        raise ValueError(f'product must be "{PRODUCT_RTC}" or "{PRODUCT_ZIM}"')
-    return _check_id(user_id, "user_id", MAX_USER_ID_BYTES[product], _USER_ID_PUNCTUATION)
+    return _check_id(user_id, "user_id", MAX_USER_ID_BYTES[_product_name(product)], _USER_ID_PUNCTUATION)
 
 
 def check_room_id(room_id: str) -> str | None:
@@ -72,6 +71,16 @@ def check_room_id(room_id: str) -> str | None:
 def check_stream_id(stream_id: str) -> str | None:
     """What is wrong with ``stream_id`` as startPublishingStream's streamID, or None."""
     return _check_id(stream_id, "stream_id", MAX_STREAM_ID_BYTES, _STREAM_ID_PUNCTUATION)
+
+
+def _product_name(product: object) -> str:
+    """The plain value of a product name ("rtc" or "zim"); TypeError or ValueError for anything else."""
+    name = token04._as_str(product)
+    if name is None:
+        raise TypeError(f"product must be a str, not {token04._type_name(product)}")
+    if name not in MAX_USER_ID_BYTES:
+        raise ValueError(f'product must be "{PRODUCT_RTC}" or "{PRODUCT_ZIM}"')
+    return name
 
 
 def _check_id(value: object, name: str, max_bytes: int, punctuation: str) -> str | None:

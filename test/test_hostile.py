@@ -14,8 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import SECRET, body_bytes, seal_token
 
-from src import token04
-from src.token04 import InvalidTokenError, decode_token04, generate_token04, rtc_room_payload
+from src import check_room_id, check_stream_id, check_token04, check_user_id, decode_kit_token, make_kit_token, token04
+from src.token04 import (
+    InvalidTokenError,
+    decode_token04,
+    generate_token04,
+    parse_rtc_room_payload,
+    rtc_room_payload,
+)
 
 
 class Lie(Exception):
@@ -346,3 +352,86 @@ def test_payload_builder_reads_lying_strings_by_their_plain_values():
 def test_payload_builder_refuses_hostile_values_with_type_or_value_error(kwargs, error):
     with pytest.raises(error):
         rtc_room_payload(**kwargs)
+
+
+# --- the layers on token04: kit tokens, the login check, the ID rules, the payload parser -----------
+
+LAYER_TOKEN = seal_token(
+    body_bytes(**{**MEMBERS, "payload": rtc_room_payload("room1", publish=False, stream_ids=["s1"])}),
+    SECRET,
+    expire=EXPIRE,
+)
+LAYER_NOW = EXPIRE - 3000
+LOGINS = {
+    "sound": {"app_id": 1, "user_id": "demo", "room_id": "room1", "stream_id": "s1"},
+    "every-mismatch": {"app_id": 2, "user_id": "de mo", "room_id": "room 2", "stream_id": "s 2"},
+    "zim": {"user_id": "d" * 33, "product": "zim"},
+}
+
+
+def test_kit_tokens_read_lying_subclasses_by_their_plain_values():
+    arguments = (LAYER_TOKEN, 1, "room1", "demo", "Ann Lee")
+    kit_token = make_kit_token(*arguments)
+    assert make_kit_token(*map(lying, arguments)) == kit_token
+    assert make_kit_token(LAYER_TOKEN, 1, "room1", "demo", user_name=LyingStr("Ann Lee")) == kit_token
+    decoded = decode_kit_token(kit_token, SECRET, now=LAYER_NOW)
+    assert decode_kit_token(LyingStr(kit_token), LyingStr(SECRET), now=LyingInt(LAYER_NOW)) == decoded
+
+
+@pytest.mark.parametrize("kit", [False, True], ids=["token", "kit-token"])
+@pytest.mark.parametrize("login", LOGINS.values(), ids=LOGINS.keys())
+def test_check_reads_lying_subclasses_by_their_plain_values(login, kit):
+    token = make_kit_token(LAYER_TOKEN, 1, "room1", "demo") if kit else LAYER_TOKEN
+    report = check_token04(token, SECRET, **login, now=LAYER_NOW)
+    lying_login = {name: lying(value) for name, value in login.items()}
+    assert check_token04(lying(token), lying(SECRET), **lying_login, now=lying(LAYER_NOW), leeway=lying(0)) == report
+
+
+@pytest.mark.parametrize("slot", ["token", "secret", "app_id", "user_id", "room_id", "stream_id"])
+@pytest.mark.parametrize(
+    "hostile",
+    [Impostor(), NamelessClass(), LyingStr("\ud800"), LyingInt(-1)],
+    ids=["impostor", "nameless", "surrogate", "negative"],
+)
+def test_check_takes_hostile_token_and_login_values_as_findings(slot, hostile):
+    values = {"token": LAYER_TOKEN, "secret": SECRET, **LOGINS["sound"], slot: hostile}
+    report = check_token04(values.pop("token"), values.pop("secret"), **values, now=LAYER_NOW)
+    assert not report.ok
+    assert all(isinstance(finding.message, str) for finding in report.findings)
+
+
+@pytest.mark.parametrize("value", ["user_1", "user 1", "ü" * 40, "", "s-1", "r" * 300])
+@pytest.mark.parametrize("product", ["rtc", "zim"])
+def test_id_rules_read_lying_subclasses_by_their_plain_values(value, product):
+    assert check_user_id(LyingStr(value), LyingStr(product)) == check_user_id(value, product)
+    assert check_room_id(LyingStr(value)) == check_room_id(value)
+    assert check_stream_id(LyingStr(value)) == check_stream_id(value)
+
+
+@pytest.mark.parametrize(
+    ("product", "error"),
+    [("express", ValueError), (Impostor(), TypeError), (None, TypeError)],
+    ids=["unknown", "impostor", "none"],
+)
+def test_an_unknown_product_is_the_callers_error(product, error):
+    with pytest.raises(error, match="product"):
+        check_user_id("u", product)
+    with pytest.raises(error, match="product"):
+        check_token04(LAYER_TOKEN, SECRET, product=product)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        rtc_room_payload("r", stream_ids=["a"]),
+        '{"room_id": "r", "privilege": {"1": 2, "2": 0}, "stream_id_list": null}',
+    ],
+)
+def test_payload_parser_reads_a_lying_string_by_its_plain_value(payload):
+    def answer(text):
+        try:
+            return parse_rtc_room_payload(text)
+        except ValueError as error:
+            return str(error)
+
+    assert answer(LyingStr(payload)) == answer(payload)
