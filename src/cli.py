@@ -32,6 +32,8 @@ EXIT_USAGE = 2
 """The command line itself is wrong, or the secret or app id is missing or malformed."""
 EXIT_OUTPUT = 3
 """The output could not be written: stdout closed, a broken pipe, a full disk."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C): 128 + SIGINT, as the shells report it."""
 
 SECRET_FILE_LIMIT = 1024
 """--secret-file is read up to this many bytes; a longer file is refused."""
@@ -113,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else "it is closed"
         _report(f"zego-token04: error: cannot write to stdout: {reason}")
         return EXIT_OUTPUT
+    except KeyboardInterrupt:  # Ctrl-C, say while `decode -` waits for stdin: one line, not a traceback
+        _report("zego-token04: interrupted")
+        return EXIT_INTERRUPTED
     return status
 
 

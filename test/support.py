@@ -84,6 +84,13 @@ def body_bytes(**members: Any) -> bytes:
     return json.dumps(members).encode("utf-8")
 
 
+def clean_environment(**variables: str) -> Dict[str, str]:
+    """This process's environment without any ZEGO_ variable, plus `variables`: what a test's child process gets."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("ZEGO_")}
+    environment.update(variables)
+    return environment
+
+
 def installed_package_origin() -> Optional[Path]:
     """Where the installed package `zego_token04` would be imported from, or None.
 

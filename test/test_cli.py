@@ -2,9 +2,12 @@
 
 import json
 import os
+import platform
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from support import (
     OTHER_SECRET,
     SECRET,
     body_bytes,
+    clean_environment,
     load_vectors,
     needs_console_script,
     needs_install,
@@ -21,6 +25,7 @@ from support import (
 )
 
 from src import __version__, check, token04
+from src import cli as cli_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,9 +42,7 @@ class Cli:
         self.outputs = []  # everything any run printed, for the secret check
 
     def __call__(self, *args, secret=SECRET, app_id=None, stdin=None):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
-        if secret is not None:
-            env["ZEGO_SERVER_SECRET"] = secret
+        env = clean_environment() if secret is None else clean_environment(ZEGO_SERVER_SECRET=secret)
         if app_id is not None:
             env["ZEGO_APP_ID"] = app_id
         result = subprocess.run(
@@ -522,8 +525,7 @@ def test_output_the_terminal_cannot_encode_is_escaped_not_a_crash(command):
 
 def shell(command_line, *args):
     """The CLI under sh, so that the command line can close or redirect stdout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
-    env["ZEGO_SERVER_SECRET"] = SECRET
+    env = clean_environment(ZEGO_SERVER_SECRET=SECRET)
     return subprocess.run(
         ["/bin/sh", "-c", command_line, "sh", sys.executable, "-m", "src", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
@@ -549,8 +551,7 @@ def test_a_closed_pipe_is_one_line_and_exit_3():
     assert result.stderr in ("", "zego-token04: error: cannot write to stdout: Broken pipe\n")
     reader, writer = os.pipe()
     os.close(reader)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
-    env["ZEGO_SERVER_SECRET"] = SECRET
+    env = clean_environment(ZEGO_SERVER_SECRET=SECRET)
     result = subprocess.run(
         [sys.executable, "-m", "src", *GENERATE], cwd=ROOT, env=env, stdout=writer, stderr=subprocess.PIPE,
         text=True, timeout=60, check=False,
@@ -565,6 +566,54 @@ def test_a_closed_stdout_does_not_claim_success(args):
     result = shell('"$@" >&-', *args)
     assert result.returncode == 3
     assert result.stderr == "zego-token04: error: stdout is closed; nothing can be printed\n"
+
+
+READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())  # the number in /proc/<pid>/syscall
+
+
+def wait_until_reading_stdin(pid):
+    """Returns once process `pid` is blocked in read(0, ...): Linux shows it in /proc/<pid>/syscall."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/syscall", encoding="ascii") as status:
+            if status.read().split()[:2] == [READ_SYSCALL, "0x0"]:
+                return
+        time.sleep(0.01)
+    raise AssertionError("the command never waited for stdin")
+
+
+@pytest.mark.skipif(
+    READ_SYSCALL is None or not os.access(f"/proc/{os.getpid()}/syscall", os.R_OK),
+    reason="needs Linux's /proc/<pid>/syscall on x86_64 or aarch64",
+)
+@pytest.mark.parametrize("command", ["decode", "check"])
+def test_ctrl_c_while_waiting_for_stdin_is_one_line_and_exit_130(command):
+    env = clean_environment(ZEGO_SERVER_SECRET=SECRET)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "src", command, "-"], cwd=ROOT, env=env, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_until_reading_stdin(process.pid)  # a signal any earlier would interrupt start-up, not the command
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert (process.returncode, stdout, stderr) == (130, "", "zego-token04: interrupted\n")
+
+
+def test_ctrl_c_anywhere_in_a_command_is_one_line_and_exit_130(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
+    monkeypatch.setattr(token04, "generate_token04", interrupted)
+    try:
+        status = cli_module.main(["generate", "--app-id", "1", "--user-id", "u"])
+    except KeyboardInterrupt:  # would stop the whole test run, not fail this test
+        pytest.fail("KeyboardInterrupt escaped main()")
+    assert status == cli_module.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr() == ("", "zego-token04: interrupted\n")
 
 
 @pytest.mark.parametrize("value", ["١٢", "1_000", " +7 ", "+7", "7 ", "0x10", "1e3", "", "9" * 21])

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import OTHER_SECRET, SECRET, installed_package_origin, open_token
+from support import OTHER_SECRET, SECRET, clean_environment, installed_package_origin, open_token
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -34,8 +34,7 @@ def test_the_readme_has_snippets_for_each_part():
 
 def run_documented(arguments, import_path, cwd):
     """Runs `python <arguments>` as a reader would: the demo project's environment, `zego_token04` importable."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
-    env.update(ENVIRONMENT, PYTHONPATH=os.pathsep.join([str(import_path), str(ROOT)]))
+    env = clean_environment(**ENVIRONMENT, PYTHONPATH=os.pathsep.join([str(import_path), str(ROOT)]))
     result = subprocess.run(
         [sys.executable, *arguments], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
     )

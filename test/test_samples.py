@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import OTHER_SECRET, SECRET, needs_install, open_token
+from support import OTHER_SECRET, SECRET, clean_environment, needs_install, open_token
 
 HERE = Path(__file__).resolve().parent
 
 
 def run_sample(script, cwd, **env_overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
-    env.update(env_overrides)
+    env = clean_environment(**env_overrides)
     result = subprocess.run(
         [sys.executable, str(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
     )
@@ -121,8 +120,7 @@ def test_a_project_with_its_own_src_keeps_it_and_gets_ours(tmp_path, with_init):
 
 @needs_install
 def test_python_m_zego_token04_runs_the_command(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEGO_")}
-    env.update(ZEGO_SERVER_SECRET=SECRET, ZEGO_APP_ID="5")
+    env = clean_environment(ZEGO_SERVER_SECRET=SECRET, ZEGO_APP_ID="5")
     result = subprocess.run(
         [sys.executable, "-m", "zego_token04", "generate", "--user-id", "u"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
