@@ -102,14 +102,16 @@ def check_token04(
     setting). ``product`` is "rtc" or "zim". Never raises for anything about the
     token or the login values: a wrong type is a finding too. ``now``,
     ``leeway``, the privilege flags and ``product`` are the caller's code: a
-    wrong one raises TypeError or ValueError, as decode_token04 does.
+    wrong one raises TypeError or ValueError, as decode_token04 does. No
+    message shows the secret: where a quoted value holds it (a login value put
+    in the wrong place, say), it reads ``<the secret>``.
     """
     product = ids._product_name(product)
     if not (type(login_privilege) is bool and type(publish_privilege) is bool):
         raise TypeError("login_privilege and publish_privilege must be bool")
     now_seconds = time.time() if now is None else token04._seconds(now, "now")
     leeway_seconds = token04._seconds(leeway, "leeway")
-    report = _Report()
+    report = _Report(secret)
 
     contents, fields = _decode(token, secret, report)
     if fields is not None:  # a kit token: the login is made with the values it carries
@@ -135,15 +137,16 @@ def check_token04(
 
 
 class _Report:
-    def __init__(self) -> None:
+    def __init__(self, secret: object) -> None:
         self.findings: list[Finding] = []
         self.checked: list[str] = []
+        self._secret = secret  # messages quote login and token values, and one of them may be the secret
 
     def rule(self, code: str, problem: str | None) -> None:
         """Record that rule `code` was applied, and its finding if `problem` says what broke it."""
         self.checked.append(code)
         if problem:
-            self.findings.append(Finding(code, RULES[code][0], problem))
+            self.findings.append(Finding(code, RULES[code][0], token04._without_secret(problem, self._secret)))
 
 
 def _decode(token: object, secret: str, report: _Report) -> tuple[Token04 | None, kit.KitToken | None]:

@@ -96,6 +96,7 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit status."""
+    _secret_read.clear()
     if sys.stdout is None:  # started with stdout closed: whatever we made, nobody would see it
         _report("zego-token04: error: stdout is closed; nothing can be printed")
         return EXIT_OUTPUT
@@ -345,13 +346,26 @@ def _secret(path: str | None) -> str:
     secret = text.strip()
     if len(secret) != 32 or not secret.isascii():
         raise _UsageError(f"the ServerSecret in {source} is not 32 ASCII characters")
+    _secret_read[:] = [secret]
     return secret
+
+
+# The secret this run has read. Every line written passes through _shown, so that a value which
+# holds the secret (a token's user_id, a login value typed in the wrong place) never shows it.
+_secret_read: list[str] = []
+
+
+def _shown(text: str) -> str:
+    """``text`` as it may be written: the secret this run read, if any, reads ``<the secret>``."""
+    for secret in _secret_read:
+        text = token04._without_secret(text, secret)
+    return text
 
 
 def _print(text: str) -> None:
     """One line on stdout; characters its encoding lacks are written as backslash escapes."""
     encoding = sys.stdout.encoding or "utf-8"
-    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    sys.stdout.write(_shown(text).encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def _print_json(document: dict[str, Any]) -> None:
@@ -361,7 +375,7 @@ def _print_json(document: dict[str, Any]) -> None:
         text.encode(sys.stdout.encoding or "utf-8")
     except UnicodeEncodeError:
         text = json.dumps(document)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(_shown(text) + "\n")
 
 
 def _report(text: str) -> None:
@@ -369,7 +383,7 @@ def _report(text: str) -> None:
     if sys.stderr is None:
         return
     try:
-        sys.stderr.write(text.rstrip("\n") + "\n")
+        sys.stderr.write(_shown(text).rstrip("\n") + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

@@ -88,7 +88,8 @@ def decode_kit_token(
     the token04 is bad, when the login fields are not exactly what the UIKit
     writes, and when the fields' appID or userID differ from the token's: the
     UIKit would log in as someone the token is not for. ``now``, ``leeway`` and
-    ``verify_expiry`` are decode_token04's.
+    ``verify_expiry`` are decode_token04's. A message that quotes an ID
+    holding the secret reads ``<the secret>`` in its place.
     """
     text = token04._as_str(kit_token)
     if text is None:
@@ -105,10 +106,11 @@ def decode_kit_token(
     if app_id != contents.app_id:
         raise InvalidTokenError(f"the kit's appID {app_id} differs from the token's app_id {contents.app_id}")
     if user_id != contents.user_id:
-        raise InvalidTokenError(
+        mismatch = (
             f"the kit's userID {user_id!r} differs from the token's user_id {contents.user_id!r}:"
             " the UIKit would log in as a user the token is not for"
         )
+        raise InvalidTokenError(token04._without_secret(mismatch, secret))
     return KitToken(contents, app_id, user_id, room_id, user_name)
 
 

@@ -174,6 +174,7 @@ _CBC_BLOCK_SIZE = 16
 
 _VERSION = "04"
 _SECRET_LENGTH = 32
+_SECRET_SHOWN_AS = "<the secret>"
 _UINT32_MAX = 2**32 - 1
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -597,6 +598,25 @@ def _secret_key(secret: object) -> bytes | None:
     if text is not None and len(text) == _SECRET_LENGTH and text.isascii():
         return text.encode("ascii")
     return None
+
+
+def _without_secret(text: str, secret: object) -> str:
+    """``text`` with the secret, as given or as repr or JSON quotes it, written ``<the secret>``.
+
+    For messages and output that quote values a caller or a token supplied, any
+    of which may be the secret put in the wrong place. A malformed secret is left
+    alone: it decodes nothing, so nothing quoted beside it can have come from it.
+    """
+    key = _secret_key(secret)
+    if key is None:
+        return text
+    plain = key.decode("ascii")
+    escaped = plain.encode("unicode_escape").decode("ascii")  # as repr writes it, but for the quotes
+    forms = {plain, escaped, escaped.replace("'", "\\'"), escaped.replace('"', '\\"'), json.dumps(plain)[1:-1]}
+    while any(form in text for form in forms):  # again: a replacement can join text into a new one
+        for form in forms:
+            text = text.replace(form, _SECRET_SHOWN_AS)
+    return text
 
 
 def _seconds(value: object, name: str) -> float:

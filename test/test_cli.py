@@ -26,6 +26,7 @@ from support import (
 
 from src import __version__, check, token04
 from src import cli as cli_module
+from src.kit import make_kit_token
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -422,6 +423,34 @@ def test_the_secret_in_any_slot_is_never_shown(template, secret, joined):
     if result.returncode == 2:
         assert result.stdout == ""
         assert result.stderr.splitlines()[-1].startswith("zego-token04")
+
+
+HELD = "x" + OTHER_SECRET  # a value that holds the secret: a login value, or an ID a token was made for
+TOKEN_FOR_HELD = token04.generate_token04(
+    1, HELD, OTHER_SECRET, 3600, token04.rtc_room_payload(HELD, stream_ids=[HELD])
+).token
+TOKEN_FOR_U = token04.generate_token04(
+    1, "u", OTHER_SECRET, 3600, token04.rtc_room_payload("r", stream_ids=["s"])
+).token
+HELD_RUNS = {
+    "check-login-values": ["check", TOKEN_FOR_U, "--user-id", HELD, "--room-id", HELD, "--stream-id", HELD],
+    "check-token-ids": ["check", TOKEN_FOR_HELD, "--user-id", "u", "--room-id", "r", "--stream-id", "s"],
+    "check-kit": ["check", make_kit_token(TOKEN_FOR_U, 1, HELD, "u", HELD)],
+    "check-kit-user": ["check", make_kit_token(TOKEN_FOR_HELD, 1, "r", HELD)],
+}
+HELD_RUNS.update({f"{name}-json": [*args, "--json"] for name, args in HELD_RUNS.items()})
+HELD_RUNS["decode-token"] = ["decode", TOKEN_FOR_HELD]
+HELD_RUNS["decode-kit"] = ["decode", make_kit_token(TOKEN_FOR_U, 1, HELD, "u", HELD)]
+
+
+@pytest.mark.parametrize("args", HELD_RUNS.values(), ids=HELD_RUNS.keys())
+def test_values_that_hold_the_secret_are_shown_without_it(args):
+    # The commands print values back (check's findings quote login values and the token's IDs, decode
+    # prints a token's fields); the secret in one of them reads "<the secret>".
+    result = PYTHON_M_SRC(*args, secret=OTHER_SECRET)
+    assert result.returncode in (0, 1), result.stderr
+    assert OTHER_SECRET not in result.stdout + result.stderr
+    assert "<the secret>" in result.stdout
 
 
 def test_argparse_refusals_name_the_option_not_the_value(cli):

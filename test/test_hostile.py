@@ -5,9 +5,12 @@ calls none of their methods; generate_token04 never raises; decode_token04
 raises only InvalidTokenError for anything about the token or the secret.
 """
 
+import ast
 import contextlib
+import itertools
 import json
 import time
+import warnings
 
 import pytest
 from hypothesis import given, settings
@@ -435,3 +438,73 @@ def test_payload_parser_reads_a_lying_string_by_its_plain_value(payload):
             return str(error)
 
     assert answer(LyingStr(payload)) == answer(payload)
+
+
+# --- a value that holds the secret is quoted without it -------------------------------------------
+
+SHOWN_AS = "<the secret>"
+ASCII = st.characters(min_codepoint=0, max_codepoint=127)
+
+
+def quoted_strings(message):
+    """Every span of `message` between two quotes that reads as a Python string literal, read."""
+    quotes = [at for at, character in enumerate(message) if character in "'\""]
+    for start, end in itertools.combinations(quotes, 2):
+        if message[start] == message[end]:
+            with contextlib.suppress(ValueError, SyntaxError), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # spans of prose hold escapes Python warns about
+                value = ast.literal_eval(message[start : end + 1])
+                if isinstance(value, str):
+                    yield value
+
+
+def assert_never_shown(secret, messages):
+    for message in messages:
+        assert secret not in message
+        assert json.dumps(secret)[1:-1] not in message
+        assert not any(secret in value for value in quoted_strings(message)), message
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    secret=st.text(ASCII, min_size=32, max_size=32),
+    before=st.text(ASCII, max_size=8),
+    after=st.text(ASCII, max_size=8),
+    in_token=st.booleans(),
+)
+def test_property_no_finding_or_kit_refusal_shows_the_secret(secret, before, after, in_token):
+    value = before + secret + after
+    other = {"user_id": "u", "room_id": "r", "stream_id": "s"}
+    held = {name: value for name in other}
+    token_ids, login = (held, other) if in_token else (other, held)
+    payload = rtc_room_payload(token_ids["room_id"], stream_ids=[token_ids["stream_id"]])
+    body = body_bytes(**{**MEMBERS, "user_id": token_ids["user_id"], "payload": payload})
+    token = seal_token(body, secret, expire=EXPIRE)
+    report = check_token04(token, secret, **login, now=EXPIRE - 100)
+    quoting = {"user-id-mismatch", "room-id-mismatch", "stream-id-not-allowed"}  # these quote the IDs
+    assert quoting <= {finding.code for finding in report.findings}
+    assert all(SHOWN_AS in finding.message for finding in report.findings if finding.code in quoting)
+    assert_never_shown(secret, [finding.message for finding in report.findings])
+
+    with pytest.raises(InvalidTokenError) as refusal:
+        decode_kit_token(make_kit_token(token, 1, "r", login["user_id"]), secret, now=EXPIRE - 100)
+    assert SHOWN_AS in str(refusal.value)
+    assert_never_shown(secret, [str(refusal.value), repr(refusal.value)])
+
+
+def test_a_secret_that_the_marker_completes_is_still_not_shown():
+    # The marker ends with ">": once the secret ">aaa…" is replaced in ">aaa…aaa…", the marker and the
+    # rest spell the secret again; the replacing goes on until none is left.
+    secret = ">" + "a" * 31
+    token = seal_token(body_bytes(**MEMBERS), secret, expire=EXPIRE)
+    report = check_token04(token, secret, user_id=secret + "a" * 31, now=EXPIRE - 100)
+    (mismatch,) = [finding.message for finding in report.findings if finding.code == "user-id-mismatch"]
+    assert SHOWN_AS in mismatch
+    assert_never_shown(secret, [mismatch])
+
+
+def test_a_malformed_secret_is_not_looked_for():
+    # A secret that is not 32 ASCII characters decodes nothing; messages are not searched for it,
+    # which would otherwise turn every "e" of a message into the marker for secret "e".
+    assert token04._without_secret("the secret", "e") == "the secret"
+    assert token04._without_secret(f"x{SECRET}x", SECRET) == f"x{SHOWN_AS}x"
