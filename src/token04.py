@@ -625,13 +625,13 @@ def _seconds(value: object, name: str) -> float:
     try:
         if issubclass(kind, float):
             seconds = float.__float__(value)  # type: ignore[arg-type]
-        elif issubclass(kind, int):
+        elif issubclass(kind, int) and kind is not bool:
             seconds = float(int.__index__(value))  # type: ignore[arg-type]
-        elif hasattr(kind, "__float__"):  # Fraction, Decimal, ...; a str has no __float__
+        elif hasattr(kind, "__float__") and kind is not bool:  # Fraction, Decimal, ...; a str has no __float__
             seconds = float(value)  # type: ignore[arg-type]
         else:
             raise TypeError(f"{name} must be a number of seconds, not {_type_name(value)}")
-    except OverflowError:
+    except (OverflowError, ValueError):  # too large for a float; Decimal's signalling NaN
         seconds = math.inf
     if not math.isfinite(seconds):
         raise ValueError(f"{name} must be a finite number of seconds no larger than a float holds (about 1.8e308)")

@@ -384,14 +384,20 @@ def test_now_defaults_to_the_clock(monkeypatch):
         decode_token04(token, SECRET)
 
 
-@pytest.mark.parametrize("options", [{"now": "now"}, {"leeway": "5"}, {"leeway": None}, {"now": [1]}])
+@pytest.mark.parametrize(
+    "options", [{"now": "now"}, {"leeway": "5"}, {"leeway": None}, {"now": [1]}, {"now": False}, {"leeway": True}]
+)
 def test_now_and_leeway_must_be_numbers(options):
     with pytest.raises(TypeError):
         decode_token04(sealed(), SECRET, **options)
 
 
 @pytest.mark.parametrize(
-    "options", [{"now": float("nan")}, {"leeway": float("nan")}, {"leeway": float("inf")}, {"now": 10**400}]
+    "options",
+    [
+        *({"now": float("nan")}, {"leeway": float("nan")}, {"leeway": float("inf")}, {"now": 10**400}),
+        *({"now": Decimal("sNaN")}, {"leeway": Decimal("-Infinity")}),
+    ],
 )
 def test_now_and_leeway_must_be_finite(options):
     with pytest.raises(ValueError, match="finite"):
