@@ -96,7 +96,13 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit status."""
-    _secret_read.clear()
+    try:
+        return _main(argv)
+    finally:
+        _secret_read.clear()  # the secret outlives no call
+
+
+def _main(argv: Sequence[str] | None) -> int:
     if sys.stdout is None:  # started with stdout closed: whatever we made, nobody would see it
         _report("zego-token04: error: stdout is closed; nothing can be printed")
         return EXIT_OUTPUT
@@ -340,7 +346,7 @@ def _secret(path: str | None) -> str:
         if len(data) > SECRET_FILE_LIMIT:
             raise _UsageError(f"--secret-file holds more than {SECRET_FILE_LIMIT} bytes; it is not a ServerSecret")
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8-sig")  # a byte order mark, as some Windows editors write, is not the secret
         except UnicodeDecodeError:
             raise _UsageError("--secret-file is not UTF-8 text") from None
     secret = text.strip()

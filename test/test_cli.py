@@ -215,6 +215,20 @@ def test_secret_file_is_read_and_stripped(cli, tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_secret_file_may_start_with_a_byte_order_mark(cli, tmp_path):
+    path = tmp_path / "secret"
+    path.write_text(f"{OTHER_SECRET}\r\n", encoding="utf-8-sig")  # as Notepad saves it
+    token = generated(cli, "--user-id", "u", "--app-id", "1", "--secret-file", str(path)).strip()
+    assert open_token(token, OTHER_SECRET)[0]["user_id"] == "u"
+
+
+def test_the_secret_read_outlives_no_call(monkeypatch, capsys):
+    monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
+    assert cli_module.main(["generate", "--app-id", "1", "--user-id", "u"]) == 0
+    assert cli_module._secret_read == []
+    assert SECRET not in repr(vars(cli_module))
+
+
 def test_unreadable_secret_file_is_a_usage_error(cli, tmp_path):
     result = cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(tmp_path / "missing"))
     assert_usage_error(result, "--secret-file")
