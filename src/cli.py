@@ -313,9 +313,14 @@ def _read_stdin() -> str | None:
     if sys.stdin is None:
         raise _UsageError('stdin is closed: pass the token itself instead of "-"')
     data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    if data.startswith(_UTF8_BOM):  # a token file saved by a Windows editor
+        data = data[len(_UTF8_BOM) :]
     if len(data) > STDIN_LIMIT or not data.isascii():
         return None
     return data.decode("ascii").strip()
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _app_id(option: int | None) -> int:

@@ -549,6 +549,13 @@ def test_undecodable_argv_is_one_line_and_exit_1(args, line):
     assert result.stderr.count(b"\n") == 1
 
 
+def test_stdin_may_start_with_a_byte_order_mark():
+    token = token04.generate_token04(1, "u", SECRET, 3600).token
+    result = run_bytes([b"decode", b"-"], stdin=b"\xef\xbb\xbf" + token.encode() + b"\r\n")  # as Notepad saves it
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["user_id"] == "u"
+
+
 def test_undecodable_stdin_is_an_invalid_token():
     result = run_bytes([b"decode", b"-"], stdin=b"04\xff\xfeAAAA\n")
     assert result.returncode == 1
