@@ -433,7 +433,7 @@ def _build_parser() -> argparse.ArgumentParser:
     # "--secret-file X", and the secret would be read as a path.
     parser = _Parser(
         prog="zego-token04",
-        description="Generate and decode ZEGO token04 authentication tokens.",
+        description="Generate, decode and check ZEGO token04 authentication tokens.",
         epilog=_PROGRAM_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
