@@ -118,6 +118,24 @@ def test_a_project_with_its_own_src_keeps_it_and_gets_ours(tmp_path, with_init):
     assert out.split() == ["theirs", "0"]
 
 
+def test_a_copy_of_src_in_a_project_works_as_upstream_users_use_it(tmp_path):
+    shutil.copytree(HERE.parent / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    out = python(
+        f"import src; from src import check_token04, token04; info = token04.generate_token04(1, 'u', {SECRET!r}, 60);"
+        f"print(src.__file__, info.error_code, check_token04(info.token, {SECRET!r}, user_id='u').ok)",
+        tmp_path,
+    )
+    file, code, ok = out.split()
+    assert (Path(file).resolve().parent, code, ok) == ((tmp_path / "src").resolve(), "0", "True")
+    env = {k: v for k, v in clean_environment(ZEGO_SERVER_SECRET=SECRET).items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-m", "src", "generate", "--app-id", "1", "--user-id", "u"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert open_token(result.stdout.strip(), SECRET)[0]["user_id"] == "u"
+
+
 @needs_install
 def test_python_m_zego_token04_runs_the_command(tmp_path):
     env = clean_environment(ZEGO_SERVER_SECRET=SECRET, ZEGO_APP_ID="5")
