@@ -9,6 +9,7 @@ Every read is bounded, every failure is one line on stderr and an exit status.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import math
 import os
@@ -313,14 +314,13 @@ def _read_stdin() -> str | None:
     if sys.stdin is None:
         raise _UsageError('stdin is closed: pass the token itself instead of "-"')
     data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
-    if data.startswith(_UTF8_BOM):  # a token file saved by a Windows editor
-        data = data[len(_UTF8_BOM) :]
-    if len(data) > STDIN_LIMIT or not data.isascii():
+    if len(data) > STDIN_LIMIT:
+        return None
+    if data.startswith(codecs.BOM_UTF8):  # a token file saved by a Windows editor
+        data = data[len(codecs.BOM_UTF8) :]
+    if not data.isascii():
         return None
     return data.decode("ascii").strip()
-
-
-_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _app_id(option: int | None) -> int:

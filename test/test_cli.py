@@ -556,6 +556,14 @@ def test_stdin_may_start_with_a_byte_order_mark():
     assert json.loads(result.stdout)["user_id"] == "u"
 
 
+def test_a_byte_order_mark_does_not_stretch_the_stdin_bound():
+    # The bound counts every byte read, the mark included: 3 bytes over it are refused as too long,
+    # not cut down to a token of the bound's length.
+    result = run_bytes([b"decode", b"-"], stdin=b"\xef\xbb\xbf" + b"A" * (cli_module.STDIN_LIMIT))
+    assert result.returncode == 1
+    assert result.stderr == b"error: invalid token: stdin is not ASCII text of at most 131072 bytes, as a token04 is\n"
+
+
 def test_undecodable_stdin_is_an_invalid_token():
     result = run_bytes([b"decode", b"-"], stdin=b"04\xff\xfeAAAA\n")
     assert result.returncode == 1
