@@ -622,12 +622,13 @@ def _without_secret(text: str, secret: object) -> str:
 def _seconds(value: object, name: str) -> float:
     """A number of seconds given by the caller, as a finite float (int and float subclasses by plain value)."""
     kind = type(value)
+    whole = _as_int(value)  # None for a bool, as everywhere
     try:
         if issubclass(kind, float):
             seconds = float.__float__(value)  # type: ignore[arg-type]
-        elif issubclass(kind, int) and kind is not bool:
-            seconds = float(int.__index__(value))  # type: ignore[arg-type]
-        elif hasattr(kind, "__float__") and kind is not bool:  # Fraction, Decimal, ...; a str has no __float__
+        elif whole is not None:
+            seconds = float(whole)
+        elif hasattr(kind, "__float__") and not issubclass(kind, int):  # Fraction, Decimal, ...; not str, not bool
             seconds = float(value)  # type: ignore[arg-type]
         else:
             raise TypeError(f"{name} must be a number of seconds, not {_type_name(value)}")
