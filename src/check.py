@@ -106,6 +106,7 @@ def check_token04(
     message shows the secret: where a quoted value holds it (a login value put
     in the wrong place, say), it reads ``<the secret>``.
     """
+    secret = token04._require_secret(secret)
     product = ids._product_name(product)
     if not (type(login_privilege) is bool and type(publish_privilege) is bool):
         raise TypeError("login_privilege and publish_privilege must be bool")
@@ -137,7 +138,7 @@ def check_token04(
 
 
 class _Report:
-    def __init__(self, secret: object) -> None:
+    def __init__(self, secret: str) -> None:
         self.findings: list[Finding] = []
         self.checked: list[str] = []
         self._secret = secret  # messages quote login and token values, and one of them may be the secret
@@ -146,28 +147,25 @@ class _Report:
         """Record that rule `code` was applied, and its finding if `problem` says what broke it."""
         self.checked.append(code)
         if problem:
-            self.findings.append(Finding(code, RULES[code][0], token04._without_secret(problem, self._secret)))
+            self.findings.append(Finding(code, RULES[code][0], problem))
+
+    def quote(self, value: str) -> str:
+        """``value`` quoted for a message, the secret in it masked first."""
+        return repr(token04._masked(value, self._secret))
 
 
 def _decode(token: object, secret: str, report: _Report) -> tuple[Token04 | None, kit.KitToken | None]:
     """The token's contents (expiry not checked) and, for a kit token, its login fields."""
-    text = token04._as_str(token)
     fields = None
     try:
-        if text is not None and kit.KIT_SEPARATOR in text:
-            if len(text) > kit.MAX_KIT_TOKEN_LENGTH:
-                raise InvalidTokenError(f"kit token is longer than any kit token ({kit.MAX_KIT_TOKEN_LENGTH})")
-            text, _, fields_text = text.partition(kit.KIT_SEPARATOR)
-            user_id, room_id, user_name, app_id = kit._read_fields(fields_text)
-            contents = token04.decode_token04(text, secret, verify_expiry=False)
-            fields = kit.KitToken(contents, app_id, user_id, room_id, user_name)
-        else:
-            contents = token04.decode_token04(token, secret, verify_expiry=False)  # type: ignore[arg-type]
+        if kit._is_kit_token(token):
+            token, fields = kit._split(token)
+        contents = token04.decode_token04(token, secret, verify_expiry=False)  # type: ignore[arg-type]
     except InvalidTokenError as error:
         report.rule("invalid-token", f"{error}; check that the token is whole and the secret is this project's")
         return None, None
     report.rule("invalid-token", None)
-    return contents, fields
+    return contents, None if fields is None else kit.KitToken(contents, *fields)
 
 
 def _check_times(contents: Token04, now: float, leeway: float, report: _Report) -> None:
@@ -195,6 +193,8 @@ def _check_login_values(contents: Token04, app_id: object, user_id: object, repo
         if value is None:
             kind = token04._type_name(app_id)
             problem = f"the login's app_id must be an int (the SDK's appID is a number), not {kind}"
+        elif token04._app_id_value(value) is None:
+            problem = f"the login's app_id is not an AppID ({token04._APP_ID_RULE}); the token is for {contents.app_id}"
         elif value != contents.app_id:
             problem = f"the token is for AppID {contents.app_id}, the login uses AppID {value}"
         report.rule("app-id-mismatch", problem)
@@ -203,7 +203,7 @@ def _check_login_values(contents: Token04, app_id: object, user_id: object, repo
         problem = None
         if text != contents.user_id:
             problem = (
-                f"the token is for userID {contents.user_id!r}, the login uses {text!r}:"
+                f"the token is for userID {report.quote(contents.user_id)}, the login uses {report.quote(text)}:"
                 " make the token for the user who logs in"
             )
         report.rule("user-id-mismatch", problem)
@@ -231,8 +231,8 @@ def _check_privileges(
         report.rule("payload-invalid", f"{error}; make the payload with rtc_room_payload")
         return
     report.rule("payload-invalid", None)
-    _check_room_and_streams(payload, token04._as_str(room_id), token04._as_str(stream_id), login_privilege,
-                            publish_privilege, report)  # fmt: skip
+    room, stream = token04._as_str(room_id), token04._as_str(stream_id)
+    _check_room_and_streams(payload, room, stream, login_privilege, publish_privilege, report)
 
 
 def _check_room_and_streams(
@@ -244,16 +244,20 @@ def _check_room_and_streams(
     report: _Report,
 ) -> None:
     if room_id is not None and payload.room_id:
-        mismatch = f"the token may log in only to room {payload.room_id!r}, the login is to room {room_id!r}"
+        mismatch = (
+            f"the token may log in only to room {report.quote(payload.room_id)},"
+            f" the login is to room {report.quote(room_id)}"
+        )
         report.rule("room-id-mismatch", mismatch if payload.room_id != room_id else None)
     if login_privilege:
         denied = "the token's login privilege (1) is 0: the login is refused"
         report.rule("login-denied", None if payload.login else denied)
     if publish_privilege and stream_id is not None:
-        denied = f"the token's publish privilege (2) is 0: publishing {stream_id!r} is refused"
+        denied = f"the token's publish privilege (2) is 0: publishing {report.quote(stream_id)} is refused"
         report.rule("publish-denied", None if payload.publish else denied)
         if payload.stream_ids is not None:
-            outside = f"stream {stream_id!r} is not one the token may publish: {list(payload.stream_ids)}"
+            allowed = ", ".join(map(report.quote, payload.stream_ids))
+            outside = f"stream {report.quote(stream_id)} is not one the token may publish: [{allowed}]"
             report.rule("stream-id-not-allowed", None if stream_id in payload.stream_ids else outside)
 
 

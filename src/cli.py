@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import time
-from typing import Any, NoReturn, Sequence
+from typing import Any, NoReturn, Sequence, TextIO
 
 from . import __version__, check, kit, token04
 
@@ -71,100 +71,158 @@ example:
 """
 
 
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return its exit status."""
+    out = _Output(sys.stdout, sys.stderr)
+    try:
+        return _main(argv, out)
+    except KeyboardInterrupt:  # Ctrl-C, say while `decode -` waits for stdin: one line, not a traceback
+        out.report("zego-token04: interrupted")
+        return EXIT_INTERRUPTED
+
+
 class _UsageError(Exception):
-    """A command line that cannot be carried out: exit 2 with this message."""
+    """A command line that cannot be carried out: exit 2 with this message and the command's usage."""
+
+    def __init__(self, message: str, parser: argparse.ArgumentParser | None = None) -> None:
+        super().__init__(message)
+        self.parser = parser
 
 
 class _OutputError(Exception):
-    """stdout cannot take the output: exit 3 with this message."""
+    """stdout cannot take the output: exit 3 with this reason."""
+
+
+class _HelpRequested(Exception):
+    """--help: the text to print on stdout, then exit 0."""
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse, with its refusals and its help raised to main() instead of printed and exited."""
+
     def error(self, message: str) -> NoReturn:
         # argparse quotes the value it refuses ("invalid choice: '...'"), and that value may be
         # the secret typed in the wrong place: keep the message up to the first quote.
         quote = min((at for at in (message.find("'"), message.find('"')) if at >= 0), default=-1)
         if quote >= 0:
-            message = message[:quote].rstrip(": ") + " (the value is not shown)"
+            choices = message.rpartition("(choose from ")[2].rstrip(")") if "invalid choice" in message else ""
+            shown = f"; choose from {choices.replace(chr(39), '')}" if choices else ""
+            message = f"{message[:quote].rstrip(': ')} (the value is not shown{shown})"
         raise _UsageError(message, self)
 
-    def _print_message(self, message: str, file: Any = None) -> None:
-        # argparse (3.9+) swallows write errors here, so that --help to a full disk "succeeds";
-        # let them reach main(), which reports them as every other failed write.
-        if message:
-            (file or sys.stderr).write(message)
+    def print_help(self, file: Any = None) -> None:
+        raise _HelpRequested(self.format_help())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return its exit status."""
-    try:
-        return _main(argv)
-    finally:
-        _secret_read.clear()  # the secret outlives no call
+class _Output:
+    """Where one run writes: stdout (a failed write is an _OutputError) and stderr (failures ignored)."""
+
+    def __init__(self, stdout: TextIO | None, stderr: TextIO | None) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def print(self, text: str) -> None:
+        """One line on stdout; characters its encoding lacks are written as backslash escapes."""
+        encoding = _encoding(self.stdout)
+        self._write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+
+    def print_json(self, document: dict[str, Any], secret: str) -> None:
+        """``document`` as JSON on stdout, every value that holds the secret masked first.
+
+        Non-ASCII characters are written as themselves where stdout's encoding has them, else as
+        JSON's \\u escapes.
+        """
+        text = json.dumps(_masked_json(document, secret), ensure_ascii=False)
+        encoding = _encoding(self.stdout)
+        self._write("".join(_json_character(character, encoding) for character in text) + "\n")
+
+    def report(self, text: str) -> None:
+        """A line (or lines) on stderr, if it can take them."""
+        if self.stderr is None:
+            return
+        try:
+            encoding = _encoding(self.stderr)
+            self.stderr.write(text.rstrip("\n").encode(encoding, "backslashreplace").decode(encoding) + "\n")
+            self.stderr.flush()
+        except (OSError, ValueError):  # a full disk or a closed pipe: nothing more can be said
+            _detach(self.stderr)
+
+    def flush(self) -> None:
+        """Push out what stdout holds, so that a failure is known before the exit status is."""
+        try:
+            if self.stdout is not None:
+                self.stdout.flush()
+        except (OSError, ValueError) as error:
+            raise _OutputError(_write_failure(error)) from None
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stdout.write(text)  # type: ignore[union-attr]  # main() refuses to run without stdout
+        except (OSError, ValueError) as error:
+            raise _OutputError(_write_failure(error)) from None
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    if sys.stdout is None:  # started with stdout closed: whatever we made, nobody would see it
-        _report("zego-token04: error: stdout is closed; nothing can be printed")
+def _main(argv: Sequence[str] | None, out: _Output) -> int:
+    if out.stdout is None:  # started with stdout closed: whatever we made, nobody would see it
+        out.report("zego-token04: error: stdout is closed; nothing can be printed")
         return EXIT_OUTPUT
     parser = _build_parser()
     try:
-        try:
-            status = _run(parser, argv)
-        except SystemExit as exit:  # --help and --version
-            status = exit.code if isinstance(exit.code, int) else EXIT_USAGE
-        sys.stdout.flush()
+        status = _run(parser, argv, out)
+        out.flush()
     except _UsageError as error:
-        message, command = error.args if len(error.args) == 2 else (error.args[0], parser)
-        _report(f"{command.format_usage()}{command.prog}: error: {message}")
+        command = error.parser or parser
+        out.report(f"{command.format_usage()}{command.prog}: error: {error}")
         return EXIT_USAGE
-    except (OSError, ValueError) as error:  # only writes to stdout get this far
-        _detach_stdout()
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else "it is closed"
-        _report(f"zego-token04: error: cannot write to stdout: {reason}")
+    except _OutputError as error:
+        _detach(out.stdout)  # so that the interpreter's own flush at exit cannot fail again
+        out.report(f"zego-token04: error: cannot write to stdout: {error}")
         return EXIT_OUTPUT
-    except KeyboardInterrupt:  # Ctrl-C, say while `decode -` waits for stdin: one line, not a traceback
-        _report("zego-token04: interrupted")
-        return EXIT_INTERRUPTED
     return status
 
 
-def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
-    args, unrecognized = parser.parse_known_args(argv)
-    command = getattr(args, "parser", parser)
-    if unrecognized:
-        # Name only what looks like an option: anything else may be a secret typed by mistake.
-        shown = sorted({word.split("=", 1)[0] for word in unrecognized if _OPTION_NAME.fullmatch(word.split("=")[0])})
-        hidden = "" if len(shown) == len(unrecognized) else " (and values not shown)"
-        raise _UsageError(
-            f"unrecognized arguments{': ' + ' '.join(shown) if shown else ''}{hidden}"
-            f" (the secret is read only from {SECRET_ENV} or --secret-file)",
-            command,
-        )
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None, out: _Output) -> int:
     try:
-        status: int = args.run(args)
+        args, unrecognized = parser.parse_known_args(argv)
+    except _HelpRequested as help_text:
+        out.print(str(help_text).rstrip("\n"))
+        return EXIT_OK
+    if args.version:
+        out.print(f"zego-token04 {__version__}")
+        return EXIT_OK
+    if args.command is None:
+        raise _UsageError("the following arguments are required: COMMAND", parser)
+    if unrecognized:
+        raise _UsageError(_unrecognized(unrecognized, args.known_options), args.parser)
+    try:
+        status: int = args.run(args, out)
     except _UsageError as error:
-        raise _UsageError(error.args[0], command) from None
+        error.parser = error.parser or args.parser
+        raise
     return status
 
 
-_OPTION_NAME = re.compile(r"--?[A-Za-z][A-Za-z0-9-]{0,22}")
+def _unrecognized(words: list[str], known_options: frozenset[str]) -> str:
+    """The refusal of unrecognized words: options any command has are named, nothing else is shown."""
+    names = [word.split("=", 1)[0] for word in words]
+    shown = sorted({name for name in names if name in known_options})
+    hidden = sum(name not in known_options for name in names)
+    message = "unrecognized arguments" + (": " + " ".join(shown) if shown else "")
+    if hidden:
+        message += f" ({hidden} not shown)"
+    if any(len(word) >= token04.SECRET_LENGTH for word in words):  # it might be the secret
+        message += f"; the secret is read only from {SECRET_ENV} or --secret-file"
+    return message
 
 
-def _generate(args: argparse.Namespace) -> int:
+def _generate(args: argparse.Namespace, out: _Output) -> int:
     app_id = _app_id(args.app_id)
     if args.room_id is None and (args.no_login or args.no_publish or args.stream_ids):
         raise _UsageError("--no-login, --no-publish and --stream-id go with --room-id")
     if args.user_name is not None and args.kit_room_id is None:
         raise _UsageError("--user-name goes with --kit-room-id")
     secret = _secret(args.secret_file)
-    texts = {"--user-id": [args.user_id], "--payload": [args.payload], "--room-id": [args.room_id or ""]}
-    texts["--stream-id"] = args.stream_ids or []
-    texts["--kit-room-id"] = [args.kit_room_id or ""]
-    texts["--user-name"] = [args.user_name or ""]
-    for option, values in texts.items():
-        if any(secret in value for value in values):
-            raise _UsageError(f"{option} contains the ServerSecret; it would be printed and sent to clients")
+    _refuse_the_secret_in_values(args, secret)
     payload = args.payload
     if args.room_id is not None:
         try:
@@ -172,78 +230,66 @@ def _generate(args: argparse.Namespace) -> int:
                 args.room_id, login=not args.no_login, publish=not args.no_publish, stream_ids=args.stream_ids
             )
         except (TypeError, ValueError) as error:  # text the terminal could not decode
-            _report(f"error {token04.ERROR_CODE_PAYLOAD_INVALID}: --room-id or --stream-id: {error}")
+            out.report(f"error {token04.ERROR_CODE_PAYLOAD_INVALID}: --room-id or --stream-id: {error}")
             return EXIT_REFUSED
     mode = token04.MODE_GCM if args.gcm else token04.MODE_CBC
     info = token04.generate_token04(app_id, args.user_id, secret, args.ttl, payload, mode=mode)
     if info.error_code != token04.ERROR_CODE_SUCCESS:
-        _report(f"error {info.error_code}: {info.error_message}")
+        out.report(f"error {info.error_code}: {info.error_message}")
         return EXIT_REFUSED
     kit_token = None
     if args.kit_room_id is not None:
         try:
             kit_token = kit.make_kit_token(info.token, app_id, args.kit_room_id, args.user_id, args.user_name or "")
         except ValueError as error:  # what the UIKit's JavaScript would refuse too
-            _report(f"error: no kit token: {error}")
+            out.report(f"error: no kit token: {error}")
             return EXIT_REFUSED
-    if not args.json:
-        _print(kit_token or info.token)
-        return EXIT_OK
-    contents = token04.decode_token04(info.token, secret, verify_expiry=False)
-    document: dict[str, Any] = {
-        "token": info.token,
-        "app_id": contents.app_id,
-        "user_id": contents.user_id,
-        "ctime": contents.ctime,
-        "expire": contents.expire,
-        "mode": contents.mode,
-    }
-    if kit_token is not None:
-        document["kit_token"] = kit_token
-    _print_json(document)
+    if args.json:
+        contents = token04.decode_token04(info.token, secret, verify_expiry=False)
+        document = {"token": info.token, **_fields(contents, ("app_id", "user_id", "ctime", "expire", "mode"))}
+        out.print_json({**document, **({"kit_token": kit_token} if kit_token else {})}, secret)
+    else:
+        out.print(kit_token or info.token)
     return EXIT_OK
 
 
-def _decode(args: argparse.Namespace) -> int:
+def _refuse_the_secret_in_values(args: argparse.Namespace, secret: str) -> None:
+    """A usage error if a value generate would put in the token (or the kit token) holds the secret."""
+    values = {"--user-id": [args.user_id], "--payload": [args.payload], "--room-id": [args.room_id]}
+    values.update({"--stream-id": args.stream_ids or [], "--kit-room-id": [args.kit_room_id]})
+    values["--user-name"] = [args.user_name]
+    for option, texts in values.items():
+        if any(secret in text for text in texts if text is not None):
+            raise _UsageError(f"{option} contains the ServerSecret; it would be printed and sent to clients")
+
+
+def _decode(args: argparse.Namespace, out: _Output) -> int:
     secret = _secret(args.secret_file)
-    token = _token(args.token)
+    token = _token(args.token, out)
     if token is None:
         return EXIT_REFUSED
     # A kit token (token04 "#" login fields) is read whole; a plain token04 as itself.
-    read = kit.decode_kit_token if kit.KIT_SEPARATOR in token else token04.decode_token04
-    now = time.time()
+    read = kit.decode_kit_token if kit._is_kit_token(token) else token04.decode_token04
     try:
-        decoded = read(token, secret, now=now, leeway=args.leeway)
-        expired = False
-    except token04.ExpiredTokenError:
-        decoded = read(token, secret, now=now, verify_expiry=False)
-        expired = True
+        decoded = read(token, secret, verify_expiry=False)
     except token04.InvalidTokenError as error:
-        _report(f"error: invalid token: {error}")
+        out.report(f"error: invalid token: {error}")
         return EXIT_REFUSED
-    if isinstance(decoded, kit.KitToken):
-        fields, contents = _kit_fields(decoded), decoded.token
-    else:
-        fields, contents = None, decoded
+    fields, contents = (_kit_fields(decoded), decoded.token) if isinstance(decoded, kit.KitToken) else (None, decoded)
+    expired = contents.expire + args.leeway < time.time()
     expire_at = check._iso_utc(contents.expire)
-    _print_json(
-        {
-            **contents._asdict(),
-            "expired": expired,
-            "expire_at": expire_at,
-            "privilege_payload": _privilege_payload(contents.payload),
-            "kit": fields,
-        }
-    )
+    document = {**contents._asdict(), "expired": expired, "expire_at": expire_at}
+    document.update(privilege_payload=_privilege_payload(contents.payload), kit=fields)
+    out.print_json(document, secret)
     if expired:
-        _report(f"error: token expired at {expire_at} (leeway {args.leeway:g} s)")
+        out.report(f"error: token expired at {expire_at} (leeway {args.leeway:g} s)")
         return EXIT_REFUSED
     return EXIT_OK
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, out: _Output) -> int:
     secret = _secret(args.secret_file)
-    token = _token(args.token)
+    token = _token(args.token, out)
     if token is None:
         return EXIT_REFUSED
     app_id = args.app_id
@@ -262,43 +308,54 @@ def _check(args: argparse.Namespace) -> int:
         leeway=args.leeway,
     )
     if args.json:
-        _print_json(
-            {
-                "ok": report.ok,
-                "findings": [finding._asdict() for finding in report.findings],
-                "checked": list(report.checked),
-                "contents": None if report.contents is None else report.contents._asdict(),
-                "kit": None if report.kit is None else _kit_fields(report.kit),
-            }
-        )
+        out.print_json(_report_document(report), secret)
     else:
-        findings = {finding.code: finding for finding in report.findings}
-        for code in report.checked:
-            finding = findings.get(code)
-            if finding is None:
-                _print(f"pass     {code}: {check.RULES[code][1]}")
-            else:
-                _print(f"{finding.severity:<8} {code}: {finding.message}")
-        errors = sum(finding.severity == check.SEVERITY_ERROR for finding in report.findings)
-        warnings = len(report.findings) - errors
-        verdict = "ok" if report.ok else "not ok"
-        _print(f"{verdict}: {errors} error(s), {warnings} warning(s) in {len(report.checked)} checks")
+        _print_report(report, out)
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
-def _token(argument: str) -> str | None:
+def _report_document(report: check.CheckReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "findings": [finding._asdict() for finding in report.findings],
+        "checked": list(report.checked),
+        "contents": None if report.contents is None else report.contents._asdict(),
+        "kit": None if report.kit is None else _kit_fields(report.kit),
+    }
+
+
+def _print_report(report: check.CheckReport, out: _Output) -> None:
+    """One line per rule applied, passed or what broke it, then the verdict."""
+    findings = {finding.code: finding for finding in report.findings}
+    for code in report.checked:
+        finding = findings.get(code)
+        if finding is None:
+            out.print(f"pass     {code}: {check.RULES[code][1]}")
+        else:
+            out.print(f"{finding.severity:<8} {code}: {finding.message}")
+    errors = sum(finding.severity == check.SEVERITY_ERROR for finding in report.findings)
+    warnings = len(report.findings) - errors
+    verdict = "ok" if report.ok else "not ok"
+    out.print(f"{verdict}: {errors} error(s), {warnings} warning(s) in {len(report.checked)} checks")
+
+
+def _token(argument: str, out: _Output) -> str | None:
     """The token from its argument or, for "-", from stdin; None (reported) if stdin holds no token."""
     if argument != "-":
         return argument.strip()
     token = _read_stdin()
     if token is None:
-        _report(f"error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes, as a token04 is")
+        out.report(f"error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes, as a token04 is")
     return token
+
+
+def _fields(record: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
 
 
 def _kit_fields(fields: kit.KitToken) -> dict[str, Any]:
     """A kit token's login fields, without the token04 contents printed beside them."""
-    return {name: value for name, value in fields._asdict().items() if name != "token"}
+    return _fields(fields, ("app_id", "user_id", "room_id", "user_name"))
 
 
 def _privilege_payload(payload: str) -> dict[str, Any] | None:
@@ -309,11 +366,32 @@ def _privilege_payload(payload: str) -> dict[str, Any] | None:
         return None
 
 
+def _masked_json(value: Any, secret: str) -> Any:
+    """A JSON value with every string that holds the secret masked, and every string that is JSON itself
+    (a raw payload) masked in its parsed strings too: there the secret may be spelled with escapes."""
+    if isinstance(value, dict):
+        return {name: _masked_json(item, secret) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked_json(item, secret) for item in value]
+    if not isinstance(value, str):
+        return value
+    text = token04._masked(value, secret)
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+    remasked = _masked_json(parsed, secret) if isinstance(parsed, (dict, list, str)) else parsed
+    return text if remasked == parsed else json.dumps(remasked, ensure_ascii=False)
+
+
 def _read_stdin() -> str | None:
     """The token on stdin, surrounding whitespace stripped; None if it is not ASCII or over STDIN_LIMIT bytes."""
     if sys.stdin is None:
         raise _UsageError('stdin is closed: pass the token itself instead of "-"')
-    data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    try:
+        data = sys.stdin.buffer.read(STDIN_LIMIT + 1) or b""  # None: a non-blocking stdin with nothing yet
+    except OSError as error:
+        raise _UsageError(f'cannot read stdin ({error.strerror}): pass the token itself instead of "-"') from None
     if len(data) > STDIN_LIMIT:
         return None
     if data.startswith(codecs.BOM_UTF8):  # a token file saved by a Windows editor
@@ -330,7 +408,7 @@ def _app_id(option: int | None) -> int:
     if not text:
         raise _UsageError(f"no app id: pass --app-id or set {APP_ID_ENV}")
     try:
-        return _whole_number(text)
+        return _whole_number_option(text)
     except argparse.ArgumentTypeError as error:
         raise _UsageError(f"{APP_ID_ENV} {error}") from None
 
@@ -338,86 +416,73 @@ def _app_id(option: int | None) -> int:
 def _secret(path: str | None) -> str:
     """The ServerSecret, from --secret-file or the environment, surrounding whitespace stripped."""
     if path is None:
-        source, text = SECRET_ENV, os.environ.get(SECRET_ENV, "")
-        if not text.strip():
+        source, secret = SECRET_ENV, os.environ.get(SECRET_ENV, "")
+        if not secret.strip():
             raise _UsageError(f"no secret: set {SECRET_ENV} or pass --secret-file PATH")
     else:
-        source = "--secret-file"
-        try:
-            with open(path, "rb") as secret_file:
-                data = secret_file.read(SECRET_FILE_LIMIT + 1)
-        except OSError as error:
-            raise _UsageError(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
-        if len(data) > SECRET_FILE_LIMIT:
-            raise _UsageError(f"--secret-file holds more than {SECRET_FILE_LIMIT} bytes; it is not a ServerSecret")
-        try:
-            text = data.decode("utf-8-sig")  # a byte order mark, as some Windows editors write, is not the secret
-        except UnicodeDecodeError:
-            raise _UsageError("--secret-file is not UTF-8 text") from None
-    secret = text.strip()
-    if len(secret) != 32 or not secret.isascii():
-        raise _UsageError(f"the ServerSecret in {source} is not 32 ASCII characters")
-    _secret_read[:] = [secret]
+        source, secret = "--secret-file", _read_secret_file(path)
+    secret = token04._plain_secret(secret.strip())  # type: ignore[assignment]
+    if secret is None:
+        raise _UsageError(f"the ServerSecret in {source} is not {token04.SECRET_LENGTH} ASCII characters")
     return secret
 
 
-# The secret this run has read. Every line written passes through _shown, so that a value which
-# holds the secret (a token's user_id, a login value typed in the wrong place) never shows it.
-_secret_read: list[str] = []
-
-
-def _shown(text: str) -> str:
-    """``text`` as it may be written: the secret this run read, if any, reads ``<the secret>``."""
-    for secret in _secret_read:
-        text = token04._without_secret(text, secret)
-    return text
-
-
-def _print(text: str) -> None:
-    """One line on stdout; characters its encoding lacks are written as backslash escapes."""
-    encoding = sys.stdout.encoding or "utf-8"
-    sys.stdout.write(_shown(text).encode(encoding, "backslashreplace").decode(encoding) + "\n")
-
-
-def _print_json(document: dict[str, Any]) -> None:
-    """JSON on stdout, non-ASCII as itself where stdout's encoding has it, else as \\u escapes."""
-    text = json.dumps(document, ensure_ascii=False)
+def _read_secret_file(path: str) -> str:
     try:
-        text.encode(sys.stdout.encoding or "utf-8")
+        with open(path, "rb") as secret_file:
+            secret = secret_file.read(SECRET_FILE_LIMIT + 1)
+    except OSError as error:
+        raise _UsageError(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
+    if len(secret) > SECRET_FILE_LIMIT:
+        raise _UsageError(f"--secret-file holds more than {SECRET_FILE_LIMIT} bytes; it is not a ServerSecret")
+    try:
+        return secret.decode("utf-8-sig")  # a byte order mark, as some Windows editors write, is not the secret
+    except UnicodeDecodeError:
+        raise _UsageError("--secret-file is not UTF-8 text") from None
+
+
+def _encoding(stream: TextIO | None) -> str:
+    return getattr(stream, "encoding", None) or "utf-8"
+
+
+def _json_character(character: str, encoding: str) -> str:
+    """A character of JSON text as itself if `encoding` has it, else as JSON's \\u escapes (only inside
+    strings can such a character stand: JSON's own punctuation, digits and words are in every encoding)."""
+    try:
+        character.encode(encoding)
     except UnicodeEncodeError:
-        text = json.dumps(document)
-    sys.stdout.write(_shown(text) + "\n")
+        units = character.encode("utf-16-be", "surrogatepass")
+        return "".join(f"\\u{int.from_bytes(units[at : at + 2], 'big'):04x}" for at in range(0, len(units), 2))
+    return character
 
 
-def _report(text: str) -> None:
-    """A line (or lines) on stderr, if there is a stderr; a failure to write there changes nothing."""
-    if sys.stderr is None:
-        return
-    try:
-        sys.stderr.write(_shown(text).rstrip("\n") + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+def _write_failure(error: Exception) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or "it is not writable"
+    if isinstance(error, UnicodeError):
+        return "its encoding cannot show the output"
+    return "it is closed"
 
 
-def _detach_stdout() -> None:
-    """Point stdout at /dev/null, so that the interpreter's final flush cannot fail again."""
+def _detach(stream: TextIO | None) -> None:
+    """Point a failed stream's file descriptor at /dev/null, so that the interpreter's flush at exit
+    (which would exit 120) finds nothing to complain of."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
         os.close(devnull)
-    except (OSError, ValueError):
+    except (AttributeError, OSError, ValueError):
         pass
 
 
-def _whole_number(text: str) -> int:
+def _whole_number_option(text: str) -> int:
     """An argparse type: ASCII decimal digits only (no sign, space, underscore or other scripts' digits)."""
     if not (0 < len(text) <= 20 and text.isascii() and text.isdigit()):
         raise argparse.ArgumentTypeError("must be a whole number of at most 20 ASCII digits")
     return int(text)
 
 
-def _seconds(text: str) -> float:
+def _seconds_option(text: str) -> float:
     """An argparse type: a finite number of seconds."""
     try:
         value = float(text) if len(text) <= 40 else math.nan
@@ -438,9 +503,20 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_generate(commands)
+    _add_decode(commands)
+    _add_check(commands)
+    for command in commands.choices.values():
+        command.set_defaults(parser=command)
+    # Every option some command takes: an unrecognized word that is one of them can be named.
+    helps = [parser.format_help(), *(command.format_help() for command in commands.choices.values())]
+    parser.set_defaults(known_options=frozenset(re.findall(r"--[a-z][a-z-]*", "".join(helps))))
+    return parser
 
+
+def _add_generate(commands: Any) -> None:
     generate = _add_command(
         commands,
         "generate",
@@ -451,10 +527,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--user-id", required=True, help="the user the token is for")
     generate.add_argument(
-        "--app-id", type=_whole_number, metavar="N", help=f"the project's AppID (default: ${APP_ID_ENV})"
+        "--app-id", type=_whole_number_option, metavar="N", help=f"the project's AppID (default: ${APP_ID_ENV})"
     )
     generate.add_argument(
-        "--ttl", type=_whole_number, default=3600, metavar="SECONDS", help="lifetime (default: 3600)"
+        "--ttl", type=_whole_number_option, default=3600, metavar="SECONDS", help="lifetime (default: 3600)"
     )
     payload = generate.add_mutually_exclusive_group()
     payload.add_argument("--payload", default="", metavar="JSON", help="the payload, as given (default: none)")
@@ -474,8 +550,9 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--user-name", metavar="NAME", help="with --kit-room-id: the user's display name")
     generate.add_argument("--gcm", action="store_true", help="make the AES-GCM variant (default: CBC)")
     generate.add_argument("--json", action="store_true", help="print a JSON object with the token and its fields")
-    _add_secret_file(generate)
 
+
+def _add_decode(commands: Any) -> None:
     decode = _add_command(
         commands,
         "decode",
@@ -487,8 +564,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     decode.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
     _add_leeway(decode)
-    _add_secret_file(decode)
 
+
+def _add_check(commands: Any) -> None:
     check_command = _add_command(
         commands,
         "check",
@@ -500,7 +578,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check_command.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
     check_command.add_argument(
-        "--app-id", type=_whole_number, metavar="N", help=f"the login's AppID (default: ${APP_ID_ENV}, if set)"
+        "--app-id", type=_whole_number_option, metavar="N", help=f"the login's AppID (default: ${APP_ID_ENV}, if set)"
     )
     check_command.add_argument("--user-id", metavar="USER", help="the userID the client logs in with")
     check_command.add_argument("--room-id", metavar="ROOM", help="the room it logs in to")
@@ -514,14 +592,12 @@ def _build_parser() -> argparse.ArgumentParser:
     check_command.add_argument("--zim", action="store_true", help="the login is to ZIM (in-app chat), not RTC")
     _add_leeway(check_command)
     check_command.add_argument("--json", action="store_true", help="print the report as a JSON object")
-    _add_secret_file(check_command)
-    return parser
 
 
 def _add_command(
     commands: Any, name: str, run: Any, summary: str, description: str, example: str
 ) -> argparse.ArgumentParser:
-    """A subcommand: its parser, which carries out `run` and reports usage errors against itself."""
+    """A subcommand's parser, which carries out `run`; every command reads the secret the same way."""
     command: argparse.ArgumentParser = commands.add_parser(
         name,
         help=summary,
@@ -530,19 +606,18 @@ def _add_command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    command.set_defaults(run=run, parser=command)
+    command.set_defaults(run=run)
+    command.add_argument(
+        "--secret-file", metavar="PATH", help=f"read the ServerSecret from this file (default: ${SECRET_ENV})"
+    )
     return command
 
 
 def _add_leeway(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--leeway", type=_seconds, default=0.0, metavar="SECONDS", help="accept a token this long past its expiry"
-    )
-
-
-def _add_secret_file(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--secret-file",
-        metavar="PATH",
-        help=f"read the ServerSecret from this file (default: ${SECRET_ENV})",
+        "--leeway",
+        type=_seconds_option,
+        default=0.0,
+        metavar="SECONDS",
+        help="accept a token this long past its expiry",
     )

@@ -53,11 +53,11 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
     token_text = _str_argument(token, "token")
     if KIT_SEPARATOR in token_text:
         raise ValueError(f'token must not contain "{KIT_SEPARATOR}": it would end where the kit fields begin')
-    app_id_value = token04._as_int(app_id)
-    if app_id_value is None:
+    if token04._as_int(app_id) is None:
         raise TypeError(f"app_id must be an int, not {token04._type_name(app_id)}")
-    if not 0 < app_id_value <= token04._UINT32_MAX:
-        raise ValueError("app_id must be from 1 to 4294967295")
+    app_id_value = token04._app_id_value(app_id)
+    if app_id_value is None:
+        raise ValueError(f"app_id must be {token04._APP_ID_RULE}")
     fields = {
         "userID": _as_javascript(_str_argument(user_id, "user_id")),
         "roomID": _as_javascript(_str_argument(room_id, "room_id")),
@@ -88,30 +88,23 @@ def decode_kit_token(
     the token04 is bad, when the login fields are not exactly what the UIKit
     writes, and when the fields' appID or userID differ from the token's: the
     UIKit would log in as someone the token is not for. ``now``, ``leeway`` and
-    ``verify_expiry`` are decode_token04's. A message that quotes an ID
-    holding the secret reads ``<the secret>`` in its place.
+    ``verify_expiry`` are decode_token04's, and like it a malformed secret
+    raises TypeError or ValueError. A message that quotes an ID holding the
+    secret reads ``<the secret>`` in its place.
     """
-    text = token04._as_str(kit_token)
-    if text is None:
-        raise InvalidTokenError(f"kit token must be a str, not {token04._type_name(kit_token)}")
-    if len(text) > MAX_KIT_TOKEN_LENGTH:
-        raise InvalidTokenError(f"kit token is longer than any kit token ({MAX_KIT_TOKEN_LENGTH} characters)")
-    token_text, separator, fields_text = text.partition(KIT_SEPARATOR)
-    if not separator:
+    secret = token04._require_secret(secret)
+    token, fields = _split(kit_token)
+    contents = token04.decode_token04(token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry)
+    kit = KitToken(contents, *fields)
+    if kit.app_id != contents.app_id:
+        raise InvalidTokenError(f"the kit's appID {kit.app_id} differs from the token's app_id {contents.app_id}")
+    if kit.user_id != contents.user_id:
+        kit_user, token_user = (token04._masked(user_id, secret) for user_id in (kit.user_id, contents.user_id))
         raise InvalidTokenError(
-            f'not a kit token: no "{KIT_SEPARATOR}" after the token04 (read a plain token04 with decode_token04)'
-        )
-    user_id, room_id, user_name, app_id = _read_fields(fields_text)
-    contents = token04.decode_token04(token_text, secret, now=now, leeway=leeway, verify_expiry=verify_expiry)
-    if app_id != contents.app_id:
-        raise InvalidTokenError(f"the kit's appID {app_id} differs from the token's app_id {contents.app_id}")
-    if user_id != contents.user_id:
-        mismatch = (
-            f"the kit's userID {user_id!r} differs from the token's user_id {contents.user_id!r}:"
+            f"the kit's userID {kit_user!r} differs from the token's user_id {token_user!r}:"
             " the UIKit would log in as a user the token is not for"
         )
-        raise InvalidTokenError(token04._without_secret(mismatch, secret))
-    return KitToken(contents, app_id, user_id, room_id, user_name)
+    return kit
 
 
 _FIELD_NAMES = ("userID", "roomID", "userName", "appID")
@@ -120,8 +113,31 @@ _FIELD_NAMES = ("userID", "roomID", "userName", "appID")
 _URI_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
 
 
-def _read_fields(text: str) -> tuple[str, str, str, int]:
-    """The login fields after "#": (userID, roomID, userName decoded, appID), or InvalidTokenError."""
+def _is_kit_token(value: object) -> bool:
+    """True for a str that holds the kit separator: a kit token, or nothing else that decodes."""
+    text = token04._as_str(value)
+    return text is not None and KIT_SEPARATOR in text
+
+
+def _split(kit_token: object) -> tuple[str, tuple[int, str, str, str]]:
+    """A kit token's token04 (not yet decoded) and its login fields (appID, userID, roomID, userName)."""
+    text = token04._as_str(kit_token)
+    if text is None:
+        raise InvalidTokenError(f"kit token must be a str, not {token04._type_name(kit_token)}")
+    if len(text) > MAX_KIT_TOKEN_LENGTH:
+        raise InvalidTokenError(f"kit token is longer than any kit token ({MAX_KIT_TOKEN_LENGTH} characters)")
+    token, separator, fields_text = text.partition(KIT_SEPARATOR)
+    if not separator:
+        raise InvalidTokenError(
+            f'not a kit token: no "{KIT_SEPARATOR}" after the token04 (read a plain token04 with decode_token04)'
+        )
+    if len(fields_text) > MAX_KIT_PART_LENGTH:
+        raise InvalidTokenError(f"the kit fields are longer than {MAX_KIT_PART_LENGTH} characters")
+    return token, _read_fields(fields_text)
+
+
+def _read_fields(text: str) -> tuple[int, str, str, str]:
+    """The login fields after "#": (appID, userID, roomID, userName decoded), or InvalidTokenError."""
     data = token04._canonical_base64(text)
     if data is None:
         raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not standard base64')
@@ -143,7 +159,7 @@ def _read_fields(text: str) -> tuple[str, str, str, int]:
         canonical = False
     if not canonical:
         raise InvalidTokenError("the kit's userName is not as encodeURIComponent writes it")
-    return user_id, room_id, user_name, app_id
+    return app_id, user_id, room_id, user_name
 
 
 def _str_argument(value: object, name: str) -> str:

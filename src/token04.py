@@ -10,29 +10,36 @@ ServerSecret, of a small JSON body::
 
 ``generate_token04`` never raises: bad input gives a ``TokenInfo`` whose token
 is "" and whose ``error_code`` says which argument was refused.
-``decode_token04`` raises ``InvalidTokenError`` for every way a token can be bad.
+``decode_token04`` raises ``InvalidTokenError`` for every way a token can be
+bad; a malformed secret, ``now`` or ``leeway`` is the caller's configuration
+and raises TypeError or ValueError instead.
 
-Arguments documented as ``str`` or ``int`` also take their subclasses, read by
-their plain value (``str.__str__`` and ``int.__index__`` of the built-in types):
-no method a subclass defines is ever called, so a subclass cannot change what
-is checked or make a function raise. ``bool`` is never taken for an ``int``.
+Arguments documented as ``str`` or ``int`` also take their subclasses (an enum
+member, say), read by their plain value (``str.__str__`` and ``int.__index__``
+of the built-in types). ``bool`` is never taken for an ``int``. Classes built
+to sabotage (a lying ``__class__``, metaclass tricks) are outside that promise.
+
+The ServerSecret is held only in parameters named ``secret``; the AES key is
+made from it where the cipher is made. Error trackers that record local
+variables (Sentry, ``pytest --showlocals``) hide a variable by that name.
+
+This file can be copied alone into a project: it needs only the standard
+library and pycryptodome.
 """
 
 from __future__ import annotations
 
 import binascii
-import functools
 import json
-import json.scanner
 import math
-import operator
 import os
 import struct
-import sys
 import time
-from typing import Iterable, NamedTuple
+from datetime import timedelta
+from typing import Iterable, NamedTuple, Union
 
 from Crypto.Cipher import AES
+from Crypto.Util.Padding import pad, unpad
 
 __all__ = [
     "ERROR_CODE_SUCCESS",
@@ -44,6 +51,8 @@ __all__ = [
     "ERROR_CODE_MODE_INVALID",
     "MODE_CBC",
     "MODE_GCM",
+    "MAX_APP_ID",
+    "SECRET_LENGTH",
     "MAX_BODY_BYTES",
     "MAX_NONCE_DIGITS",
     "MAX_TOKEN_LENGTH",
@@ -51,6 +60,7 @@ __all__ = [
     "PRIVILEGE_KEY_PUBLISH",
     "PRIVILEGE_ENABLE",
     "PRIVILEGE_DISABLE",
+    "Seconds",
     "TokenInfo",
     "Token04",
     "RtcRoomPayload",
@@ -83,6 +93,11 @@ MODE_CBC = "cbc"
 MODE_GCM = "gcm"
 """AES-256-GCM: the newer, authenticated frame, marked by a trailing byte 1."""
 
+MAX_APP_ID = 2**32 - 1
+"""The largest AppID (an unsigned 32-bit number); the smallest is 1."""
+SECRET_LENGTH = 32
+"""A ServerSecret is a str of exactly this many ASCII characters (its bytes are the AES-256 key)."""
+
 MAX_BODY_BYTES = 65519
 """The largest UTF-8 JSON body a token can carry. The frame stores the
 ciphertext's length as an unsigned 16-bit number (at most 65535), and both
@@ -93,6 +108,10 @@ generate_token04 measures the body with its nonce written at its longest
 inputs and the clock, never on the random nonce drawn."""
 MAX_NONCE_DIGITS = 10
 """Digits of the longest nonce generate_token04 draws (2147483647)."""
+MAX_TOKEN_LENGTH = 2 + 4 * -(-(8 + 2 + 16 + 2 + 0xFFFF + 1) // 3)
+"""No token04 is longer than this (87,422 characters: "04" and the base64 of
+the longest frame, a 16-byte IV, the longest ciphertext and a mode byte):
+decode refuses a longer one unread."""
 
 PRIVILEGE_KEY_LOGIN = 1
 """Privilege key: may log in to the room."""
@@ -102,6 +121,9 @@ PRIVILEGE_ENABLE = 1
 """Privilege value: allowed."""
 PRIVILEGE_DISABLE = 0
 """Privilege value: not allowed."""
+
+Seconds = Union[float, timedelta]
+"""A duration or a moment in seconds: an int, a float (any real number) or a ``timedelta``."""
 
 
 class TokenInfo(NamedTuple):
@@ -145,77 +167,6 @@ class ExpiredTokenError(InvalidTokenError):
     """The token is valid, but its expire time (plus leeway) has passed."""
 
 
-# The records made on every call, built straight from a tuple: a NamedTuple's own __new__ is a
-# Python function, and costs a call on top.
-_new_token_info = functools.partial(tuple.__new__, TokenInfo)
-_new_token04 = functools.partial(tuple.__new__, Token04)
-
-
-class _Frame:
-    """How one mode lays out its frame (slots, not a NamedTuple: decode reads them on every call)."""
-
-    __slots__ = ("head", "head_size", "iv_size", "mode", "trailer")
-
-    def __init__(self, mode: str, iv_size: int, head: struct.Struct, trailer: bytes) -> None:
-        self.mode = mode
-        self.iv_size = iv_size
-        self.head = head  # expire, len(iv), iv, len(ciphertext); the ciphertext follows
-        self.head_size = head.size
-        self.trailer = trailer  # what follows the ciphertext
-
-
-_CBC_FRAME = _Frame(MODE_CBC, 16, struct.Struct(">qH16sH"), b"")
-_GCM_FRAME = _Frame(MODE_GCM, 12, struct.Struct(">qH12sH"), b"\x01")
-_FRAMES_BY_MODE = {frame.mode: frame for frame in (_CBC_FRAME, _GCM_FRAME)}
-# Keyed by the frame's IV-length field as it stands in bytes 8 and 9.
-_FRAMES_BY_IV_SIZE_FIELD = {frame.iv_size.to_bytes(2, "big"): frame for frame in (_CBC_FRAME, _GCM_FRAME)}
-_GCM_TAG_SIZE = 16
-_CBC_BLOCK_SIZE = 16
-
-_VERSION = "04"
-_SECRET_LENGTH = 32
-_SECRET_SHOWN_AS = "<the secret>"
-_UINT32_MAX = 2**32 - 1
-_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-# The body's members in the upstream Python generator's order, each with its placeholder
-# in the template: '{"app_id":%d,"user_id":%s,"nonce":%d,...,"payload":%s}', compact, with
-# the strings JSON-encoded and non-ASCII characters left unescaped.
-_BODY_MEMBERS = (
-    ("app_id", "%d"),
-    ("user_id", "%s"),
-    ("nonce", "%s"),  # written from its decimal text, which also measures the body
-    ("ctime", "%d"),
-    ("expire", "%d"),
-    ("payload", "%s"),
-)
-_BODY_MEMBER_NAMES = tuple(name for name, _ in _BODY_MEMBERS)
-_UIKIT_BODY_MEMBER_NAMES = _BODY_MEMBER_NAMES[:-1]  # no payload
-_BODY_TEMPLATE = "{" + ",".join(f'"{name}":{placeholder}' for name, placeholder in _BODY_MEMBERS) + "}"
-_body_members = operator.itemgetter(*_BODY_MEMBER_NAMES)
-_uikit_body_members = operator.itemgetter(*_UIKIT_BODY_MEMBER_NAMES)
-_PAYLOAD_MEMBERS = ("room_id", "privilege", "stream_id_list")
-_PRIVILEGE_KEYS = (str(PRIVILEGE_KEY_LOGIN), str(PRIVILEGE_KEY_PUBLISH))
-_json_string = json.JSONEncoder(ensure_ascii=False).encode
-
-# A CBC IV is 16 characters of 0-9a-z, as the official generators make it. Each
-# random byte below 252 (7 * 36) maps to alphabet[byte % 36]; bytes from 252 up
-# are dropped, so that every character is equally likely.
-_IV_ALPHABET = b"0123456789abcdefghijklmnopqrstuvwxyz"
-_IV_USABLE_BYTES = 252
-_IV_TABLE = bytes(_IV_ALPHABET[byte % len(_IV_ALPHABET)] for byte in range(256))
-_IV_DROPPED = bytes(range(_IV_USABLE_BYTES, 256))
-_IV_DRAW = 24  # random bytes per draw: fewer than 16 survive about once in 10**10 draws
-_NONCE_BYTES = 4  # drawn with the IV, in one os.urandom call
-# PKCS#7: a body of n bytes is followed by k = 16 - n % 16 bytes of value k.
-_CBC_PADDING = tuple(bytes((size,)) * size for size in range(_CBC_BLOCK_SIZE + 1))
-
-# The longest frame (a 16-byte IV, the longest ciphertext, a mode byte) in base64, after "04".
-MAX_TOKEN_LENGTH = len(_VERSION) + 4 * -(-(_CBC_FRAME.head_size + 0xFFFF + 1) // 3)
-"""No token04 is longer than this (87,422 characters): decode refuses a longer one unread."""
-
-
 def generate_token04(
     app_id: int,
     user_id: str,
@@ -234,44 +185,15 @@ def generate_token04(
     Never raises: on bad input the result is ``TokenInfo("", code, message)``
     with one of the ERROR_CODE_* constants; on success the code is 0.
     """
-    ctime = int(time.time())
-    # Plain int and ASCII str arguments, the usual ones, skip the helpers' calls.
-    app_id_value = app_id if type(app_id) is int else _as_int(app_id)
-    user_id_text = user_id if type(user_id) is str and user_id.isascii() else _as_text(user_id)
-    key = _secret_key(secret)
-    lifetime: int | None = effective_time_in_seconds
-    if type(lifetime) is not int:
-        lifetime = _as_int(effective_time_in_seconds)
-    if payload is None:
-        payload_text: str | None = ""
-    else:
-        payload_text = payload if type(payload) is str and payload.isascii() else _as_text(payload)
-    frame = _FRAMES_BY_MODE.get(mode if type(mode) is str else _as_str(mode))  # type: ignore[arg-type]
-    if not (app_id_value is not None and 0 < app_id_value <= _UINT32_MAX):
-        return _refusal(ERROR_CODE_APP_ID_INVALID, "app_id must be an int from 1 to 4294967295")
-    if not user_id_text:
-        return _refusal(ERROR_CODE_USER_ID_INVALID, "user_id must be a non-empty str of valid Unicode text")
-    if key is None:
-        return _refusal(ERROR_CODE_SECRET_INVALID, "secret must be a str of exactly 32 ASCII characters")
-    if not (lifetime is not None and 0 < lifetime <= _INT64_MAX - ctime):
-        return _refusal(
-            ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-            "effective_time_in_seconds must be an int > 0 whose expire time fits a signed 64-bit integer",
-        )
-    if payload_text is None:
-        return _refusal(ERROR_CODE_PAYLOAD_INVALID, "payload must be a str of valid Unicode text, or None")
-    if frame is None:
-        return _refusal(ERROR_CODE_MODE_INVALID, 'mode must be "cbc" or "gcm"')
-    nonce, iv = _random_nonce_and_iv(frame)
-    return _encode_token(frame, key, app_id_value, user_id_text, nonce, ctime, ctime + lifetime, payload_text, iv)
+    return _generate_at_time(app_id, user_id, secret, effective_time_in_seconds, payload, mode, int(time.time()))
 
 
 def decode_token04(
     token: str,
     secret: str,
     *,
-    now: float | None = None,
-    leeway: float = 0,
+    now: Seconds | None = None,
+    leeway: Seconds = 0,
     verify_expiry: bool = True,
 ) -> Token04:
     """Decrypt and check ``token`` with ``secret``; return what it holds.
@@ -280,129 +202,23 @@ def decode_token04(
     this secret, and ``ExpiredTokenError`` (a subclass) when ``verify_expiry``
     is true and ``expire + leeway < now``. ``now`` defaults to the current Unix
     time. ``now`` and ``leeway`` are real numbers of seconds whose float value
-    is finite (a negative leeway asks for that much validity left), and
-    ``verify_expiry`` a bool: these are the caller's code, not the token, so a
-    wrong one raises TypeError or ValueError instead. Given ``now``, the result
-    depends on the arguments alone.
+    is finite, or timedeltas (a negative leeway asks for that much validity
+    left), and ``verify_expiry`` a bool. These and the secret are the caller's
+    configuration, not the token: a wrong one raises TypeError or ValueError
+    instead. Given ``now``, the result depends on the arguments alone.
     """
-    # One straight run of steps (the clock, the secret, the text, the frame, the cipher,
-    # the body), each refusing with its own message: this is the hot path, and every call
-    # saved is a measurable part of it.
     now_seconds = time.time() if now is None else _seconds(now, "now")
-    leeway_seconds = 0.0 if type(leeway) is int and leeway == 0 else _seconds(leeway, "leeway")
+    leeway_seconds = _seconds(leeway, "leeway")
     if type(verify_expiry) is not bool:
         raise TypeError("verify_expiry must be a bool")
-    key = secret.encode("ascii") if type(secret) is str and len(secret) == _SECRET_LENGTH and secret.isascii() else None
-    if key is None and (key := _secret_key(secret)) is None:
-        raise InvalidTokenError("secret must be a str of exactly 32 ASCII characters")
-    text = token if type(token) is str else _as_str(token)
-    if text is None:
-        raise InvalidTokenError(f"token must be a str, not {_type_name(token)}")
-    if len(text) > MAX_TOKEN_LENGTH:
-        raise InvalidTokenError(f"token is longer than any token04 ({len(text)} > {MAX_TOKEN_LENGTH} characters)")
-    if not text.startswith(_VERSION):
-        raise InvalidTokenError('token does not start with "04"')
-
-    # The frame: canonical base64, the layout its IV-length field names, the lengths agreeing.
-    packed = _canonical_base64(text[len(_VERSION) :])
-    if packed is None:
-        if "#" in text:
-            raise InvalidTokenError(
-                'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'
-            )
-        raise InvalidTokenError('token is not standard base64 after its "04"')
-    frame = _FRAMES_BY_IV_SIZE_FIELD.get(packed[8:10])
-    if frame is None:
-        if len(packed) < 10:
-            raise InvalidTokenError("token frame is truncated")
-        raise InvalidTokenError("token frame's IV length is neither 16 (CBC) nor 12 (GCM)")
-    try:
-        expire, _, iv, ciphertext_size = frame.head.unpack_from(packed)
-    except struct.error:
-        raise InvalidTokenError("token frame is truncated") from None
-    ciphertext_end = frame.head_size + ciphertext_size
-    if len(packed) < ciphertext_end:
-        raise InvalidTokenError("token frame is shorter than its ciphertext length says")
-    if packed[ciphertext_end:] != frame.trailer:
-        raise InvalidTokenError(
-            f"token frame has unexpected bytes after the ciphertext"
-            f" (a {frame.mode} frame ends with {frame.trailer!r})"
-        )
-    ciphertext = packed[frame.head_size : ciphertext_end]
-
-    # The cipher.
-    try:
-        if frame is _GCM_FRAME:
-            if len(ciphertext) < _GCM_TAG_SIZE:
-                raise ValueError("no room for the tag")
-            cipher = AES.new(key, AES.MODE_GCM, nonce=iv)
-            body = cipher.decrypt_and_verify(ciphertext[:-_GCM_TAG_SIZE], ciphertext[-_GCM_TAG_SIZE:])
-        else:
-            # Checked here, not left to the cipher: older pycryptodome raises IndexError on an empty one.
-            if not ciphertext or len(ciphertext) % _CBC_BLOCK_SIZE:
-                raise ValueError("not a whole number of blocks")
-            # CBC decryption by its definition (each block's AES decryption XOR the block before
-            # it, the IV before the first), in one ECB call: a CBC cipher object costs pycryptodome
-            # a second C state per call, about 1 us.
-            size = len(ciphertext)
-            padded = (
-                int.from_bytes(AES.new(key, AES.MODE_ECB).decrypt(ciphertext), "big")
-                ^ int.from_bytes(iv + ciphertext[: size - _CBC_BLOCK_SIZE], "big")
-            ).to_bytes(size, "big")
-            padding = padded[-1]
-            if not (0 < padding <= _CBC_BLOCK_SIZE and padded.endswith(_CBC_PADDING[padding])):
-                raise ValueError("bad padding")
-            body = padded[:-padding]
-    except ValueError:
-        raise InvalidTokenError("token does not decrypt with this secret (wrong secret or corrupted)") from None
-
-    # The body: a UTF-8 JSON object of the six members (the UIKit's five), each named once.
-    try:
-        body_text = body.decode("utf-8")  # a UnicodeDecodeError is a ValueError
-        try:  # compact JSON, as every generator writes it: one scan
-            pairs, end = _scan_body(body_text, 0)
-        except StopIteration:
-            end = -1
-        if end != len(body_text):  # whitespace around it, or more after it: the full decoder decides
-            pairs = _decode_body(body_text)
-        if type(pairs) is not tuple:
-            raise ValueError("not an object")
-        members = dict(pairs)
-        if len(members) != len(pairs):
-            raise ValueError("a member name is repeated")  # parsers differ on which one wins
-        if len(members) == len(_BODY_MEMBER_NAMES):
-            app_id, user_id, nonce, ctime, body_expire, payload = _body_members(members)
-        elif len(members) == len(_UIKIT_BODY_MEMBER_NAMES):
-            app_id, user_id, nonce, ctime, body_expire = _uikit_body_members(members)
-            payload = ""
-        else:
-            raise ValueError("neither six members nor the UIKit's five")
-    except (ValueError, KeyError, RecursionError):
-        raise InvalidTokenError(
-            "token body is not a JSON object with exactly the members "
-            + ", ".join(_BODY_MEMBER_NAMES)
-            + " (payload may be absent), each once"
-        ) from None
-    if payload is None:
-        payload = ""
-    if not (type(app_id) is int and 0 < app_id <= _UINT32_MAX):
-        raise InvalidTokenError("token body's app_id is not an int from 1 to 4294967295")
-    # json gives plain str; only non-ASCII text needs the full look for lone surrogates.
-    if not (type(user_id) is str and user_id and (user_id.isascii() or _as_text(user_id) is not None)):
-        raise InvalidTokenError("token body's user_id is not a non-empty string")
-    if not (type(nonce) is int and _INT32_MIN <= nonce <= _INT32_MAX):
-        raise InvalidTokenError("token body's nonce is not a 32-bit int")
-    if not (type(ctime) is int and _INT64_MIN <= ctime <= _INT64_MAX):
-        raise InvalidTokenError("token body's ctime is not a 64-bit int")
-    if not (type(body_expire) is int and _INT64_MIN <= body_expire <= _INT64_MAX):
-        raise InvalidTokenError("token body's expire is not a 64-bit int")
-    if not (type(payload) is str and (payload.isascii() or _as_text(payload) is not None)):
-        raise InvalidTokenError("token body's payload is not a string")
-    if body_expire != expire:
+    secret = _require_secret(secret)
+    frame, expire, iv, ciphertext = _unpack_frame(_frame_bytes(_token_text(token)))
+    contents = _read_body(_decrypt(frame, secret, iv, ciphertext), frame.mode)
+    if contents.expire != expire:
         raise InvalidTokenError("the frame's expire differs from the body's")
-    if verify_expiry and expire + leeway_seconds < now_seconds:
-        raise ExpiredTokenError(_expiry_message(expire, now_seconds, leeway_seconds))
-    return _new_token04((app_id, user_id, nonce, ctime, expire, payload, frame.mode))
+    if verify_expiry:
+        _verify_expiry(contents.expire, now_seconds, leeway_seconds)
+    return contents
 
 
 def rtc_room_payload(
@@ -478,9 +294,103 @@ def parse_rtc_room_payload(payload: str) -> RtcRoomPayload:
     return RtcRoomPayload(room_id, login, publish, stream_ids)
 
 
+class _Frame:
+    """How one mode lays out its frame (slots, not a NamedTuple: decode reads them on every call)."""
+
+    __slots__ = ("head", "head_size", "iv_size", "mode", "trailer")
+
+    def __init__(self, mode: str, iv_size: int, trailer: bytes) -> None:
+        self.mode = mode
+        self.iv_size = iv_size
+        self.head = struct.Struct(f">qH{iv_size}sH")  # expire, len(iv), iv, len(ciphertext)
+        self.head_size = self.head.size
+        self.trailer = trailer  # what follows the ciphertext
+
+
+_CBC_FRAME = _Frame(MODE_CBC, 16, b"")
+_GCM_FRAME = _Frame(MODE_GCM, 12, b"\x01")
+_FRAMES_BY_MODE = {frame.mode: frame for frame in (_CBC_FRAME, _GCM_FRAME)}
+# Keyed by the frame's IV-length field as it stands in bytes 8 and 9.
+_FRAMES_BY_IV_SIZE_FIELD = {frame.iv_size.to_bytes(2, "big"): frame for frame in (_CBC_FRAME, _GCM_FRAME)}
+_IV_SIZE_FIELD = slice(8, 10)
+_GCM_TAG_SIZE = 16
+
+_VERSION = "04"
+_SECRET_RULE = f"secret must be a str of exactly {SECRET_LENGTH} ASCII characters"
+_APP_ID_RULE = f"an int from 1 to {MAX_APP_ID}"
+_SECRET_SHOWN_AS = "<the secret>"
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+# The body's members in the upstream Python generator's order, each with its placeholder
+# in the template: '{"app_id":%d,"user_id":%s,"nonce":%s,...,"payload":%s}', compact, with
+# the strings JSON-encoded and non-ASCII characters left unescaped. (A template, not
+# json.dumps: it keeps upstream's exact spelling and is the cheaper of the two.)
+_BODY_MEMBERS = (
+    ("app_id", "%d"),
+    ("user_id", "%s"),
+    ("nonce", "%s"),  # written from its decimal text, which also measures the body
+    ("ctime", "%d"),
+    ("expire", "%d"),
+    ("payload", "%s"),
+)
+_BODY_MEMBER_NAMES = tuple(name for name, _ in _BODY_MEMBERS)
+_BODY_NAME_SETS = (frozenset(_BODY_MEMBER_NAMES), frozenset(_BODY_MEMBER_NAMES[:-1]))  # the UIKit's: no payload
+_BODY_TEMPLATE = "{" + ",".join(f'"{name}":{placeholder}' for name, placeholder in _BODY_MEMBERS) + "}"
+_PAYLOAD_MEMBERS = ("room_id", "privilege", "stream_id_list")
+_PRIVILEGE_KEYS = (str(PRIVILEGE_KEY_LOGIN), str(PRIVILEGE_KEY_PUBLISH))
+_json_string = json.JSONEncoder(ensure_ascii=False).encode
+
+# A CBC IV is 16 characters of 0-9a-z, as the official generators make it. Each
+# random byte below 252 (7 * 36) maps to alphabet[byte % 36]; bytes from 252 up
+# are dropped, so that every character is equally likely. (A translate table,
+# not secrets.choice per character: that is several times the cost of a token.)
+_IV_ALPHABET = b"0123456789abcdefghijklmnopqrstuvwxyz"
+_IV_USABLE_BYTES = 252
+_IV_TABLE = bytes(_IV_ALPHABET[byte % len(_IV_ALPHABET)] for byte in range(256))
+_IV_DROPPED = bytes(range(_IV_USABLE_BYTES, 256))
+_IV_DRAW = 24  # random bytes per draw: fewer than 16 survive about once in 10**10 draws
+_NONCE_BYTES = 4  # drawn with the IV, in one os.urandom call
+
+
+def _generate_at_time(
+    app_id: object,
+    user_id: object,
+    secret: object,
+    effective_time_in_seconds: object,
+    payload: object,
+    mode: object,
+    ctime: int,
+) -> TokenInfo:
+    """generate_token04 at a given clock: the arguments checked in upstream's order, then the token."""
+    app_id_value = _app_id_value(app_id)
+    user_id_text = _as_text(user_id)
+    secret = _plain_secret(secret)
+    lifetime = _as_int(effective_time_in_seconds)
+    payload_text = "" if payload is None else _as_text(payload)
+    frame = _FRAMES_BY_MODE.get(_as_str(mode) or "")
+    if app_id_value is None:
+        return _refusal(ERROR_CODE_APP_ID_INVALID, f"app_id must be {_APP_ID_RULE}")
+    if not user_id_text:
+        return _refusal(ERROR_CODE_USER_ID_INVALID, "user_id must be a non-empty str of valid Unicode text")
+    if secret is None:
+        return _refusal(ERROR_CODE_SECRET_INVALID, _SECRET_RULE)
+    if lifetime is None or not 0 < lifetime <= _INT64_MAX - ctime:
+        return _refusal(
+            ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+            "effective_time_in_seconds must be an int > 0 whose expire time fits a signed 64-bit integer",
+        )
+    if payload_text is None:
+        return _refusal(ERROR_CODE_PAYLOAD_INVALID, "payload must be a str of valid Unicode text, or None")
+    if frame is None:
+        return _refusal(ERROR_CODE_MODE_INVALID, 'mode must be "cbc" or "gcm"')
+    nonce, iv = _random_nonce_and_iv(frame)
+    return _encode_token(frame, secret, app_id_value, user_id_text, nonce, ctime, ctime + lifetime, payload_text, iv)
+
+
 def _encode_token(
     frame: _Frame,
-    key: bytes,
+    secret: str,
     app_id: int,
     user_id: str,
     nonce: int,
@@ -491,9 +401,9 @@ def _encode_token(
 ) -> TokenInfo:
     """The deterministic core of generate_token04: checked inputs in, token out."""
     nonce_text = str(nonce)
-    body = (
-        _BODY_TEMPLATE % (app_id, _json_string(user_id), nonce_text, ctime, expire, _json_string(payload))
-    ).encode("utf-8")
+    body = (_BODY_TEMPLATE % (app_id, _json_string(user_id), nonce_text, ctime, expire, _json_string(payload))).encode(
+        "utf-8"
+    )
     size_at_longest_nonce = len(body) - len(nonce_text) + MAX_NONCE_DIGITS
     if size_at_longest_nonce > MAX_BODY_BYTES:
         return _refusal(
@@ -501,18 +411,132 @@ def _encode_token(
             f"token body would be {size_at_longest_nonce} bytes (with a {MAX_NONCE_DIGITS}-digit nonce);"
             f" at most {MAX_BODY_BYTES} fit in a token: shorten the payload (or the user_id)",
         )
-    if frame is _GCM_FRAME:
-        ciphertext, tag = AES.new(key, AES.MODE_GCM, nonce=iv).encrypt_and_digest(body)
-        ciphertext += tag
-    else:
-        padded = body + _CBC_PADDING[_CBC_BLOCK_SIZE - len(body) % _CBC_BLOCK_SIZE]
-        ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(padded)
+    ciphertext = _encrypt(frame, secret, iv, body)
     packed = frame.head.pack(expire, len(iv), iv, len(ciphertext)) + ciphertext + frame.trailer
-    token = _VERSION + binascii.b2a_base64(packed, newline=False).decode("ascii")
-    return _new_token_info((token, ERROR_CODE_SUCCESS, "success"))
+    return TokenInfo(
+        _VERSION + binascii.b2a_base64(packed, newline=False).decode("ascii"), ERROR_CODE_SUCCESS, "success"
+    )
 
 
-def _canonical_base64_reencoded(text: str) -> bytes | None:
+def _encrypt(frame: _Frame, secret: str, iv: bytes, body: bytes) -> bytes:
+    """The body's ciphertext (with the GCM tag after it); the key is made here and kept by no variable."""
+    if frame is _GCM_FRAME:
+        ciphertext, tag = AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=iv).encrypt_and_digest(body)
+        return ciphertext + tag
+    return AES.new(secret.encode("ascii"), AES.MODE_CBC, iv).encrypt(pad(body, AES.block_size))
+
+
+def _token_text(token: object) -> str:
+    """The token as a plain str that may be a token04: short enough, starting with "04"."""
+    text = _as_str(token)
+    if text is None:
+        raise InvalidTokenError(f"token must be a str, not {_type_name(token)}")
+    if len(text) > MAX_TOKEN_LENGTH:
+        raise InvalidTokenError(f"token is longer than any token04 ({len(text)} > {MAX_TOKEN_LENGTH} characters)")
+    if not text.startswith(_VERSION):
+        raise InvalidTokenError('token does not start with "04"')
+    return text
+
+
+def _frame_bytes(text: str) -> bytes:
+    """The frame behind "04": standard, padded, canonical base64 (the one spelling a generator writes)."""
+    packed = _canonical_base64(text[len(_VERSION) :])
+    if packed is not None:
+        return packed
+    if "#" in text:
+        raise InvalidTokenError(
+            'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'
+        )
+    raise InvalidTokenError('token is not standard base64 after its "04"')
+
+
+def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
+    """The frame's layout (named by its IV-length field), expire, IV and ciphertext, the lengths agreeing."""
+    frame = _FRAMES_BY_IV_SIZE_FIELD.get(packed[_IV_SIZE_FIELD])
+    if frame is None:
+        if len(packed) < _IV_SIZE_FIELD.stop:
+            raise InvalidTokenError("token frame is truncated")
+        raise InvalidTokenError("token frame's IV length is neither 16 (CBC) nor 12 (GCM)")
+    try:
+        expire, _, iv, ciphertext_size = frame.head.unpack_from(packed)
+    except struct.error:
+        raise InvalidTokenError("token frame is truncated") from None
+    ciphertext_end = frame.head_size + ciphertext_size
+    if len(packed) < ciphertext_end:
+        raise InvalidTokenError("token frame is shorter than its ciphertext length says")
+    if packed[ciphertext_end:] != frame.trailer:
+        raise InvalidTokenError(
+            f"token frame has unexpected bytes after the ciphertext (a {frame.mode} frame ends with {frame.trailer!r})"
+        )
+    return frame, expire, iv, packed[frame.head_size : ciphertext_end]
+
+
+def _decrypt(frame: _Frame, secret: str, iv: bytes, ciphertext: bytes) -> bytes:
+    """The body inside the ciphertext: the GCM tag verified, or the CBC padding removed."""
+    try:
+        if frame is _GCM_FRAME:
+            if len(ciphertext) < _GCM_TAG_SIZE:
+                raise ValueError("no room for the tag")
+            body, tag = ciphertext[:-_GCM_TAG_SIZE], ciphertext[-_GCM_TAG_SIZE:]
+            return AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=iv).decrypt_and_verify(body, tag)
+        # Checked here, not left to the cipher: older pycryptodome raises IndexError on an empty one.
+        if not ciphertext or len(ciphertext) % AES.block_size:
+            raise ValueError("not a whole number of blocks")
+        return unpad(AES.new(secret.encode("ascii"), AES.MODE_CBC, iv).decrypt(ciphertext), AES.block_size)
+    except ValueError:
+        raise InvalidTokenError("token does not decrypt with this secret (wrong secret or corrupted)") from None
+
+
+def _read_body(body: bytes, mode: str) -> Token04:
+    """The token's contents from its body: a UTF-8 JSON object of the six members (the UIKit's five)."""
+    try:
+        members = _json_object(body.decode("utf-8"))  # a UnicodeDecodeError is a ValueError
+    except (ValueError, RecursionError):
+        members = None
+    if type(members) is not dict or members.keys() not in _BODY_NAME_SETS:
+        raise InvalidTokenError(
+            "token body is not a JSON object with exactly the members "
+            + ", ".join(_BODY_MEMBER_NAMES)
+            + " (payload may be absent), each once"
+        )
+    payload = members.get("payload")
+    app_id, user_id, nonce, ctime, expire = (members[name] for name in _BODY_MEMBER_NAMES[:-1])
+    contents = Token04(app_id, user_id, nonce, ctime, expire, "" if payload is None else payload, mode)
+    _check_body_values(contents)
+    return contents
+
+
+def _check_body_values(contents: Token04) -> None:
+    """Refuse a body member of the wrong type or range."""
+    if _app_id_value(contents.app_id) is None:
+        raise InvalidTokenError(f"token body's app_id is not {_APP_ID_RULE}")
+    if not (type(contents.user_id) is str and contents.user_id and _as_text(contents.user_id) is not None):
+        raise InvalidTokenError("token body's user_id is not a non-empty string")
+    if not _is_int_in(contents.nonce, _INT32_MIN, _INT32_MAX):
+        raise InvalidTokenError("token body's nonce is not a 32-bit int")
+    if not _is_int_in(contents.ctime, _INT64_MIN, _INT64_MAX):
+        raise InvalidTokenError("token body's ctime is not a 64-bit int")
+    if not _is_int_in(contents.expire, _INT64_MIN, _INT64_MAX):
+        raise InvalidTokenError("token body's expire is not a 64-bit int")
+    if not (type(contents.payload) is str and _as_text(contents.payload) is not None):
+        raise InvalidTokenError("token body's payload is not a string")
+
+
+def _verify_expiry(expire: int, now: float, leeway: float) -> None:
+    """Raise ExpiredTokenError if the token's expire (plus leeway) has passed."""
+    if expire + leeway >= now:
+        return
+    if expire < now:
+        message = f"token expired at {expire}, {now - expire:.0f} seconds before now (leeway {leeway:g} s)"
+    else:
+        message = (
+            f"token expires at {expire}, {expire - now:.0f} seconds from now:"
+            f" less than the {-leeway:g} s of validity that leeway {leeway:g} asks for"
+        )
+    raise ExpiredTokenError(message)
+
+
+def _canonical_base64(text: str) -> bytes | None:
     """Standard, padded, canonical base64 to bytes; None for any other spelling."""
     try:
         encoded = text.encode("ascii")
@@ -520,35 +544,6 @@ def _canonical_base64_reencoded(text: str) -> bytes | None:
     except (UnicodeEncodeError, binascii.Error):
         return None
     return decoded if binascii.b2a_base64(decoded, newline=False) == encoded else None
-
-
-if sys.version_info >= (3, 11):
-    _BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    _LAST_BEFORE_ONE_PAD = frozenset(_BASE64_ALPHABET[0::4])  # the low 2 bits are zero
-    _LAST_BEFORE_TWO_PADS = frozenset(_BASE64_ALPHABET[0::16])  # the low 4 bits are zero
-
-    def _canonical_base64_strict(text: str) -> bytes | None:
-        """The same rule as _canonical_base64_reencoded, 0.3 us faster, on Python 3.11+.
-
-        Strict mode refuses what is not the alphabet and padding in the wrong place; left to
-        check are whole quanta and zero bits where the padding leaves some over ("QR==" decodes
-        as "QQ==" does, but only one is how base64 writes it).
-        """
-        if len(text) % 4:
-            return None
-        try:
-            decoded = binascii.a2b_base64(text, strict_mode=True)
-        except ValueError:  # binascii.Error, and a str that is not ASCII
-            return None
-        if text[-1:] == "=" and (
-            text[-3] not in _LAST_BEFORE_TWO_PADS if text[-2] == "=" else text[-2] not in _LAST_BEFORE_ONE_PAD
-        ):
-            return None
-        return decoded
-
-    _canonical_base64 = _canonical_base64_strict
-else:
-    _canonical_base64 = _canonical_base64_reencoded
 
 
 def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -560,90 +555,95 @@ def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 _json_object = json.JSONDecoder(object_pairs_hook=_unique_members).decode
-# The token body's decoder gives each object as a tuple of its (name, value) pairs, made in C;
-# _parse_body refuses a repeated name itself.
-_BODY_DECODER = json.JSONDecoder(object_pairs_hook=tuple)
-_decode_body = _BODY_DECODER.decode
-_scan_body = json.scanner.make_scanner(_BODY_DECODER)  # type: ignore[arg-type]  # typeshed's stub is off
-
-
-def _expiry_message(expire: int, now: float, leeway: float) -> str:
-    if expire < now:
-        return f"token expired at {expire}, {now - expire:.0f} seconds before now (leeway {leeway:g} s)"
-    return (
-        f"token expires at {expire}, {expire - now:.0f} seconds from now:"
-        f" less than the {-leeway:g} s of validity that leeway {leeway:g} asks for"
-    )
 
 
 def _random_nonce_and_iv(frame: _Frame) -> tuple[int, bytes]:
-    """A body nonce in 0 .. 2**31-1 and a fresh IV: 16 characters of 0-9a-z (CBC), 12 bytes (GCM).
-
-    Both come from one os.urandom call (a second only in the rare case that
-    too few IV bytes survive the unbiasing).
-    """
+    """A body nonce in 0 .. 2**31-1 and a fresh IV: 16 characters of 0-9a-z (CBC), 12 bytes (GCM)."""
+    draw = os.urandom(_NONCE_BYTES + (frame.iv_size if frame is _GCM_FRAME else _IV_DRAW))
+    nonce = int.from_bytes(draw[:_NONCE_BYTES], "big") >> 1
     if frame is _GCM_FRAME:
-        draw = os.urandom(_NONCE_BYTES + frame.iv_size)
-        return int.from_bytes(draw[:_NONCE_BYTES], "big") >> 1, draw[_NONCE_BYTES:]
-    draw = os.urandom(_NONCE_BYTES + _IV_DRAW)
+        return nonce, draw[_NONCE_BYTES:]
     iv = draw[_NONCE_BYTES:].translate(_IV_TABLE, _IV_DROPPED)
     while len(iv) < frame.iv_size:
         iv += os.urandom(_IV_DRAW).translate(_IV_TABLE, _IV_DROPPED)
-    return int.from_bytes(draw[:_NONCE_BYTES], "big") >> 1, iv[: frame.iv_size]
+    return nonce, iv[: frame.iv_size]
 
 
-def _secret_key(secret: object) -> bytes | None:
-    """The AES-256 key of a ServerSecret, or None if it is not 32 ASCII characters."""
-    text = secret if type(secret) is str else _as_str(secret)
-    if text is not None and len(text) == _SECRET_LENGTH and text.isascii():
-        return text.encode("ascii")
+def _plain_secret(secret: object) -> str | None:
+    """The plain value of a well-formed ServerSecret (a str of SECRET_LENGTH ASCII characters), else None."""
+    secret = _as_str(secret)
+    if secret is not None and len(secret) == SECRET_LENGTH and secret.isascii():
+        return secret
     return None
 
 
-def _without_secret(text: str, secret: object) -> str:
-    """``text`` with the secret, as given or as repr or JSON quotes it, written ``<the secret>``.
+def _require_secret(secret: object) -> str:
+    """The plain value of a well-formed ServerSecret; TypeError or ValueError (the caller's configuration) if not."""
+    if _as_str(secret) is None:
+        raise TypeError(f"secret must be a str, not {_type_name(secret)}")
+    secret = _plain_secret(secret)
+    if secret is None:
+        raise ValueError(_SECRET_RULE)
+    return secret
 
-    For messages and output that quote values a caller or a token supplied, any
-    of which may be the secret put in the wrong place. A malformed secret is left
-    alone: it decodes nothing, so nothing quoted beside it can have come from it.
+
+def _masked(value: str, secret: str) -> str:
+    """A value to show: ``value`` with the (well-formed) secret in it written ``<the secret>``.
+
+    For a value a caller or a token supplied, quoted in a message or printed, which may be the
+    secret put in the wrong place. Masked before it is formatted, so that no quoting or escaping
+    can spell the secret anew; replaced until none is left (the marker and the text after it can
+    form the secret again).
     """
-    key = _secret_key(secret)
-    if key is None:
-        return text
-    plain = key.decode("ascii")
-    escaped = plain.encode("unicode_escape").decode("ascii")  # as repr writes it, but for the quotes
-    forms = {plain, escaped, escaped.replace("'", "\\'"), escaped.replace('"', '\\"'), json.dumps(plain)[1:-1]}
-    while any(form in text for form in forms):  # again: a replacement can join text into a new one
-        for form in forms:
-            text = text.replace(form, _SECRET_SHOWN_AS)
-    return text
+    while secret in value:
+        value = value.replace(secret, _SECRET_SHOWN_AS)
+    return value
 
 
 def _seconds(value: object, name: str) -> float:
-    """A number of seconds given by the caller, as a finite float (int and float subclasses by plain value)."""
-    kind = type(value)
-    whole = _as_int(value)  # None for a bool, as everywhere
+    """A number of seconds given by the caller, as a finite float; TypeError or ValueError if it is none."""
     try:
-        if issubclass(kind, float):
-            seconds = float.__float__(value)  # type: ignore[arg-type]
-        elif whole is not None:
-            seconds = float(whole)
-        elif hasattr(kind, "__float__") and not issubclass(kind, int):  # Fraction, Decimal, ...; not str, not bool
-            seconds = float(value)  # type: ignore[arg-type]
-        else:
-            raise TypeError(f"{name} must be a number of seconds, not {_type_name(value)}")
+        seconds = _as_float(value)
     except (OverflowError, ValueError):  # too large for a float; Decimal's signalling NaN
         seconds = math.inf
+    if seconds is None:
+        raise TypeError(f"{name} must be a number of seconds or a timedelta, not {_type_name(value)}")
     if not math.isfinite(seconds):
         raise ValueError(f"{name} must be a finite number of seconds no larger than a float holds (about 1.8e308)")
     return seconds
 
 
+def _as_float(value: object) -> float | None:
+    """A real number (int and float subclasses by plain value, not bool) or a timedelta as float seconds."""
+    kind = type(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if issubclass(kind, float):
+        return float.__float__(value)  # type: ignore[arg-type]
+    if issubclass(kind, int):
+        whole = _as_int(value)  # None for a bool, as everywhere
+        return None if whole is None else float(whole)
+    if hasattr(kind, "__float__") and not issubclass(kind, (str, bytes, complex)):  # Fraction, Decimal, ...
+        return float(value)  # type: ignore[arg-type]
+    return None
+
+
+def _is_int_in(value: object, low: int, high: int) -> bool:
+    """True for a plain int (not bool) from low to high."""
+    return type(value) is int and low <= value <= high
+
+
+def _app_id_value(app_id: object) -> int | None:
+    """The plain value of an AppID (an int from 1 to MAX_APP_ID, or an int subclass of one), else None."""
+    value = _as_int(app_id)
+    return value if value is not None and 0 < value <= MAX_APP_ID else None
+
+
 def _as_str(value: object) -> str | None:
-    """The plain str value of a str or str subclass (none of its methods called), else None."""
+    """The plain str value of a str or str subclass (an enum member reads as its value), else None."""
     if type(value) is str:
         return value
-    if issubclass(type(value), str):
+    if isinstance(value, str):
         return str.__str__(value)
     return None
 
@@ -652,8 +652,8 @@ def _as_int(value: object) -> int | None:
     """The plain int value of an int or int subclass other than bool, else None."""
     if type(value) is int:
         return value
-    if issubclass(type(value), int) and type(value) is not bool:
-        return int.__index__(value)  # type: ignore[arg-type]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__index__(value)
     return None
 
 
@@ -679,8 +679,7 @@ def _require_text(value: object, name: str) -> str:
 
 
 def _type_name(value: object) -> str:
-    """The name of value's class, read from the class itself (a metaclass cannot change it)."""
-    return str(type.__dict__["__name__"].__get__(type(value)))
+    return type(value).__name__
 
 
 def _json_kind(value: object) -> str:

@@ -100,8 +100,9 @@ def cases() -> list[tuple[str, Callable[[], object], Callable[[], object]]]:
     ]
 
 
-def best_microseconds(operation: Callable[[], object], floor: Callable[[], object], repeat: int, seconds: float
-                      ) -> tuple[float, float]:
+def best_microseconds(
+    operation: Callable[[], object], floor: Callable[[], object], repeat: int, seconds: float
+) -> tuple[float, float]:
     """The best time per call of `operation` and of its `floor`, in microseconds.
 
     The two are timed in turns, repeat after repeat, so that a slow spell of the

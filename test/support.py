@@ -59,16 +59,49 @@ def open_token(token: str, secret: str) -> Tuple[Dict[str, Any], Dict[str, Any]]
     return json.loads(body.decode("utf-8")), fields
 
 
-def seal_token(body: bytes, secret: str, *, expire: int, gcm: bool = False, iv: bytes = b"0123456789abcdef") -> str:
-    """Frame any body bytes, valid or not, as the official generators would."""
+EXPIRE = 1_700_003_600
+"""The expire time of make_token's default body (2023-11-14T23:13:20Z): long past, so decode it with a `now`."""
+MEMBERS = {"app_id": 1, "user_id": "demo", "nonce": 5, "ctime": EXPIRE - 3600, "expire": EXPIRE, "payload": ""}
+"""make_token's default body members."""
+OMIT = object()
+"""A member value for make_token: leave the member out of the body."""
+
+
+def make_token(
+    *,
+    body: Optional[bytes] = None,
+    secret: str = SECRET,
+    frame_expire: Optional[int] = None,
+    gcm: bool = False,
+    iv: bytes = b"0123456789abcdef",
+    pkcs7: bool = True,
+    **members: Any,
+) -> str:
+    """A token04 sealed by an AES independent of the library's (pyca's), as the official generators frame it.
+
+    The body is `body`, any bytes, valid or not; by default MEMBERS with `members` over them, as JSON.
+    The frame's expire is `frame_expire`, else the body's own expire (EXPIRE if that is not an int64).
+    GCM takes the first 12 bytes of `iv` as its nonce. With `pkcs7=False`, CBC encrypts the body as it
+    is (whole blocks), its padding right or wrong.
+    """
+    expire = EXPIRE
+    if body is None:
+        fields = {name: value for name, value in {**MEMBERS, **members}.items() if value is not OMIT}
+        body = json.dumps(fields).encode("utf-8")
+        if type(fields.get("expire")) is int and -(2**63) <= fields["expire"] < 2**63:
+            expire = fields["expire"]
+    if frame_expire is not None:
+        expire = frame_expire
     key = secret.encode("ascii")
     if gcm:
         iv = iv[:12]
         ciphertext = AESGCM(key).encrypt(iv, body, None)
     else:
-        padder = padding.PKCS7(128).padder()
+        if pkcs7:
+            padder = padding.PKCS7(128).padder()
+            body = padder.update(body) + padder.finalize()
         encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
-        ciphertext = encryptor.update(padder.update(body) + padder.finalize()) + encryptor.finalize()
+        ciphertext = encryptor.update(body) + encryptor.finalize()
     frame = (
         expire.to_bytes(8, "big", signed=True)
         + len(iv).to_bytes(2, "big")
@@ -80,8 +113,53 @@ def seal_token(body: bytes, secret: str, *, expire: int, gcm: bool = False, iv: 
     return "04" + base64.b64encode(frame).decode("ascii")
 
 
-def body_bytes(**members: Any) -> bytes:
-    return json.dumps(members).encode("utf-8")
+def frame_of(token: str) -> bytearray:
+    """The frame bytes of a token04, to change before token_of."""
+    return bytearray(base64.b64decode(token[2:]))
+
+
+def token_of(frame: bytes) -> str:
+    """A token04 of any frame bytes."""
+    return "04" + base64.b64encode(bytes(frame)).decode("ascii")
+
+
+class Lie(Exception):
+    """Raised by every method of the lying subclasses below."""
+
+
+# Methods left alone: the ones that make an object, or that Python itself needs to keep it alive.
+_LEFT_ALONE = {
+    *("__new__", "__init__", "__init_subclass__", "__subclasshook__", "__class__", "__getattribute__"),
+    *("__setattr__", "__delattr__", "__doc__", "__getnewargs__", "__reduce__", "__reduce_ex__", "__sizeof__"),
+    *("__dir__", "__class_getitem__"),
+}
+
+
+def lying_subclass(base: type) -> type:
+    """A subclass of `base` whose every other method raises Lie: only its plain value can be read."""
+
+    def raiser(name: str) -> Any:
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            raise Lie(name)
+
+        return method
+
+    methods = {name: raiser(name) for name in dir(base) if name not in _LEFT_ALONE}
+    return type(f"Lying{base.__name__.title()}", (base,), methods)
+
+
+LyingStr = lying_subclass(str)
+LyingInt = lying_subclass(int)
+LyingFloat = lying_subclass(float)
+
+
+def lying(value: Any) -> Any:
+    """`value` as a lying subclass of its own type, where it has one."""
+    if type(value) is str:
+        return LyingStr(value)
+    if type(value) is int:
+        return LyingInt(value)
+    return value
 
 
 def clean_environment(**variables: str) -> Dict[str, str]:

@@ -1,5 +1,12 @@
-"""The zego-token04 command, driven as a subprocess through both entry points."""
+"""The zego-token04 command: in this process through main(argv), and as a real process where only one tells.
 
+Most tests run main() with its own stdin, stdout, stderr and environment (the `cli` fixture); what
+needs a real process (exit status through the interpreter, signals, the real streams' encodings,
+closed or full streams) runs one, each case once, and every entry point is shown to run that same
+main() (test_every_entry_point_runs_the_command).
+"""
+
+import io
 import json
 import os
 import platform
@@ -7,21 +14,22 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from support import (
     CONSOLE_SCRIPT,
     OTHER_SECRET,
     SECRET,
-    body_bytes,
     clean_environment,
     load_vectors,
+    make_token,
     needs_console_script,
     needs_install,
     open_token,
-    seal_token,
 )
 
 from src import __version__, check, token04
@@ -29,45 +37,59 @@ from src import cli as cli_module
 from src.kit import make_kit_token
 
 ROOT = Path(__file__).resolve().parent.parent
-
-ENTRY_POINTS = [
-    pytest.param([sys.executable, "-m", "src"], id="python-m-src"),
-    pytest.param([str(CONSOLE_SCRIPT)], id="console-script", marks=needs_console_script),
-    pytest.param([sys.executable, "-m", "zego_token04"], id="python-m-zego_token04", marks=needs_install),
-]
+SECRETS = (SECRET, OTHER_SECRET)
 
 
-class Cli:
-    def __init__(self, command):
-        self.command = command
-        self.outputs = []  # everything any run printed, for the secret check
-
-    def __call__(self, *args, secret=SECRET, app_id=None, stdin=None):
-        env = clean_environment() if secret is None else clean_environment(ZEGO_SERVER_SECRET=secret)
-        if app_id is not None:
-            env["ZEGO_APP_ID"] = app_id
-        result = subprocess.run(
-            [*self.command, *args],
-            cwd=ROOT,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        self.outputs.append(result.stdout + result.stderr)
-        return result
+def environment(secret, app_id):
+    """The environment a run gets: no ZEGO_ variable but the ones given."""
+    env = clean_environment() if secret is None else clean_environment(ZEGO_SERVER_SECRET=secret)
+    if app_id is not None:
+        env["ZEGO_APP_ID"] = app_id
+    return env
 
 
-@pytest.fixture(params=ENTRY_POINTS)
-def cli(request):
-    runner = Cli(request.param)
-    yield runner
-    for output in runner.outputs:
-        assert SECRET not in output
-        assert OTHER_SECRET not in output
-        assert "Traceback" not in output
+def assert_nothing_leaked(result):
+    output = result.stdout + result.stderr
+    assert not any(secret in output for secret in SECRETS)
+    assert "Traceback" not in output
+
+
+def run_in_process(*args, secret=SECRET, app_id=None, stdin="", encoding="utf-8"):
+    """main(args) with its own streams and environment, as a CompletedProcess."""
+    stdin_stream = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8") if isinstance(stdin, str) else stdin))
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding=encoding, newline="\n")
+    stderr = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="backslashreplace", newline="\n")
+    streams = {"stdin": stdin_stream, "stdout": stdout, "stderr": stderr}
+    with mock.patch.dict(os.environ, environment(secret, app_id), clear=True), mock.patch.multiple(sys, **streams):
+        status = cli_module.main(list(args))
+    outputs = []
+    for stream in (stdout, stderr):
+        stream.flush()
+        outputs.append(stream.buffer.getvalue().decode(encoding))
+    result = subprocess.CompletedProcess(list(args), status, *outputs)
+    assert_nothing_leaked(result)
+    return result
+
+
+def run_process(*args, secret=SECRET, app_id=None, stdin="", command=(sys.executable, "-m", "src")):
+    """The command in a real child process, started from the checkout."""
+    result = subprocess.run(
+        [*command, *args],
+        cwd=ROOT,
+        env=environment(secret, app_id),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert_nothing_leaked(result)
+    return result
+
+
+@pytest.fixture
+def cli():
+    return run_in_process
 
 
 def assert_usage_error(result, *words):
@@ -125,9 +147,19 @@ def test_generate_payload_is_passed_as_given(cli):
 
 def test_generate_room_privileges(cli):
     token = generated(
-        cli, "--user-id", "u", "--app-id", "1", "--room-id", "room1", "--no-publish",
-        "--stream-id", "s1", "--stream-id", "s2",
-    ).strip()  # fmt: skip
+        cli,
+        "--user-id",
+        "u",
+        "--app-id",
+        "1",
+        "--room-id",
+        "room1",
+        "--no-publish",
+        "--stream-id",
+        "s1",
+        "--stream-id",
+        "s2",
+    ).strip()
     payload = open_token(token, SECRET)[0]["payload"]
     assert payload == token04.rtc_room_payload("room1", login=True, publish=False, stream_ids=["s1", "s2"])
     token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-login").strip()
@@ -222,10 +254,8 @@ def test_secret_file_may_start_with_a_byte_order_mark(cli, tmp_path):
     assert open_token(token, OTHER_SECRET)[0]["user_id"] == "u"
 
 
-def test_the_secret_read_outlives_no_call(monkeypatch, capsys):
-    monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
-    assert cli_module.main(["generate", "--app-id", "1", "--user-id", "u"]) == 0
-    assert cli_module._secret_read == []
+def test_no_secret_is_kept_between_calls():
+    assert run_in_process("generate", "--app-id", "1", "--user-id", "u").returncode == 0
     assert SECRET not in repr(vars(cli_module))
 
 
@@ -292,12 +322,8 @@ def test_generate_then_decode_pipeline(cli):
     assert (document["app_id"], document["user_id"], document["mode"]) == (3, "pipe", "cbc")
 
 
-EXPIRED = 1_700_000_000  # 2023-11-14T22:13:20Z
-
-
 def expired_token():
-    members = {"app_id": 1, "user_id": "old", "nonce": 1, "ctime": EXPIRED - 60, "expire": EXPIRED, "payload": ""}
-    return seal_token(body_bytes(**members), SECRET, expire=EXPIRED)
+    return make_token(user_id="old")
 
 
 def test_decode_expired_token_prints_fields_and_exits_1(cli):
@@ -305,7 +331,7 @@ def test_decode_expired_token_prints_fields_and_exits_1(cli):
     assert result.returncode == 1
     document = decoded(result)
     assert (document["user_id"], document["expired"]) == ("old", True)
-    assert document["expire_at"] == "2023-11-14T22:13:20Z"
+    assert document["expire_at"] == "2023-11-14T23:13:20Z"
     assert "expired" in result.stderr
 
 
@@ -327,8 +353,7 @@ def test_decode_invalid_token_exits_1(cli, token):
 def test_decode_with_the_wrong_secret_exits_1(cli):
     # A pinned token: a wrong-secret CBC decrypt of a random one has valid padding about 1 time in 256
     # and is then refused for its body instead, so a random token made this test fail now and then.
-    members = {"app_id": 1, "user_id": "u", "nonce": 1, "ctime": 4_000_000_000, "expire": 4_000_000_060, "payload": ""}
-    token = seal_token(body_bytes(**members), SECRET, expire=4_000_000_060)
+    token = make_token(ctime=4_000_000_000, expire=4_000_000_060)
     result = cli("decode", token, secret=OTHER_SECRET)
     assert result.returncode == 1
     assert result.stdout == ""
@@ -366,7 +391,6 @@ def test_no_command_is_a_usage_error(cli):
 # --- hostile command lines: the secret in every slot, bounded reads, broken outputs -------------
 
 DASHED_SECRET = "-" + OTHER_SECRET[1:]  # a secret that argparse would take for an option
-PYTHON_M_SRC = Cli([sys.executable, "-m", "src"])
 
 GENERATE_SLOTS = [
     ["generate", "--user-id", "{s}", "--app-id", "1"],
@@ -428,7 +452,7 @@ def fill(template, value, joined):
     "template", GENERATE_SLOTS + KIT_SLOTS + DECODE_SLOTS + CHECK_SLOTS, ids=lambda t: " ".join(t)[:48]
 )
 def test_the_secret_in_any_slot_is_never_shown(template, secret, joined):
-    result = PYTHON_M_SRC(*fill(template, secret, joined), secret=secret)
+    result = run_in_process(*fill(template, secret, joined), secret=secret)
     output = result.stdout + result.stderr
     assert secret not in output
     assert secret[1:] not in output
@@ -461,7 +485,7 @@ HELD_RUNS["decode-kit"] = ["decode", make_kit_token(TOKEN_FOR_U, 1, HELD, "u", H
 def test_values_that_hold_the_secret_are_shown_without_it(args):
     # The commands print values back (check's findings quote login values and the token's IDs, decode
     # prints a token's fields); the secret in one of them reads "<the secret>".
-    result = PYTHON_M_SRC(*args, secret=OTHER_SECRET)
+    result = run_in_process(*args, secret=OTHER_SECRET)
     assert result.returncode in (0, 1), result.stderr
     assert OTHER_SECRET not in result.stdout + result.stderr
     assert "<the secret>" in result.stdout
@@ -471,7 +495,9 @@ def test_argparse_refusals_name_the_option_not_the_value(cli):
     result = cli("generate", "--user-id", "u", "--app-id", OTHER_SECRET)
     assert_usage_error(result, "argument --app-id: must be a whole number")
     result = cli(OTHER_SECRET, "generate")
-    assert_usage_error(result, "argument COMMAND: invalid choice (the value is not shown)")
+    assert_usage_error(
+        result, "argument COMMAND: invalid choice (the value is not shown; choose from generate, decode, check)"
+    )
     result = cli("decode", "04AAAA", "--leeway", OTHER_SECRET)
     assert_usage_error(result, "argument --leeway: must be a finite number of seconds")
     result = cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", OTHER_SECRET)
@@ -520,13 +546,18 @@ def test_stdin_read_is_bounded(cli):
 
 
 def run_bytes(args, env_overrides=None, stdin=b""):
-    """The CLI with raw bytes in argv and on stdin, under a strict UTF-8 locale."""
+    """The CLI in a real process with raw bytes in argv and on stdin, under a strict UTF-8 locale."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZEGO_", "PYTHONIOENCODING", "LC_", "LANG"))}
     env.update({"ZEGO_SERVER_SECRET": SECRET, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"}, **(env_overrides or {}))
     result = subprocess.run(
-        [os.fsencode(sys.executable), b"-m", b"src", *args], cwd=ROOT, env=env, input=stdin,
-        capture_output=True, timeout=60, check=False,
-    )  # fmt: skip
+        [os.fsencode(sys.executable), b"-m", b"src", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert b"Traceback" not in result.stderr
     return result
 
@@ -534,60 +565,86 @@ def run_bytes(args, env_overrides=None, stdin=b""):
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        ([b"--room-id", b"\xff"], b"error 7: --room-id or --stream-id: room_id must be valid Unicode text"),
-        ([b"--room-id", b"r", b"--stream-id", b"\xfe"], b"error 7: --room-id or --stream-id: each stream id"),
-        ([b"--payload", b"\xff"], b"error 7: payload must be a str of valid Unicode text"),
-        ([b"--user-id", b"\xff"], b"error 3: user_id must be"),
+        ([b"--room-id", b"\xff"], "error 7: --room-id or --stream-id: room_id must be valid Unicode text"),
+        ([b"--room-id", b"r", b"--stream-id", b"\xfe"], "error 7: --room-id or --stream-id: each stream id"),
+        ([b"--payload", b"\xff"], "error 7: payload must be a str of valid Unicode text"),
+        ([b"--user-id", b"\xff"], "error 3: user_id must be"),
     ],
 )
-def test_undecodable_argv_is_one_line_and_exit_1(args, line):
+def test_undecodable_argv_is_one_line_and_exit_1(cli, args, line):
+    # Python hands main() undecodable bytes of argv as lone surrogates (os.fsdecode), as here.
     base = [b"generate", b"--app-id", b"1"] + ([b"--user-id", b"u"] if b"--user-id" not in args else [])
-    result = run_bytes(base + args)
+    result = cli(*map(os.fsdecode, base + args))
     assert result.returncode == 1
-    assert result.stdout == b""
+    assert result.stdout == ""
     assert result.stderr.startswith(line)
-    assert result.stderr.count(b"\n") == 1
+    assert result.stderr.count("\n") == 1
 
 
-def test_stdin_may_start_with_a_byte_order_mark():
+def test_undecodable_argv_of_a_real_process_reaches_main_as_it_does_here():
+    result = run_bytes([b"generate", b"--app-id", b"1", b"--user-id", b"u", b"--room-id", b"\xff"])
+    assert result.returncode == 1
+    assert (
+        result.stderr.decode()
+        == run_in_process("generate", "--app-id", "1", "--user-id", "u", "--room-id", os.fsdecode(b"\xff")).stderr
+    )
+
+
+def test_stdin_may_start_with_a_byte_order_mark(cli):
     token = token04.generate_token04(1, "u", SECRET, 3600).token
-    result = run_bytes([b"decode", b"-"], stdin=b"\xef\xbb\xbf" + token.encode() + b"\r\n")  # as Notepad saves it
+    result = cli("decode", "-", stdin=b"\xef\xbb\xbf" + token.encode() + b"\r\n")  # as Notepad saves it
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["user_id"] == "u"
 
 
-def test_a_byte_order_mark_does_not_stretch_the_stdin_bound():
+def test_a_byte_order_mark_does_not_stretch_the_stdin_bound(cli):
     # The bound counts every byte read, the mark included: 3 bytes over it are refused as too long,
     # not cut down to a token of the bound's length.
-    result = run_bytes([b"decode", b"-"], stdin=b"\xef\xbb\xbf" + b"A" * (cli_module.STDIN_LIMIT))
+    result = cli("decode", "-", stdin=b"\xef\xbb\xbf" + b"A" * (cli_module.STDIN_LIMIT))
     assert result.returncode == 1
-    assert result.stderr == b"error: invalid token: stdin is not ASCII text of at most 131072 bytes, as a token04 is\n"
+    assert result.stderr == "error: invalid token: stdin is not ASCII text of at most 131072 bytes, as a token04 is\n"
 
 
-def test_undecodable_stdin_is_an_invalid_token():
-    result = run_bytes([b"decode", b"-"], stdin=b"04\xff\xfeAAAA\n")
+def test_undecodable_stdin_is_an_invalid_token(cli):
+    result = cli("decode", "-", stdin=b"04\xff\xfeAAAA\n")
     assert result.returncode == 1
-    assert result.stderr.startswith(b"error: invalid token: stdin is not ASCII text")
-    assert result.stderr.count(b"\n") == 1
+    assert result.stderr.startswith("error: invalid token: stdin is not ASCII text")
+    assert result.stderr.count("\n") == 1
 
 
+GENERATE_JSON = ["generate", "--app-id", "1", "--user-id", "用户", "--json"]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp864", "latin-1"])
 @pytest.mark.parametrize("command", ["generate", "decode"])
-def test_output_the_terminal_cannot_encode_is_escaped_not_a_crash(command):
-    token = token04.generate_token04(1, "用户", SECRET, 60).token
-    args = [b"generate", b"--app-id", b"1", b"--user-id", "用户".encode(), b"--json"]
-    result = run_bytes(args if command == "generate" else [b"decode", token.encode()], {"PYTHONIOENCODING": "ascii"})
+def test_output_the_terminal_cannot_encode_is_escaped_not_a_crash(command, encoding):
+    # cp864 has no "%" (0x25 is an Arabic percent sign there): JSON's \u escape stands in for it.
+    token = token04.generate_token04(1, "用户", SECRET, 60, '{"note": "100%"}').token
+    result = run_in_process(*(GENERATE_JSON if command == "generate" else ["decode", token]), encoding=encoding)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["user_id"] == "用户"
+    assert command == "generate" or document["payload"] == '{"note": "100%"}'
+
+
+def test_the_real_stdout_encoding_is_the_one_escaped_for():
+    result = run_bytes([word.encode() for word in GENERATE_JSON], {"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.isascii()
     assert json.loads(result.stdout)["user_id"] == "用户"
 
 
 def shell(command_line, *args):
-    """The CLI under sh, so that the command line can close or redirect stdout."""
-    env = clean_environment(ZEGO_SERVER_SECRET=SECRET)
+    """The CLI under sh, so that the command line can close or redirect its streams."""
     return subprocess.run(
         ["/bin/sh", "-c", command_line, "sh", sys.executable, "-m", "src", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=clean_environment(ZEGO_SERVER_SECRET=SECRET),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 GENERATE = ["generate", "--app-id", "1", "--user-id", "u"]
@@ -611,9 +668,15 @@ def test_a_closed_pipe_is_one_line_and_exit_3():
     os.close(reader)
     env = clean_environment(ZEGO_SERVER_SECRET=SECRET)
     result = subprocess.run(
-        [sys.executable, "-m", "src", *GENERATE], cwd=ROOT, env=env, stdout=writer, stderr=subprocess.PIPE,
-        text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "src", *GENERATE],
+        cwd=ROOT,
+        env=env,
+        stdout=writer,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     os.close(writer)
     assert result.returncode == 3
     assert result.stderr == "zego-token04: error: cannot write to stdout: Broken pipe\n"
@@ -640,17 +703,29 @@ def wait_until_reading_stdin(pid):
     raise AssertionError("the command never waited for stdin")
 
 
+# Started through this, the child has SIGINT at its default even when the test run ignores it (a
+# background job, `nohup`, `trap '' INT`): exec keeps a default disposition, and Python then installs
+# its KeyboardInterrupt handler, which it does not do for a signal ignored at start-up.
+SIGINT_AT_DEFAULT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
 @pytest.mark.skipif(
     READ_SYSCALL is None or not os.access(f"/proc/{os.getpid()}/syscall", os.R_OK),
     reason="needs Linux's /proc/<pid>/syscall on x86_64 or aarch64",
 )
 @pytest.mark.parametrize("command", ["decode", "check"])
 def test_ctrl_c_while_waiting_for_stdin_is_one_line_and_exit_130(command):
-    env = clean_environment(ZEGO_SERVER_SECRET=SECRET)
     process = subprocess.Popen(
-        [sys.executable, "-m", "src", command, "-"], cwd=ROOT, env=env, text=True,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [sys.executable, "-c", SIGINT_AT_DEFAULT, sys.executable, "-m", "src", command, "-"],
+        cwd=ROOT,
+        env=clean_environment(ZEGO_SERVER_SECRET=SECRET),
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_until_reading_stdin(process.pid)  # a signal any earlier would interrupt start-up, not the command
         process.send_signal(signal.SIGINT)
@@ -787,3 +862,131 @@ def test_check_of_an_invalid_token_exits_1_with_the_finding(cli):
 @pytest.mark.parametrize("args", [[], ["04AAAA", "--app-id", "x"], ["04AAAA", "--leeway", "inf"], ["04AAAA", "--x"]])
 def test_check_usage_errors_exit_2(cli, args):
     assert_usage_error(cli("check", *args))
+
+
+# --- every exit status tells the truth ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [(GENERATE, 0), (["decode", "04AAAA"], 1), (["generate"], 2), (["check", "04AAAA", "--user-id", "u"], 1)],
+)
+def test_an_unwritable_stderr_leaves_the_exit_status_alone(args, status):
+    result = shell('"$@" 2>/dev/full', *args)
+    assert result.returncode == status  # not 120, the interpreter's own flush failure at exit
+
+
+def test_stdin_that_cannot_be_read_is_a_usage_error(tmp_path):
+    result = shell(f'"$@" 0>"{tmp_path / "written"}"', "decode", "-")  # stdin opened for writing only
+    assert result.returncode == 2
+    assert "cannot read stdin (Bad file descriptor)" in result.stderr
+    assert "stdout" not in result.stderr
+
+
+def test_a_non_blocking_stdin_with_nothing_yet_is_an_empty_token():
+    reader, writer = os.pipe()
+    os.set_blocking(reader, False)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "src", "decode", "-"],
+            cwd=ROOT,
+            env=clean_environment(ZEGO_SERVER_SECRET=SECRET),
+            stdin=reader,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(reader)
+        os.close(writer)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: invalid token: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_expired_kit_token_for_another_user_is_an_invalid_token(cli):
+    kit_token = make_kit_token(make_token(user_id="demo"), 1, "room1", "mallory")
+    result = cli("decode", kit_token)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: invalid token: the kit's userID 'mallory' differs")
+
+
+def test_a_dashed_secret_holding_an_equals_sign_is_not_shown_in_part(cli):
+    secret = "-abcdefghijklm=nopqrstuvwxyz0123"
+    assert len(secret) == 32
+    for args in (["decode", "04AAAA", secret], ["check", "04AAAA", secret], [secret, "generate"]):
+        result = cli(*args, secret=secret)
+        assert result.returncode == 2
+        assert "abcdefghijklm" not in result.stderr
+        assert "nopqrstuvwxyz" not in result.stderr
+
+
+def test_unrecognized_options_of_another_command_are_named(cli):
+    result = cli("decode", "04AAAA", "--json", "--zim")
+    assert_usage_error(result, "unrecognized arguments: --json --zim")
+    assert "secret" not in result.stderr.splitlines()[-1]
+
+
+class Lines:
+    """A stream whose every write is recorded alone, for threads writing at once."""
+
+    encoding = "utf-8"
+
+    def __init__(self):
+        self.writes = []
+        self.lock = threading.Lock()
+
+    def write(self, text):
+        with self.lock:
+            self.writes.append(text)
+
+    def flush(self):
+        pass
+
+
+def test_calls_of_main_at_once_mask_the_secret_each(monkeypatch):
+    held = token04.generate_token04(1, "x" + SECRET, SECRET, 3600).token
+    stdout, stderr = Lines(), Lines()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
+    statuses = []
+
+    def decode_many():
+        statuses.extend(cli_module.main(["decode", held]) for _ in range(50))
+
+    threads = [threading.Thread(target=decode_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [0] * 200
+    assert len(stdout.writes) == 200
+    assert all("<the secret>" in text and SECRET not in text for text in stdout.writes)
+    assert stderr.writes == []
+
+
+# --- the entry points ------------------------------------------------------------------------------------
+
+ENTRY_POINTS = [
+    pytest.param([sys.executable, "-m", "src"], id="python-m-src"),
+    pytest.param([str(CONSOLE_SCRIPT)], id="console-script", marks=needs_console_script),
+    pytest.param([sys.executable, "-m", "zego_token04"], id="python-m-zego_token04", marks=needs_install),
+]
+
+
+@pytest.mark.parametrize("command", ENTRY_POINTS)
+def test_every_entry_point_runs_the_command(command):
+    token = run_process("generate", "--app-id", "1", "--user-id", "u", command=command)
+    assert (token.returncode, token.stderr) == (0, "")
+    decoded = run_process("decode", "-", stdin=token.stdout, command=command)
+    assert decoded.returncode == 0
+    assert decoded.stdout == run_in_process("decode", token.stdout.strip()).stdout.replace(
+        '"expired": false', '"expired": false'
+    )
+    usage = run_process("decode", command=command)
+    assert (usage.returncode, usage.stderr) == (2, run_in_process("decode").stderr)
+    assert run_process("--version", command=command).stdout == f"zego-token04 {__version__}\n"

@@ -5,15 +5,14 @@ import contextlib
 import time
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
-from support import SECRET, body_bytes, load_vectors, seal_token
+from support import SECRET, load_vectors
 
 from src import token04
 from src.token04 import InvalidTokenError, decode_token04, generate_token04
 
 INT64_MAX = 2**63 - 1
-PROPERTIES = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text with any code point, lone surrogates included.
 any_text = st.text(st.characters(exclude_categories=()))
@@ -63,13 +62,17 @@ def is_text(value):
     return True
 
 
+def is_secret(value):
+    return isinstance(value, str) and len(value) == 32 and all(ord(c) < 128 for c in value)
+
+
 def expected_code(app_id, user_id, secret, lifetime, payload, mode, ctime):
     """The rules of the specification, written out plainly as an oracle."""
     if type(app_id) is not int or not 1 <= app_id <= 2**32 - 1:
         return 1
     if not is_text(user_id) or user_id == "":
         return 3
-    if not (isinstance(secret, str) and len(secret) == 32 and all(ord(c) < 128 for c in secret)):
+    if not is_secret(secret):
         return 5
     if type(lifetime) is not int or lifetime <= 0 or ctime + lifetime > INT64_MAX:
         return 6
@@ -80,7 +83,6 @@ def expected_code(app_id, user_id, secret, lifetime, payload, mode, ctime):
     return 0
 
 
-@PROPERTIES
 @given(generate_arguments())
 @example(dict(app_id=-1, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload="", mode="cbc"))
 @example(dict(app_id=2**32, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload="", mode="cbc"))
@@ -127,11 +129,17 @@ arbitrary_tokens = st.one_of(
 )
 
 
-@PROPERTIES
-@given(token=arbitrary_tokens, secret=st.one_of(VALID["secret"], INVALID["secret"]))
+@given(token=arbitrary_tokens, secret=VALID["secret"])
 def test_decode_of_arbitrary_input_raises_only_invalid_token_error(token, secret):
     with contextlib.suppress(InvalidTokenError):
         decode_token04(token, secret)
+
+
+@given(token=arbitrary_tokens, secret=INVALID["secret"].filter(lambda value: not is_secret(value)))
+def test_decode_with_a_malformed_secret_raises_only_type_or_value_error(token, secret):
+    with pytest.raises((TypeError, ValueError)) as caught:
+        decode_token04(token, secret)
+    assert not isinstance(caught.value, InvalidTokenError)
 
 
 SECRETS_BY_TOKEN = {v["token"]: v["secret"] for v in load_vectors("official-token04.json")[::7]}
@@ -168,7 +176,6 @@ def mutate(frame, steps):
     return bytes(frame)
 
 
-@PROPERTIES
 @given(st.sampled_from(REAL_TOKENS), mutations)
 def test_decode_of_mutated_real_frames_raises_only_invalid_token_error(token, steps):
     secret = SECRETS_BY_TOKEN[token]
@@ -182,11 +189,7 @@ def test_decode_of_mutated_real_frames_raises_only_invalid_token_error(token, st
     assert mutated == frame or contents.mode == "cbc"
 
 
-# --- the canonical-base64 rule, and CBC decryption, against independent references ---------
-
-BASE64_READINGS = [token04._canonical_base64_reencoded]
-if hasattr(token04, "_canonical_base64_strict"):  # Python 3.11+, where decode uses it
-    BASE64_READINGS.append(token04._canonical_base64_strict)
+# --- the canonical-base64 rule, against an independent reference ---------
 
 
 def canonical_base64_reference(text):
@@ -220,38 +223,20 @@ def near_base64(draw):
 def every_short_text(alphabet, max_length):
     texts = [""]
     for _ in range(max_length):
-        texts += [text + char for text in texts[-len(alphabet) ** len(texts[-1]) :] for char in alphabet]
+        texts += [text + char for text in texts[-(len(alphabet) ** len(texts[-1])) :] for char in alphabet]
     return texts
 
 
-@pytest.mark.parametrize("reading", BASE64_READINGS, ids=lambda reading: reading.__name__)
-def test_canonical_base64_agrees_with_the_reference_on_every_short_text(reading):
+def test_canonical_base64_agrees_with_the_reference_on_every_short_text():
     # Every text of up to 4 characters over the characters that matter at the edges (the spare
     # bits of "A" "Q" "g" "w", padding, whitespace, the urlsafe pair, non-ASCII, NUL), then
     # up to 8 over a smaller set, where padding lands in every place.
     texts = every_short_text("AQgB+/=\n -_é\x00", 4) + every_short_text("AQB/=", 8)
     assert len(texts) > 400_000
     for text in texts:
-        assert reading(text) == canonical_base64_reference(text), repr(text)
+        assert token04._canonical_base64(text) == canonical_base64_reference(text), repr(text)
 
 
-@pytest.mark.parametrize("reading", BASE64_READINGS, ids=lambda reading: reading.__name__)
-@PROPERTIES
 @given(text=near_base64())
-def test_property_canonical_base64_agrees_with_the_reference(reading, text):
-    assert reading(text) == canonical_base64_reference(text)
-
-
-@PROPERTIES
-@given(
-    iv=st.binary(min_size=16, max_size=16),
-    user_id=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40),
-    payload=st.text(st.characters(exclude_categories=("Cs",)), max_size=300),
-)
-def test_property_cbc_tokens_sealed_by_another_aes_decode_to_their_body(iv, user_id, payload):
-    # decode writes CBC decryption out as one ECB pass and an XOR: pyca/cryptography's CBC,
-    # with any IV and bodies of 7 to over 80 blocks, is the reference.
-    members = dict(app_id=7, user_id=user_id, nonce=-5, ctime=1_700_000_000, expire=1_700_003_600, payload=payload)
-    token = seal_token(body_bytes(**members), SECRET, expire=1_700_003_600, iv=iv)
-    contents = decode_token04(token, SECRET, verify_expiry=False)
-    assert contents._asdict() == {**members, "mode": "cbc"}
+def test_property_canonical_base64_agrees_with_the_reference(text):
+    assert token04._canonical_base64(text) == canonical_base64_reference(text)
