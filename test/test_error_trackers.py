@@ -1,0 +1,171 @@
+"""What an error tracker captures of a failing call holds no spelling of the secret.
+
+Sentry's Python SDK, initialised with its defaults, records the local variables of every frame of an
+exception it captures and hides only those its scrubber names (``secret``, ``token``, ``password``,
+...). A local such as ``key = secret.encode()`` would be sent as it is. Each raising path of each
+public function (and the command line's main(), run in-process) is captured here through a transport
+that keeps the events, and every event is searched for the secret as text, as bytes' repr and as hex.
+"""
+
+import json
+import sys
+
+import pytest
+from support import EXPIRE, OTHER_SECRET, SECRET, frame_of, make_token, token_of
+
+from src import check_token04, cli, decode_kit_token, decode_token04, make_kit_token, token04
+
+sentry_sdk = pytest.importorskip("sentry_sdk")
+from sentry_sdk.transport import Transport  # noqa: E402
+
+# Every secret these tests use, and the spellings of each that a captured value could take.
+SPELLINGS = [
+    spelling
+    for secret in (SECRET, OTHER_SECRET)
+    for spelling in (secret, repr(secret.encode("ascii")), secret.encode("ascii").hex(), json.dumps(secret)[1:-1])
+]
+
+
+class Kept(Transport):
+    """A transport that keeps what it would send."""
+
+    def __init__(self, options=None):
+        super().__init__(options)
+        self.events = []
+
+    def capture_envelope(self, envelope):
+        for item in envelope.items:
+            if item.type == "event":
+                self.events.append(item.payload.json)
+
+
+@pytest.fixture
+def tracker():
+    kept = Kept()
+    # The defaults: include_local_variables on, send_default_pii off, the default scrubber.
+    sentry_sdk.init(dsn="https://key@errors.invalid/1", transport=kept)
+    yield kept
+    sentry_sdk.get_client().close()
+    sentry_sdk.get_global_scope().set_client(None)
+
+
+LIBRARY = ("src", "zego_token04")
+
+
+def captured(tracker, call):
+    """What the tracker sends of the library's own frames (their local variables) and of the exceptions
+    (their messages) for the exception `call` raises. The test's own frames hold the secret, of course."""
+    with pytest.raises((ValueError, TypeError, RuntimeError, Broken)) as caught:
+        call()
+    sentry_sdk.capture_exception(caught.value)
+    sentry_sdk.flush()
+    (event,) = tracker.events
+    exceptions = event["exception"]["values"]
+    frames = [frame for exception in exceptions for frame in exception.get("stacktrace", {}).get("frames", [])]
+    ours = [frame for frame in frames if frame.get("module", "").split(".")[0] in LIBRARY]
+    assert ours and all("vars" in frame for frame in ours)  # the library's locals were captured
+    return json.dumps([[exception.get("value") for exception in exceptions], [frame["vars"] for frame in ours]])
+
+
+GCM_TOKEN = make_token(gcm=True)
+TAMPERED_GCM = frame_of(GCM_TOKEN)
+TAMPERED_GCM[-2] ^= 1
+TOKEN_FOR_DEMO = make_token()
+
+DECODE_FAILURES = {
+    "not-a-str": (None, SECRET),
+    "too-long": ("04" + "A" * 90_000, SECRET),
+    "prefix": ("05AAAA", SECRET),
+    "base64": ("04AA!A", SECRET),
+    "kit-token": (TOKEN_FOR_DEMO + "#e30=", SECRET),
+    "iv-length": (token_of(b"\x00" * 8 + b"\x00\x05" + b"\x00" * 30), SECRET),
+    "truncated": (token_of(frame_of(TOKEN_FOR_DEMO)[:20]), SECRET),
+    "wrong-secret-cbc": (make_token(ctime=4_000_000_000, expire=4_000_000_060), OTHER_SECRET),
+    "wrong-secret-gcm": (GCM_TOKEN, OTHER_SECRET),
+    "tampered-gcm": (token_of(TAMPERED_GCM), SECRET),
+    "bad-padding": (make_token(body=b"x" * 31 + b"\x11", pkcs7=False), SECRET),
+    "body-not-json": (make_token(body=b"not json"), SECRET),
+    "body-member": (make_token(app_id=0), SECRET),
+    "expire-differs": (make_token(frame_expire=EXPIRE + 1), SECRET),
+    "expired": (TOKEN_FOR_DEMO, SECRET),
+    "malformed-secret": (TOKEN_FOR_DEMO, "x" + SECRET),
+}
+
+
+@pytest.mark.parametrize(("token", "secret"), DECODE_FAILURES.values(), ids=DECODE_FAILURES.keys())
+def test_decode_token04_failures_carry_no_secret(tracker, token, secret):
+    text = captured(tracker, lambda: decode_token04(token, secret, now=EXPIRE + 1))
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+KIT_FAILURES = {
+    "no-separator": TOKEN_FOR_DEMO,
+    "fields": TOKEN_FOR_DEMO + "#e30=",
+    "user-mismatch": make_kit_token(make_token(user_id="x" + SECRET), 1, "room1", "mallory"),
+    "expired": make_kit_token(TOKEN_FOR_DEMO, 1, "room1", "demo"),
+}
+
+
+@pytest.mark.parametrize("kit_token", KIT_FAILURES.values(), ids=KIT_FAILURES.keys())
+def test_decode_kit_token_failures_carry_no_secret(tracker, kit_token):
+    text = captured(tracker, lambda: decode_kit_token(kit_token, SECRET, now=EXPIRE + 1))
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+CHECK_FAILURES = {
+    "malformed-secret": {"secret": SECRET[:31]},
+    "product": {"product": "express"},
+    "now": {"now": "now"},
+    "leeway": {"leeway": float("nan")},
+}
+
+
+@pytest.mark.parametrize("arguments", CHECK_FAILURES.values(), ids=CHECK_FAILURES.keys())
+def test_check_token04_failures_carry_no_secret(tracker, arguments):
+    arguments = {"secret": SECRET, "user_id": "demo", **arguments}
+    text = captured(tracker, lambda: check_token04(TOKEN_FOR_DEMO, **arguments))
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+class Broken(Exception):
+    """Raised from deep inside a call that never raises on its own."""
+
+
+def broken(*args, **kwargs):
+    raise Broken
+
+
+def test_generate_token04_frames_carry_no_secret(tracker, monkeypatch):
+    # generate_token04 never raises; an exception from the cipher (or a MemoryError) would pass every frame.
+    monkeypatch.setattr(token04.AES, "new", broken)
+    text = captured(tracker, lambda: token04.generate_token04(1, "demo", SECRET, 3600, "p"))
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+@pytest.mark.parametrize("command", ["generate", "decode", "check"])
+def test_the_command_lines_frames_carry_no_secret(tracker, monkeypatch, command):
+    monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
+    monkeypatch.setattr(token04.AES, "new", broken)
+    monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+    arguments = {
+        "generate": ["generate", "--app-id", "1", "--user-id", "demo", "--json"],
+        "decode": ["decode", TOKEN_FOR_DEMO],
+        "check": ["check", TOKEN_FOR_DEMO, "--user-id", "demo", "--json"],
+    }[command]
+    text = captured(tracker, lambda: cli.main(arguments))
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+LEAKY_STEP = """
+def leaky_decrypt(frame, secret, iv, ciphertext):
+    key = secret.encode("ascii")  # the kind of local this file guards against
+    raise RuntimeError(len(key))
+"""
+
+
+def test_the_search_would_find_a_secret_held_in_a_local(tracker, monkeypatch):
+    library_module = {"__name__": "src.leaky"}  # a frame the tracker takes for the library's
+    exec(LEAKY_STEP, library_module)  # noqa: S102
+    monkeypatch.setattr(token04, "_decrypt", library_module["leaky_decrypt"])
+    text = captured(tracker, lambda: decode_token04(TOKEN_FOR_DEMO, SECRET))
+    assert any(spelling in text for spelling in SPELLINGS)
