@@ -875,6 +875,21 @@ def test_check_usage_errors_exit_2(cli, args):
 def test_an_unwritable_stderr_leaves_the_exit_status_alone(args, status):
     result = shell('"$@" 2>/dev/full', *args)
     assert result.returncode == status  # not 120, the interpreter's own flush failure at exit
+    reader, writer = os.pipe()
+    os.close(reader)  # a closed pipe
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "src", *args],
+            cwd=ROOT,
+            env=clean_environment(ZEGO_SERVER_SECRET=SECRET),
+            stdout=subprocess.DEVNULL,
+            stderr=writer,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert process.returncode == status
 
 
 def test_stdin_that_cannot_be_read_is_a_usage_error(tmp_path):
@@ -990,3 +1005,57 @@ def test_every_entry_point_runs_the_command(command):
     usage = run_process("decode", command=command)
     assert (usage.returncode, usage.stderr) == (2, run_in_process("decode").stderr)
     assert run_process("--version", command=command).stdout == f"zego-token04 {__version__}\n"
+
+
+# --- every spelling of the secret is masked, value by value -----------------------------------------------
+
+TRICKY_SECRETS = {
+    "quote-backslash": 'ab"cd\\ef' + "0" * 24,
+    "slash-angle": "ab/cd<ef>&" + "1" * 22,
+    "tab-del": "ab\tcd\x7fef" + "2" * 24,
+    "all": '"\\/<\t\x7f' + "3" * 26,
+}
+PAYLOAD_SPELLINGS = {
+    "python": lambda text: text,
+    "php": lambda text: text.replace("/", "\\/"),  # json_encode escapes "/"
+    "go": lambda text: text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+    "ascii": lambda text: json.dumps(json.loads(text)),
+}
+
+
+def strings_in(value):
+    """Every string in a JSON value, and in every string that is JSON itself."""
+    if isinstance(value, dict):
+        yield from (text for item in value.values() for text in strings_in(item))
+    elif isinstance(value, list):
+        yield from (text for item in value for text in strings_in(item))
+    elif isinstance(value, str):
+        yield value
+        try:
+            inner = json.loads(value)
+        except ValueError:
+            return
+        if isinstance(inner, (dict, list)):
+            yield from strings_in(inner)
+
+
+@pytest.mark.parametrize("spelling", PAYLOAD_SPELLINGS.values(), ids=PAYLOAD_SPELLINGS.keys())
+@pytest.mark.parametrize("secret", TRICKY_SECRETS.values(), ids=TRICKY_SECRETS.keys())
+def test_no_printed_value_holds_the_secret_in_any_spelling(secret, spelling):
+    assert len(secret) == 32 and secret.isascii()
+    payload = spelling(json.dumps({"room_id": "r" + secret, "privilege": {"1": 1, "2": 1}, "stream_id_list": None}))
+    token = make_token(secret=secret, user_id="u" + secret, payload=payload, ctime=4_000_000_000, expire=4_000_000_060)
+    runs = {
+        "decode": ["decode", token],
+        "check --json": ["check", token, "--json", "--user-id", secret, "--room-id", "v" + secret],
+        "check": ["check", token, "--user-id", secret, "--room-id", "v" + secret],
+        "decode kit": ["decode", make_kit_token(token, 1, "room" + secret.replace("\x7f", ""), "u" + secret)],
+    }
+    for name, args in runs.items():
+        result = run_in_process(*args, secret=secret)
+        assert result.returncode in (0, 1), (name, result.stderr)
+        output = result.stdout + result.stderr
+        assert secret not in output and json.dumps(secret)[1:-1] not in output, name
+        assert "<the secret>" in output, name
+        if name != "check":
+            assert not any(secret in text for text in strings_in(json.loads(result.stdout))), name

@@ -9,8 +9,12 @@ import ast
 import contextlib
 import itertools
 import json
+import sys
 import time
 import warnings
+from decimal import Decimal
+from enum import Enum, IntEnum
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -278,3 +282,87 @@ def test_a_secret_that_the_marker_completes_is_still_not_shown():
     (mismatch,) = [finding.message for finding in report.findings if finding.code == "user-id-mismatch"]
     assert SHOWN_AS in mismatch
     assert_never_shown(secret, [mismatch])
+
+
+# --- odd values: enums count by their value, everything else gets the documented refusal --------------
+
+
+class Role(str, Enum):
+    ADMIN = "admin"
+
+
+class Project(IntEnum):
+    DEMO = 1
+
+
+class Plain(Enum):
+    ONE = 1
+
+
+ODD_VALUES = [None, b"demo", Decimal(1), Fraction(1, 1), 1.0, Plain.ONE, ["demo"], object()]
+
+
+def test_enum_members_count_by_their_value():
+    info = generate_token04(Project.DEMO, Role.ADMIN, SECRET, 60, Role.ADMIN)
+    contents = decode_token04(info.token, SECRET)
+    assert (contents.app_id, contents.user_id, contents.payload) == (1, "admin", "admin")
+    assert type(contents.user_id) is str and type(contents.app_id) is int
+    report = check_token04(info.token, SECRET, app_id=Project.DEMO, user_id=Role.ADMIN, product="rtc")
+    assert "app-id-mismatch" not in [finding.code for finding in report.findings]
+    assert "user-id-mismatch" not in [finding.code for finding in report.findings]
+    assert make_kit_token(info.token, Project.DEMO, Role.ADMIN, Role.ADMIN) == make_kit_token(
+        info.token, 1, "admin", "admin"
+    )
+
+
+@pytest.mark.parametrize("value", ODD_VALUES, ids=lambda value: type(value).__name__)
+@pytest.mark.parametrize("position", range(6))
+def test_generate_gives_an_odd_value_its_error_code(value, position):
+    arguments = [1, "demo", SECRET, 60, "", "cbc"]
+    arguments[position] = value
+    info = generate_token04(*arguments[:5], mode=arguments[5])
+    if position == 4 and value is None:
+        assert info.error_code == 0  # None is the documented "no payload"
+    else:
+        assert (info.token, info.error_code) == ("", [1, 3, 5, 6, 7, 8][position])
+
+
+@pytest.mark.parametrize("value", ODD_VALUES, ids=lambda value: type(value).__name__)
+def test_decode_and_check_give_an_odd_value_the_documented_error(value):
+    with pytest.raises(InvalidTokenError):
+        decode_token04(value, SECRET)
+    with pytest.raises(TypeError):
+        decode_token04(LAYER_TOKEN, value)
+    for slot in ("app_id", "user_id", "room_id", "stream_id"):
+        if value is not None:
+            assert not check_token04(LAYER_TOKEN, SECRET, now=LAYER_NOW, **{slot: value}).ok
+    assert [finding.code for finding in check_token04(value, SECRET).findings] == ["invalid-token"]
+    with pytest.raises(TypeError):
+        make_kit_token(LAYER_TOKEN, value, "room1", "demo")
+    with pytest.raises(TypeError):
+        rtc_room_payload(value)
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Plain.ONE, "1", None, b"1", object()], ids=repr)
+def test_now_and_leeway_give_an_odd_value_type_or_value_error(value):
+    for options in ({"now": value}, {"leeway": value}):
+        if value is None and "now" in options:
+            continue  # None is the documented "now"
+        with pytest.raises((TypeError, ValueError)) as caught:
+            decode_token04(LAYER_TOKEN, SECRET, **options)
+        assert not isinstance(caught.value, InvalidTokenError)
+
+
+@pytest.mark.parametrize("app_id", [10**5000, -(10**5000), 2**64], ids=["huge", "huge-negative", "2**64"])
+def test_a_huge_login_app_id_is_a_finding_never_an_exception(app_id):
+    limit = getattr(sys, "set_int_max_str_digits", None)
+    previous = sys.get_int_max_str_digits() if limit else None
+    try:
+        if limit:
+            limit(640)  # the lowest the interpreter allows
+        report = check_token04(LAYER_TOKEN, SECRET, app_id=app_id, now=LAYER_NOW)
+    finally:
+        if limit:
+            limit(previous)
+    (finding,) = [finding for finding in report.findings if finding.code == "app-id-mismatch"]
+    assert "is not an AppID" in finding.message and len(finding.message) < 200
