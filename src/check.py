@@ -20,6 +20,7 @@ __all__ = [
     "SEVERITY_ERROR",
     "SEVERITY_WARNING",
     "RULES",
+    "CLOCK_SKEW_SECONDS",
     "Finding",
     "CheckReport",
     "check_token04",

@@ -19,11 +19,7 @@ import time
 from typing import Any, NoReturn, Sequence, TextIO
 
 from . import __version__, check, kit, token04
-
-SECRET_ENV = "ZEGO_SERVER_SECRET"
-"""The environment variable the ServerSecret is read from."""
-APP_ID_ENV = "ZEGO_APP_ID"
-"""The environment variable the AppID falls back to."""
+from .project import APP_ID_ENV, SECRET_ENV
 
 EXIT_OK = 0
 """The token was made, or is valid and unexpired."""

@@ -16,7 +16,14 @@ from typing import NamedTuple
 from . import token04
 from .token04 import InvalidTokenError, Token04
 
-__all__ = ["KIT_SEPARATOR", "MAX_KIT_TOKEN_LENGTH", "KitToken", "make_kit_token", "decode_kit_token"]
+__all__ = [
+    "KIT_SEPARATOR",
+    "MAX_KIT_PART_LENGTH",
+    "MAX_KIT_TOKEN_LENGTH",
+    "KitToken",
+    "make_kit_token",
+    "decode_kit_token",
+]
 
 KIT_SEPARATOR = "#"
 """What stands between the token04 and the UIKit's login fields."""
@@ -48,30 +55,18 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
     of the wrong type, and ValueError where the JavaScript throws: an ID with a
     character above U+00FF (``btoa`` takes Latin-1 only) or a name with a lone
     surrogate (``encodeURIComponent`` refuses it); also for an app_id outside
-    1 .. 4294967295 and a token holding "#".
+    1 .. 4294967295 and a token that is not a token04 (its frame is read,
+    not decrypted: that needs the secret).
     """
     token_text = _str_argument(token, "token")
+    fields = _fields_part(app_id, room_id, user_id, user_name)
     if KIT_SEPARATOR in token_text:
         raise ValueError(f'token must not contain "{KIT_SEPARATOR}": it would end where the kit fields begin')
-    if token04._as_int(app_id) is None:
-        raise TypeError(f"app_id must be an int, not {token04._type_name(app_id)}")
-    app_id_value = token04._app_id_value(app_id)
-    if app_id_value is None:
-        raise ValueError(f"app_id must be {token04._APP_ID_RULE}")
-    fields = {
-        "userID": _as_javascript(_str_argument(user_id, "user_id")),
-        "roomID": _as_javascript(_str_argument(room_id, "room_id")),
-        "userName": _encode_uri_component(_str_argument(user_name, "user_name")),
-        "appID": app_id_value,
-    }
-    text = _stringify(fields)
     try:
-        data = text.encode("latin-1")
-    except UnicodeEncodeError:
-        raise ValueError(
-            "user_id and room_id must be characters up to U+00FF: the UIKit's btoa refuses any other"
-        ) from None
-    return token_text + KIT_SEPARATOR + binascii.b2a_base64(data, newline=False).decode("ascii")
+        token04._unpack_frame(token04._frame_bytes(token04._token_text(token_text)))
+    except InvalidTokenError as error:
+        raise ValueError(f"token is not a token04 ({error}): pass the token generate_token04 made") from None
+    return token_text + KIT_SEPARATOR + fields
 
 
 def decode_kit_token(
@@ -160,6 +155,28 @@ def _read_fields(text: str) -> tuple[int, str, str, str]:
     if not canonical:
         raise InvalidTokenError("the kit's userName is not as encodeURIComponent writes it")
     return app_id, user_id, room_id, user_name
+
+
+def _fields_part(app_id: object, room_id: object, user_id: object, user_name: object) -> str:
+    """The login fields as the UIKit writes them after "#": JSON.stringify's spelling, then btoa."""
+    if token04._as_int(app_id) is None:
+        raise TypeError(f"app_id must be an int, not {token04._type_name(app_id)}")
+    app_id_value = token04._app_id_value(app_id)
+    if app_id_value is None:
+        raise ValueError(f"app_id must be {token04._APP_ID_RULE}")
+    fields = {
+        "userID": _as_javascript(_str_argument(user_id, "user_id")),
+        "roomID": _as_javascript(_str_argument(room_id, "room_id")),
+        "userName": _encode_uri_component(_str_argument(user_name, "user_name")),
+        "appID": app_id_value,
+    }
+    try:
+        data = _stringify(fields).encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            "user_id and room_id must be characters up to U+00FF: the UIKit's btoa refuses any other"
+        ) from None
+    return binascii.b2a_base64(data, newline=False).decode("ascii")
 
 
 def _str_argument(value: object, name: str) -> str:
