@@ -124,7 +124,7 @@ def check_token04(
         _check_times(contents, now_seconds, leeway_seconds, report)
         _check_login_values(contents, app_id, user_id, report)
         if product == ids.PRODUCT_ZIM:
-            carried = 'ZIM takes no payload, and this token carries one: make it with payload=""'
+            carried = f"ZIM takes no payload, and this token carries one: {_ADVICE['zim-payload']}"
             report.rule("zim-payload", carried if contents.payload else None)
         else:
             _check_privileges(contents, room_id, stream_id, login_privilege, publish_privilege, report)
@@ -136,6 +136,14 @@ def check_token04(
     if stream_id is not None:
         report.rule("stream-id-format", ids.check_stream_id(stream_id))
     return CheckReport(tuple(report.findings), tuple(report.checked), contents, fields)
+
+
+# The remedy a finding ends with, in Python's terms (the command line says it in its own).
+_ADVICE = {
+    "zim-payload": 'make it with payload=""',
+    "no-privilege-payload": "make it with rtc_room_payload(room_id, ...)",
+    "payload-invalid": "make the payload with rtc_room_payload",
+}
 
 
 class _Report:
@@ -221,7 +229,7 @@ def _check_privileges(
     if login_privilege or publish_privilege:
         missing = (
             "the token has no privilege payload, but the project verifies privileges:"
-            " make it with rtc_room_payload(room_id, ...)"
+            f" {_ADVICE['no-privilege-payload']}"
         )
         report.rule("no-privilege-payload", None if contents.payload else missing)
     if not contents.payload:
@@ -229,7 +237,7 @@ def _check_privileges(
     try:
         payload = token04.parse_rtc_room_payload(contents.payload)
     except ValueError as error:
-        report.rule("payload-invalid", f"{error}; make the payload with rtc_room_payload")
+        report.rule("payload-invalid", f"{error}; {_ADVICE['payload-invalid']}")
         return
     report.rule("payload-invalid", None)
     room, stream = token04._as_str(room_id), token04._as_str(stream_id)

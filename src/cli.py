@@ -18,7 +18,7 @@ import sys
 import time
 from typing import Any, NoReturn, Sequence, TextIO
 
-from . import __version__, check, kit, token04
+from . import __version__, check, ids, kit, token04
 from .project import APP_ID_ENV, SECRET_ENV
 
 EXIT_OK = 0
@@ -132,6 +132,11 @@ class _Output:
         encoding = _encoding(self.stdout)
         self._write("".join(_json_character(character, encoding) for character in text) + "\n")
 
+    def print_fields(self, document: dict[str, Any], secret: str) -> None:
+        """``document`` as one "name: value" line per member (the value as JSON), values masked first."""
+        for name, value in _masked_json(document, secret).items():
+            self.print(f"{name}: {json.dumps(value, ensure_ascii=False)}")
+
     def report(self, text: str) -> None:
         """A line (or lines) on stderr, if it can take them."""
         if self.stderr is None:
@@ -219,31 +224,22 @@ def _generate(args: argparse.Namespace, out: _Output) -> int:
         raise _UsageError("--user-name goes with --kit-room-id")
     secret = _secret(args.secret_file)
     _refuse_the_secret_in_values(args, secret)
-    payload = args.payload
-    if args.room_id is not None:
-        try:
-            payload = token04.rtc_room_payload(
-                args.room_id, login=not args.no_login, publish=not args.no_publish, stream_ids=args.stream_ids
-            )
-        except (TypeError, ValueError) as error:  # text the terminal could not decode
-            out.report(f"error {token04.ERROR_CODE_PAYLOAD_INVALID}: --room-id or --stream-id: {error}")
-            return EXIT_REFUSED
     mode = token04.MODE_GCM if args.gcm else token04.MODE_CBC
-    info = token04.generate_token04(app_id, args.user_id, secret, args.ttl, payload, mode=mode)
+    info = token04.generate_token04(app_id, args.user_id, secret, args.ttl, _payload(args), mode=mode)
     if info.error_code != token04.ERROR_CODE_SUCCESS:
-        out.report(f"error {info.error_code}: {info.error_message}")
-        return EXIT_REFUSED
+        raise _UsageError(_generate_refusal(info, args))
     kit_token = None
     if args.kit_room_id is not None:
         try:
             kit_token = kit.make_kit_token(info.token, app_id, args.kit_room_id, args.user_id, args.user_name or "")
         except ValueError as error:  # what the UIKit's JavaScript would refuse too
-            out.report(f"error: no kit token: {error}")
-            return EXIT_REFUSED
+            raise _UsageError(f"no kit token for these --kit-room-id, --user-id, --user-name: {error}") from None
+    for warning in _sdk_warnings(args):
+        out.report(f"zego-token04: warning: {warning}")
     if args.json:
         contents = token04.decode_token04(info.token, secret, verify_expiry=False)
-        document = {"token": info.token, **_fields(contents, ("app_id", "user_id", "ctime", "expire", "mode"))}
-        out.print_json({**document, **({"kit_token": kit_token} if kit_token else {})}, secret)
+        document = {"token": info.token, **_token_document(contents, False)}
+        out.print_json({**document, "kit_token": kit_token}, secret)
     else:
         out.print(kit_token or info.token)
     return EXIT_OK
@@ -259,6 +255,54 @@ def _refuse_the_secret_in_values(args: argparse.Namespace, secret: str) -> None:
             raise _UsageError(f"{option} contains the ServerSecret; it would be printed and sent to clients")
 
 
+def _payload(args: argparse.Namespace) -> str:
+    """--payload as given, or the privilege payload --room-id and its options make."""
+    if args.room_id is None:
+        return str(args.payload)
+    try:
+        return token04.rtc_room_payload(
+            args.room_id, login=not args.no_login, publish=not args.no_publish, stream_ids=args.stream_ids
+        )
+    except ValueError:  # a lone surrogate: bytes the terminal could not decode
+        raise _UsageError("--room-id and --stream-id must be valid text (they hold bytes that are not UTF-8)") from None
+
+
+def _generate_refusal(info: token04.TokenInfo, args: argparse.Namespace) -> str:
+    """generate_token04's refusal in the words of the command line."""
+    if info.error_code == token04.ERROR_CODE_APP_ID_INVALID:
+        source = "--app-id" if args.app_id is not None else APP_ID_ENV
+        return f"{source} must be from 1 to {token04.MAX_APP_ID}"
+    if info.error_code == token04.ERROR_CODE_USER_ID_INVALID:
+        return "--user-id must not be empty" if not args.user_id else "--user-id must be valid text (not UTF-8 here)"
+    if info.error_code == token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID:
+        return "--ttl must be a whole number of seconds > 0 whose expire time fits a 64-bit integer"
+    if "bytes" in info.error_message:  # the body would not fit
+        return f"--payload (or --user-id) is too long: a token body holds at most {token04.MAX_BODY_BYTES} bytes"
+    return "--payload must be valid text (it holds bytes that are not UTF-8)"
+
+
+def _sdk_warnings(args: argparse.Namespace) -> list[str]:
+    """What ZEGO's SDK would refuse at login in the values of a token generate made anyway."""
+    problems = [("--user-id", "user_id", ids.check_user_id(args.user_id))]
+    for option, value in (("--room-id", args.room_id), ("--kit-room-id", args.kit_room_id)):
+        if value:
+            problems.append((option, "room_id", ids.check_room_id(value)))
+    problems += [("--stream-id", "stream_id", ids.check_stream_id(stream)) for stream in args.stream_ids or []]
+    warnings = [
+        f"{option}{problem[len(name) :]}: the SDK will refuse the login"
+        for option, name, problem in problems
+        if problem
+    ]
+    if args.payload and args.room_id is None:
+        try:
+            token04.parse_rtc_room_payload(args.payload)
+        except ValueError as error:
+            warnings.append(
+                f"--payload is not a privilege payload ({error}): a project that verifies privileges refuses it"
+            )
+    return warnings
+
+
 def _decode(args: argparse.Namespace, out: _Output) -> int:
     secret = _secret(args.secret_file)
     token = _token(args.token, out)
@@ -269,18 +313,29 @@ def _decode(args: argparse.Namespace, out: _Output) -> int:
     try:
         decoded = read(token, secret, verify_expiry=False)
     except token04.InvalidTokenError as error:
-        out.report(f"error: invalid token: {error}")
+        out.report(f"zego-token04: error: invalid token: {error}")
         return EXIT_REFUSED
     fields, contents = (_kit_fields(decoded), decoded.token) if isinstance(decoded, kit.KitToken) else (None, decoded)
     expired = contents.expire + args.leeway < time.time()
-    expire_at = check._iso_utc(contents.expire)
-    document = {**contents._asdict(), "expired": expired, "expire_at": expire_at}
-    document.update(privilege_payload=_privilege_payload(contents.payload), kit=fields)
-    out.print_json(document, secret)
+    document = {**_token_document(contents, expired), "kit": fields}
+    if args.json:
+        out.print_json(document, secret)
+    else:
+        out.print_fields(document, secret)
     if expired:
-        out.report(f"error: token expired at {expire_at} (leeway {args.leeway:g} s)")
+        out.report(f"zego-token04: error: token expired at {document['expire_at']} (leeway {args.leeway:g} s)")
         return EXIT_REFUSED
     return EXIT_OK
+
+
+def _token_document(contents: token04.Token04, expired: bool) -> dict[str, Any]:
+    """What decode prints of a token, and generate --json of the one it made."""
+    return {
+        **contents._asdict(),
+        "expired": expired,
+        "expire_at": check._iso_utc(contents.expire),
+        "privilege_payload": _privilege_payload(contents.payload),
+    }
 
 
 def _check(args: argparse.Namespace, out: _Output) -> int:
@@ -313,7 +368,7 @@ def _check(args: argparse.Namespace, out: _Output) -> int:
 def _report_document(report: check.CheckReport) -> dict[str, Any]:
     return {
         "ok": report.ok,
-        "findings": [finding._asdict() for finding in report.findings],
+        "findings": [{**finding._asdict(), "message": _in_cli_terms(finding)} for finding in report.findings],
         "checked": list(report.checked),
         "contents": None if report.contents is None else report.contents._asdict(),
         "kit": None if report.kit is None else _kit_fields(report.kit),
@@ -321,18 +376,43 @@ def _report_document(report: check.CheckReport) -> dict[str, Any]:
 
 
 def _print_report(report: check.CheckReport, out: _Output) -> None:
-    """One line per rule applied, passed or what broke it, then the verdict."""
+    """One line per rule applied, what it found or that it holds, then the verdict."""
     findings = {finding.code: finding for finding in report.findings}
     for code in report.checked:
         finding = findings.get(code)
         if finding is None:
-            out.print(f"pass     {code}: {check.RULES[code][1]}")
+            out.print(f"{'ok':<8}{check.RULES[code][1]}")
         else:
-            out.print(f"{finding.severity:<8} {code}: {finding.message}")
+            out.print(f"{finding.severity:<8}{code}: {_in_cli_terms(finding)}")
     errors = sum(finding.severity == check.SEVERITY_ERROR for finding in report.findings)
-    warnings = len(report.findings) - errors
-    verdict = "ok" if report.ok else "not ok"
-    out.print(f"{verdict}: {errors} error(s), {warnings} warning(s) in {len(report.checked)} checks")
+    counts = (
+        _count(errors, "error"),
+        _count(len(report.findings) - errors, "warning"),
+        _count(len(report.checked), "check"),
+    )
+    out.print(f"{'ok' if report.ok else 'not ok'}: {counts[0]}, {counts[1]} in {counts[2]}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+# check_token04's remedies are in Python's terms; here they are said in the command line's.
+_CLI_ADVICE = {
+    "zim-payload": "make it with generate, without --payload or --room-id",
+    "no-privilege-payload": (
+        "make it with generate --room-id ROOM (or check with --no-login-check --no-publish-check"
+        " if the project does not verify privileges)"
+    ),
+    "payload-invalid": "make the payload with generate --room-id",
+}
+
+
+def _in_cli_terms(finding: check.Finding) -> str:
+    advice = check._ADVICE.get(finding.code, "")
+    if advice and finding.message.endswith(advice):
+        return finding.message[: -len(advice)] + _CLI_ADVICE[finding.code]
+    return finding.message
 
 
 def _token(argument: str, out: _Output) -> str | None:
@@ -341,7 +421,10 @@ def _token(argument: str, out: _Output) -> str | None:
         return argument.strip()
     token = _read_stdin()
     if token is None:
-        out.report(f"error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes, as a token04 is")
+        out.report(
+            f"zego-token04: error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes,"
+            " as a token04 is"
+        )
     return token
 
 
@@ -554,12 +637,13 @@ def _add_decode(commands: Any) -> None:
         "decode",
         _decode,
         "print what a token holds",
-        "Print a token's fields as JSON (a kit token's too). Exit 0 if it is valid and unexpired, "
-        "1 if it is invalid or expired (an expired token's fields are still printed).",
+        "Print a token's fields, one per line (a kit token's too; --json for a JSON object). Exit 0 if it is "
+        "valid and unexpired, 1 if it is invalid or expired (an expired token's fields are still printed).",
         _DECODE_EXAMPLE,
     )
     decode.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
     _add_leeway(decode)
+    decode.add_argument("--json", action="store_true", help="print the fields as a JSON object")
 
 
 def _add_check(commands: Any) -> None:
