@@ -1,25 +1,41 @@
 """Serve ZEGO tokens from Flask: each signed-in user gets a short-lived token for their own user ID.
 
-    pip install zego-token04 flask
-    ZEGO_APP_ID=... ZEGO_SERVER_SECRET=... FLASK_SECRET_KEY=... flask --app flask_app run
+    pip install . flask            # in a checkout of zego-token04
+    export ZEGO_APP_ID=... ZEGO_SERVER_SECRET=... FLASK_SECRET_KEY=...
+    flask --app flask_app run      # in examples/
+
+Try it with curl (the cookie jar keeps Flask's signed session):
+
+    curl -c jar -d user_id=user_42 http://127.0.0.1:5000/login
+    curl -b jar -X POST http://127.0.0.1:5000/zego/token
 
 The ServerSecret stays on the server. The user ID comes from your own sign-in
-(here Flask's signed session, which your login view fills), never from the
-request: a client that could name the user could get a token for anyone.
+(here Flask's signed session), never from the token request: a client that
+could name the user could get a token for anyone.
 """
 
 import os
 import secrets
 
-from flask import Flask, abort, session
-from zego_token04 import token04
+from flask import Flask, abort, request, session
+from zego_token04 import TokenError, ZegoProject, check_user_id
 
-APP_ID = int(os.environ["ZEGO_APP_ID"])
-SECRET = os.environ["ZEGO_SERVER_SECRET"]
 TOKEN_LIFETIME = 3600  # seconds
 
+zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed
 app = Flask(__name__)
 app.secret_key = os.environ.get("FLASK_SECRET_KEY") or secrets.token_bytes(32)
+
+
+@app.post("/login")
+def login():
+    # DEMO ONLY, a stand-in for your real authentication: it signs in whoever asks, as whoever they say.
+    user_id = request.form.get("user_id", "")
+    problem = check_user_id(user_id)  # ZEGO's SDK would refuse a login with this user ID
+    if problem:
+        abort(400, description=problem)
+    session["user_id"] = user_id
+    return {"user_id": user_id}
 
 
 @app.post("/zego/token")
@@ -27,9 +43,10 @@ def zego_token():
     user_id = session.get("user_id")  # set by your login view
     if user_id is None:
         abort(401)
-    # ZEGO user IDs are strings; an integer primary key must be turned into one.
-    info = token04.generate_token04(APP_ID, str(user_id), SECRET, TOKEN_LIFETIME)
-    if info.error_code != token04.ERROR_CODE_SUCCESS:
-        app.logger.error("no ZEGO token: %s (code %d)", info.error_message, info.error_code)  # never the secret
+    try:
+        # ZEGO user IDs are strings; an integer primary key must be turned into one.
+        token = zego.token(str(user_id), ttl=TOKEN_LIFETIME)
+    except TokenError as error:
+        app.logger.error("no ZEGO token: %s (code %d)", error, error.error_code)  # never the secret
         abort(500)
-    return {"token": info.token, "app_id": APP_ID, "user_id": str(user_id), "expires_in": TOKEN_LIFETIME}
+    return {"token": token, "app_id": zego.app_id, "user_id": str(user_id), "expires_in": TOKEN_LIFETIME}

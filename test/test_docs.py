@@ -1,11 +1,18 @@
-"""The README's Python snippets run as written; the examples serve tokens through their frameworks' test clients."""
+"""The README's Python snippets run as written; the examples serve tokens over real HTTP from their own servers."""
 
+import http.cookiejar
 import importlib.util
+import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -87,70 +94,106 @@ def load_example(name, monkeypatch, import_path, **environment):
     return module
 
 
-# --- Flask ---------------------------------------------------------------------------
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-def test_flask_example_serves_a_token_for_the_signed_in_user(monkeypatch, import_path):
-    app = load_example("flask_app", monkeypatch, import_path, ZEGO_APP_ID="2913569222").app
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = 42  # an integer primary key, as most user tables have
-    response = client.post("/zego/token")
-    assert response.status_code == 200, response.data
-    document = response.get_json()
+SERVERS = {
+    "flask": lambda port: [sys.executable, "-m", "flask", "--app", "flask_app", "run", "--port", str(port)],
+    "fastapi": lambda port: [sys.executable, "-m", "uvicorn", "fastapi_app:app", "--port", str(port)],
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def server(request, import_path, tmp_path_factory):
+    """An example, served by its framework's own server in a process of its own, as its docstring says to run it."""
+    port = free_port()
+    env = clean_environment(ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path))
+    log = tmp_path_factory.mktemp("server") / "log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            SERVERS[request.param](port), cwd=ROOT / "examples", env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_until_listening(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()  # stopped by its PID
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    logged = log.read_text(encoding="utf-8", errors="replace")
+    assert SECRET not in logged
+    assert "Traceback" not in logged
+
+
+def wait_until_listening(port, process):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with status {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the server never listened")
+
+
+class Browser:
+    """curl with a cookie jar: POSTs that keep the session the server sets."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def post(self, path, **form):
+        data = urllib.parse.urlencode(form).encode("ascii")
+        try:
+            request = urllib.request.Request(self.base + path, data=data, method="POST")  # noqa: S310  loopback
+            with self.opener.open(request, timeout=30) as r:
+                return r.status, json.loads(r.read(65536))
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read(65536).decode("utf-8", "replace")
+
+
+def test_the_example_serves_a_token_to_a_signed_in_client_over_http(server):
+    browser = Browser(server)
+    assert browser.post("/login", user_id="user_42") == (200, {"user_id": "user_42"})
+    status, document = browser.post("/zego/token")
+    assert status == 200, document
     body, _ = open_token(document["token"], SECRET)
-    assert (body["app_id"], body["user_id"]) == (2913569222, "42")
-    assert (document["app_id"], document["user_id"], document["expires_in"]) == (2913569222, "42", 3600)
-    assert body["expire"] - body["ctime"] == 3600
+    assert (body["app_id"], body["user_id"], body["expire"] - body["ctime"]) == (2913569222, "user_42", 3600)
+    assert (document["app_id"], document["user_id"], document["expires_in"]) == (2913569222, "user_42", 3600)
 
 
-def test_flask_example_refuses_a_visitor_who_is_not_signed_in(monkeypatch, import_path):
-    client = load_example("flask_app", monkeypatch, import_path).app.test_client()
-    assert client.post("/zego/token").status_code == 401
-    assert client.get("/zego/token").status_code == 405
+def test_the_example_refuses_a_client_that_is_not_signed_in(server):
+    status, _ = Browser(server).post("/zego/token")
+    assert status == 401
 
 
-def test_flask_example_answers_500_without_the_secret_when_it_is_malformed(monkeypatch, import_path, caplog):
-    bad_secret = OTHER_SECRET[:31]
-    client = load_example("flask_app", monkeypatch, import_path, ZEGO_SERVER_SECRET=bad_secret).app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = "u"
-    response = client.post("/zego/token")
-    assert response.status_code == 500
-    assert bad_secret not in response.get_data(as_text=True)
-    assert bad_secret not in caplog.text
-    assert "code 5" in caplog.text
+def test_the_example_refuses_to_sign_in_a_user_id_the_sdk_would_refuse(server):
+    browser = Browser(server)
+    status, text = browser.post("/login", user_id="user 42")
+    assert status == 400 and "characters the SDK refuses" in text
+    assert browser.post("/zego/token")[0] == 401
 
 
-# --- FastAPI -------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["flask_app", "fastapi_app"])
+@pytest.mark.parametrize("secret", [OTHER_SECRET[:31], "秘" * 32, ""])
+def test_the_example_refuses_to_start_with_a_malformed_secret(monkeypatch, import_path, name, secret):
+    with pytest.raises(ValueError, match="ZEGO_SERVER_SECRET") as caught:
+        load_example(name, monkeypatch, import_path, ZEGO_SERVER_SECRET=secret)
+    assert not secret or secret not in str(caught.value)
 
 
-def test_fastapi_example_serves_a_token_for_the_signed_in_user(monkeypatch, import_path):
-    from fastapi.testclient import TestClient
-
-    example = load_example("fastapi_app", monkeypatch, import_path)
-    example.app.dependency_overrides[example.current_user] = lambda: example.User(id=42, name="Ann")
-    response = TestClient(example.app).post("/zego/token")
-    assert response.status_code == 200, response.text
-    document = response.json()
-    body, _ = open_token(document["token"], SECRET)
-    assert (body["app_id"], body["user_id"]) == (1, "42")
-    assert document["user_id"] == "42"
-
-
-def test_fastapi_example_refuses_a_visitor_who_is_not_signed_in(monkeypatch, import_path):
-    from fastapi.testclient import TestClient
-
-    example = load_example("fastapi_app", monkeypatch, import_path)
-    assert TestClient(example.app).post("/zego/token").status_code == 401
-
-
-def test_fastapi_example_answers_500_without_the_secret_when_it_is_malformed(monkeypatch, import_path):
-    from fastapi.testclient import TestClient
-
-    bad_secret = "秘" * 32
-    example = load_example("fastapi_app", monkeypatch, import_path, ZEGO_SERVER_SECRET=bad_secret)
-    example.app.dependency_overrides[example.current_user] = lambda: example.User(id=7, name="Bo")
-    response = TestClient(example.app).post("/zego/token")
-    assert response.status_code == 500
-    assert bad_secret not in response.text
+@pytest.mark.parametrize("name", ["flask_app", "fastapi_app"])
+def test_the_example_docstring_shows_the_requests_the_tests_make(name):
+    doc = (ROOT / "examples" / f"{name}.py").read_text(encoding="utf-8")
+    assert "curl -c jar -d user_id=user_42 http://127.0.0.1:" in doc
+    assert "curl -b jar -X POST http://127.0.0.1:" in doc
+    assert "DEMO ONLY" in doc
