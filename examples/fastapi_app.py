@@ -15,7 +15,7 @@ authentication dependency (``current_user``), never from the token request.
 
 import logging
 import secrets
-from typing import Dict, Optional
+from typing import Optional
 
 from fastapi import Cookie, Depends, FastAPI, Form, HTTPException, Response
 from zego_token04 import TokenError, ZegoProject, check_user_id
@@ -27,7 +27,7 @@ app = FastAPI()
 log = logging.getLogger(__name__)
 
 # DEMO ONLY, a stand-in for your real authentication: sessions in memory, lost on restart.
-SESSIONS: Dict[str, str] = {}
+SESSIONS: dict[str, str] = {}
 
 
 @app.post("/login")

@@ -16,7 +16,8 @@ import os
 import re
 import sys
 import time
-from typing import Any, NoReturn, Sequence, TextIO
+from collections.abc import Sequence
+from typing import Any, NoReturn, TextIO
 
 from . import __version__, check, ids, kit, token04
 from .project import APP_ID_ENV, SECRET_ENV

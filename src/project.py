@@ -12,8 +12,8 @@ It raises where ``generate_token04`` returns codes: a bad argument is a
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Iterable, Mapping
 
 from . import check, kit, token04
 

@@ -35,8 +35,9 @@ import math
 import os
 import struct
 import time
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Iterable, NamedTuple, Union
+from typing import NamedTuple, Union
 
 from Crypto.Cipher import AES
 from Crypto.Util.Padding import pad, unpad

@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Optional
 
 import pytest
 from cryptography.hazmat.primitives import padding
@@ -30,7 +30,7 @@ def load_vectors(name: str) -> Any:
         return json.load(f)
 
 
-def open_token(token: str, secret: str) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+def open_token(token: str, secret: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Decrypt a token: (the body's members, the frame's fields)."""
     assert token[:2] == "04"
     frame = base64.b64decode(token[2:], validate=True)
@@ -162,7 +162,7 @@ def lying(value: Any) -> Any:
     return value
 
 
-def clean_environment(**variables: str) -> Dict[str, str]:
+def clean_environment(**variables: str) -> dict[str, str]:
     """This process's environment without any ZEGO_ variable, plus `variables`: what a test's child process gets."""
     environment = {name: value for name, value in os.environ.items() if not name.startswith("ZEGO_")}
     environment.update(variables)

@@ -164,7 +164,18 @@ def test_token04_py_copied_alone_imports_with_only_the_standard_library_and_pycr
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, "a relative import would tie token04.py to its package"
             imported.add(node.module.split(".")[0])
-    standard_library = {"__future__", "binascii", "datetime", "json", "math", "os", "struct", "time", "typing"}
+    standard_library = {
+        "__future__",
+        "binascii",
+        "collections",
+        "datetime",
+        "json",
+        "math",
+        "os",
+        "struct",
+        "time",
+        "typing",
+    }
     assert imported - standard_library == {"Crypto"}
 
 
