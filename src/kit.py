@@ -63,7 +63,7 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
     if KIT_SEPARATOR in token_text:
         raise ValueError(f'token must not contain "{KIT_SEPARATOR}": it would end where the kit fields begin')
     try:
-        token04._unpack_frame(token04._frame_bytes(token04._token_text(token_text)))
+        token04._read_frame(token_text, token04._VERSION)
     except InvalidTokenError as error:
         raise ValueError(f"token is not a token04 ({error}): pass the token generate_token04 made") from None
     return token_text + KIT_SEPARATOR + fields

@@ -208,15 +208,9 @@ def decode_token04(
     configuration, not the token: a wrong one raises TypeError or ValueError
     instead. Given ``now``, the result depends on the arguments alone.
     """
-    now_seconds = time.time() if now is None else _seconds(now, "now")
-    leeway_seconds = _seconds(leeway, "leeway")
-    if type(verify_expiry) is not bool:
-        raise TypeError("verify_expiry must be a bool")
+    now_seconds, leeway_seconds = _clock(now, leeway, verify_expiry)
     secret = _require_secret(secret)
-    frame, expire, iv, ciphertext = _unpack_frame(_frame_bytes(_token_text(token)))
-    contents = _read_body(_decrypt(frame, secret, iv, ciphertext), frame.mode)
-    if contents.expire != expire:
-        raise InvalidTokenError("the frame's expire differs from the body's")
+    contents = _read_body(*_open(token, secret, _VERSION))  # no variable holds the decrypted body
     if verify_expiry:
         _verify_expiry(contents.expire, now_seconds, leeway_seconds)
     return contents
@@ -317,6 +311,7 @@ _IV_SIZE_FIELD = slice(8, 10)
 _GCM_TAG_SIZE = 16
 
 _VERSION = "04"
+_VERSIONS = {"03": "decode_token03 (the older format; ZEGO asks for token04 now)", _VERSION: "decode_token04"}
 _SECRET_RULE = f"secret must be a str of exactly {SECRET_LENGTH} ASCII characters"
 _APP_ID_RULE = f"an int from 1 to {MAX_APP_ID}"
 _SECRET_SHOWN_AS = "<the secret>"
@@ -427,28 +422,93 @@ def _encrypt(frame: _Frame, secret: str, iv: bytes, body: bytes) -> bytes:
     return AES.new(secret.encode("ascii"), AES.MODE_CBC, iv).encrypt(pad(body, AES.block_size))
 
 
-def _token_text(token: object) -> str:
-    """The token as a plain str that may be a token04: short enough, starting with "04"."""
+def _clock(now: object, leeway: object, verify_expiry: object) -> tuple[float, float]:
+    """The caller's now (default: the clock) and leeway as seconds; TypeError or ValueError if malformed."""
+    now_seconds = time.time() if now is None else _seconds(now, "now")
+    leeway_seconds = _seconds(leeway, "leeway")
+    if type(verify_expiry) is not bool:
+        raise TypeError("verify_expiry must be a bool")
+    return now_seconds, leeway_seconds
+
+
+def _open(token: object, secret: str, version: str) -> tuple[str, int, bytes]:
+    """A token's mode, its frame's expire and its decrypted body: the steps every version shares."""
+    frame, expire, iv, ciphertext = _read_frame(token, version)
+    return frame.mode, expire, _decrypt(frame, secret, iv, ciphertext)
+
+
+def _read_frame(token: object, version: str) -> tuple[_Frame, int, bytes, bytes]:
+    """What a token's frame holds (layout, expire, IV, ciphertext): all that can be read without the secret."""
+    return _unpack_frame(_frame_bytes(_token_text(token, version), version))
+
+
+def _same_expire(body_expire: int, frame_expire: int) -> None:
+    """The body's expire must be the frame's (which anyone can read, and change in a CBC token)."""
+    if body_expire != frame_expire:
+        raise InvalidTokenError("the frame's expire differs from the body's")
+
+
+def _token_text(token: object, version: str) -> str:
+    """The token as a plain str that may be of this version: short enough, starting with it."""
     text = _as_str(token)
     if text is None:
         raise InvalidTokenError(f"token must be a str, not {_type_name(token)}")
     if len(text) > MAX_TOKEN_LENGTH:
         raise InvalidTokenError(f"token is longer than any token04 ({len(text)} > {MAX_TOKEN_LENGTH} characters)")
-    if not text.startswith(_VERSION):
-        raise InvalidTokenError('token does not start with "04"')
+    if not text.startswith(version):
+        raise InvalidTokenError(_wrong_start(text, version))
     return text
 
 
-def _frame_bytes(text: str) -> bytes:
-    """The frame behind "04": standard, padded, canonical base64 (the one spelling a generator writes)."""
-    packed = _canonical_base64(text[len(_VERSION) :])
+def _wrong_start(text: str, version: str) -> str:
+    """Why a token does not start with its version: the commonest paste mistakes by name."""
+    if not text:
+        return "the token is empty"
+    if text[0] in "\"'" and text[1:3] in _VERSIONS:
+        return "the token is in quotes: remove them (your client may be sending the JSON string, not the token)"
+    if text[:2] in _VERSIONS:
+        return f"this is a token{text[:2]}, not a token{version}: read it with {_VERSIONS[text[:2]]}"
+    return f'token does not start with "{version}"'
+
+
+def _frame_bytes(text: str, version: str) -> bytes:
+    """The frame behind the version: standard, padded, canonical base64 (the one spelling a generator writes)."""
+    packed = _canonical_base64(text[len(version) :])
     if packed is not None:
         return packed
     if "#" in text:
         raise InvalidTokenError(
             'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'
         )
-    raise InvalidTokenError('token is not standard base64 after its "04"')
+    expected = _length_said(text[len(version) :])
+    if expected is not None and len(text) - len(version) < expected:
+        raise InvalidTokenError(_cut_short(len(text), len(version) + expected))
+    raise InvalidTokenError(f'token is not standard base64 after its "{version}"')
+
+
+def _length_said(encoded: str) -> int | None:
+    """How many base64 characters the frame's own length fields say it takes, read from its first ones."""
+    start = encoded[:40]  # up to 30 bytes: every frame's head fits
+    try:
+        head = binascii.a2b_base64(start + "=" * (-len(start) % 4))
+    except (ValueError, binascii.Error):
+        return None
+    frame = _FRAMES_BY_IV_SIZE_FIELD.get(head[_IV_SIZE_FIELD])
+    if frame is None or len(head) < frame.head_size:
+        return None
+    ciphertext_size = frame.head.unpack_from(head)[-1]
+    return _base64_length(frame.head_size + ciphertext_size + len(frame.trailer))
+
+
+def _base64_length(size: int) -> int:
+    return 4 * -(-size // 3)
+
+
+def _cut_short(characters: int, expected: int) -> str:
+    return (
+        f"the token looks cut short: {characters} characters, where its frame's length fields say {expected};"
+        " copy the whole token"
+    )
 
 
 def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
@@ -464,7 +524,10 @@ def _unpack_frame(packed: bytes) -> tuple[_Frame, int, bytes, bytes]:
         raise InvalidTokenError("token frame is truncated") from None
     ciphertext_end = frame.head_size + ciphertext_size
     if len(packed) < ciphertext_end:
-        raise InvalidTokenError("token frame is shorter than its ciphertext length says")
+        shown, said = (
+            len(_VERSION) + _base64_length(size) for size in (len(packed), ciphertext_end + len(frame.trailer))
+        )
+        raise InvalidTokenError(_cut_short(shown, said))
     if packed[ciphertext_end:] != frame.trailer:
         raise InvalidTokenError(
             f"token frame has unexpected bytes after the ciphertext (a {frame.mode} frame ends with {frame.trailer!r})"
@@ -488,7 +551,7 @@ def _decrypt(frame: _Frame, secret: str, iv: bytes, ciphertext: bytes) -> bytes:
         raise InvalidTokenError("token does not decrypt with this secret (wrong secret or corrupted)") from None
 
 
-def _read_body(body: bytes, mode: str) -> Token04:
+def _read_body(mode: str, frame_expire: int, body: bytes) -> Token04:
     """The token's contents from its body: a UTF-8 JSON object of the six members (the UIKit's five)."""
     try:
         members = _json_object(body.decode("utf-8"))  # a UnicodeDecodeError is a ValueError
@@ -504,6 +567,7 @@ def _read_body(body: bytes, mode: str) -> Token04:
     app_id, user_id, nonce, ctime, expire = (members[name] for name in _BODY_MEMBER_NAMES[:-1])
     contents = Token04(app_id, user_id, nonce, ctime, expire, "" if payload is None else payload, mode)
     _check_body_values(contents)
+    _same_expire(contents.expire, frame_expire)
     return contents
 
 

@@ -113,9 +113,45 @@ def test_a_malformed_secret_is_the_callers_error_not_the_tokens(secret, error):
         assert not isinstance(caught.value, InvalidTokenError)
 
 
-@pytest.mark.parametrize("prefix", ["", "03", "4", "05", " 04", "O4"])
+@pytest.mark.parametrize("prefix", ["", "4", "05", " 04", "O4"])
 def test_wrong_prefix(prefix):
     rejects(prefix + make_token()[2:], match='start with "04"')
+
+
+# --- the commonest paste mistakes, by name ---------------------------------------------------
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_token_in_quotes_is_named_and_not_repaired(quote):
+    token = make_token()
+    rejects(quote + token + quote, match="the token is in quotes: remove them .your client may be sending the JSON")
+    rejects(quote + token, match="in quotes")
+
+
+def test_an_empty_token_is_named():
+    rejects("", match="^the token is empty$")
+
+
+def test_a_token03_is_named_with_the_function_that_reads_it():
+    rejects("03" + make_token()[2:], match="this is a token03, not a token04: read it with decode_token03")
+
+
+@pytest.mark.parametrize(
+    "keep", [40, 41, 42, 80, -1], ids=["first-40", "first-41", "first-42", "first-80", "no-final-="]
+)
+def test_a_token_cut_short_is_named_with_both_lengths(keep):
+    token = make_token()
+    assert token.endswith("=")  # the default body leaves padding, so "no-final-=" drops a character
+    cut = token[:keep]
+    rejects(
+        cut, match=f"the token looks cut short: {len(cut)} characters, where its frame's length fields say {len(token)}"
+    )
+
+
+def test_a_garbled_token_of_the_right_length_is_not_called_cut_short():
+    token = make_token()
+    message = rejects(token[:-5] + "!!!!=")
+    assert "cut short" not in message and "base64" in message
 
 
 @pytest.mark.parametrize(
@@ -151,13 +187,13 @@ def test_non_canonical_base64_padding_bits():
 @pytest.mark.parametrize("cut", [0, 1, 8, 9, 10, 25, 26, 27, 40])
 def test_truncated_frame(cut):
     frame = frame_of(make_token())
-    rejects(token_of(frame[:cut]), match="truncated|shorter")
+    rejects(token_of(frame[:cut]), match="truncated|cut short")
 
 
 def test_ciphertext_length_longer_than_the_data():
     frame = frame_of(make_token())
     frame[26:28] = (int.from_bytes(frame[26:28], "big") + 16).to_bytes(2, "big")
-    rejects(token_of(frame), match="shorter than its ciphertext length")
+    rejects(token_of(frame), match="the token looks cut short")
 
 
 def test_ciphertext_length_shorter_than_the_data():

@@ -99,16 +99,17 @@ def test_decode_token04_failures_carry_no_secret(tracker, token, secret):
 
 
 KIT_FAILURES = {
-    "no-separator": TOKEN_FOR_DEMO,
-    "fields": TOKEN_FOR_DEMO + "#e30=",
-    "user-mismatch": make_kit_token(make_token(user_id="x" + SECRET), 1, "room1", "mallory"),
-    "expired": make_kit_token(TOKEN_FOR_DEMO, 1, "room1", "demo"),
+    "no-separator": (TOKEN_FOR_DEMO, EXPIRE),
+    "fields": (TOKEN_FOR_DEMO + "#e30=", EXPIRE),
+    "user-mismatch": (make_kit_token(TOKEN_FOR_DEMO, 1, "room1", "mallory"), EXPIRE),
+    "app-mismatch": (make_kit_token(TOKEN_FOR_DEMO, 2, "room1", "demo"), EXPIRE),
+    "expired": (make_kit_token(TOKEN_FOR_DEMO, 1, "room1", "demo"), EXPIRE + 1),
 }
 
 
-@pytest.mark.parametrize("kit_token", KIT_FAILURES.values(), ids=KIT_FAILURES.keys())
-def test_decode_kit_token_failures_carry_no_secret(tracker, kit_token):
-    text = captured(tracker, lambda: decode_kit_token(kit_token, SECRET, now=EXPIRE + 1))
+@pytest.mark.parametrize(("kit_token", "now"), KIT_FAILURES.values(), ids=KIT_FAILURES.keys())
+def test_decode_kit_token_failures_carry_no_secret(tracker, kit_token, now):
+    text = captured(tracker, lambda: decode_kit_token(kit_token, SECRET, now=now))
     assert not any(spelling in text for spelling in SPELLINGS)
 
 
