@@ -13,13 +13,22 @@ Installed, the package is ``zego_token04``; from a checkout or a copy of
 Every public name of every module is here too: ``from zego_token04 import check_token04, ERROR_CODE_SUCCESS``.
 """
 
-from . import check, ids, kit, project, token04
+from . import check, ids, kit, project, token03, token04
 from .check import *  # noqa: F403
 from .ids import *  # noqa: F403
 from .kit import *  # noqa: F403
 from .project import *  # noqa: F403
+from .token03 import *  # noqa: F403
 from .token04 import *  # noqa: F403
 
-__all__ = ["__version__", *token04.__all__, *project.__all__, *kit.__all__, *check.__all__, *ids.__all__]
+__all__ = [
+    "__version__",
+    *token04.__all__,
+    *token03.__all__,
+    *project.__all__,
+    *kit.__all__,
+    *check.__all__,
+    *ids.__all__,
+]
 
 __version__ = "2.0.0"

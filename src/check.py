@@ -14,6 +14,7 @@ import time
 from typing import NamedTuple
 
 from . import ids, kit, token04
+from .token03 import TOKEN03_VERSION, Token03, decode_token03
 from .token04 import InvalidTokenError, RtcRoomPayload, Token04
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "SEVERITY_WARNING",
     "RULES",
     "CLOCK_SKEW_SECONDS",
+    "ZIM_MIN_VALIDITY_SECONDS",
+    "ZIM_MAX_VALIDITY_SECONDS",
     "Finding",
     "CheckReport",
     "check_token04",
@@ -44,6 +47,9 @@ RULES: dict[str, tuple[str, str]] = {
     "publish-denied": (SEVERITY_ERROR, "the token may publish (privilege 2)"),
     "stream-id-not-allowed": (SEVERITY_ERROR, "the stream is one the token may publish"),
     "zim-payload": (SEVERITY_ERROR, "the token carries no payload, as ZIM requires"),
+    "token03": (SEVERITY_WARNING, "the token is a token04, the format ZEGO asks for (ZIM: an error)"),
+    "duration-too-short": (SEVERITY_WARNING, "the token has the 30 s of validity left that ZIM's SDK asks for"),
+    "duration-too-long": (SEVERITY_WARNING, "the token has no more than the 24 days of validity ZIM's SDK takes"),
     "user-id-format": (SEVERITY_ERROR, "the userID keeps the SDK's rules"),
     "room-id-format": (SEVERITY_ERROR, "the roomID keeps the SDK's rules"),
     "stream-id-format": (SEVERITY_ERROR, "the streamID keeps the SDK's rules"),
@@ -52,6 +58,10 @@ RULES: dict[str, tuple[str, str]] = {
 
 CLOCK_SKEW_SECONDS = 60
 """How far ahead of now (beyond leeway) a token's ctime may be before it is reported."""
+ZIM_MIN_VALIDITY_SECONDS = 30
+"""ZIM's SDK logs 6000108 "Token duration is too short" for a token with less validity left (expire - now)."""
+ZIM_MAX_VALIDITY_SECONDS = 24 * 24 * 3600
+"""ZIM's SDK logs 6000109 "Token duration is too long" for more (its renewal timer is capped at 24 days)."""
 
 
 class Finding(NamedTuple):
@@ -69,8 +79,8 @@ class CheckReport(NamedTuple):
     """Every broken rule, in the order checked."""
     checked: tuple[str, ...]
     """The codes of every rule that was applied, in order; those without a finding passed."""
-    contents: Token04 | None
-    """The token's contents, or None when it did not decode."""
+    contents: Token04 | Token03 | None
+    """The token's contents (a Token03 for a token of the older format), or None when it did not decode."""
     kit: kit.KitToken | None
     """The kit token's login fields, when the token was a kit token whose fields read."""
 
@@ -121,20 +131,15 @@ def check_token04(
         user_id = fields.user_id if user_id is None else user_id
         room_id = fields.room_id if room_id is None else room_id
     if contents is not None:
+        _check_format(contents, product, report)
         _check_times(contents, now_seconds, leeway_seconds, report)
         _check_login_values(contents, app_id, user_id, report)
         if product == ids.PRODUCT_ZIM:
-            carried = f"ZIM takes no payload, and this token carries one: {_ADVICE['zim-payload']}"
-            report.rule("zim-payload", carried if contents.payload else None)
+            _check_zim(contents, now_seconds, leeway_seconds, report)
         else:
             _check_privileges(contents, room_id, stream_id, login_privilege, publish_privilege, report)
     login_user_id = user_id if user_id is not None else (contents.user_id if contents is not None else None)
-    if login_user_id is not None:
-        report.rule("user-id-format", ids.check_user_id(login_user_id, product))
-    if room_id is not None:
-        report.rule("room-id-format", ids.check_room_id(room_id))
-    if stream_id is not None:
-        report.rule("stream-id-format", ids.check_stream_id(stream_id))
+    _check_ids(login_user_id, room_id, stream_id, product, report)
     return CheckReport(tuple(report.findings), tuple(report.checked), contents, fields)
 
 
@@ -152,32 +157,80 @@ class _Report:
         self.checked: list[str] = []
         self._secret = secret  # messages quote login and token values, and one of them may be the secret
 
-    def rule(self, code: str, problem: str | None) -> None:
+    def rule(self, code: str, problem: str | None, severity: str | None = None) -> None:
         """Record that rule `code` was applied, and its finding if `problem` says what broke it."""
         self.checked.append(code)
         if problem:
-            self.findings.append(Finding(code, RULES[code][0], problem))
+            self.findings.append(Finding(code, severity or RULES[code][0], problem))
 
     def quote(self, value: str) -> str:
         """``value`` quoted for a message, the secret in it masked first."""
         return repr(token04._masked(value, self._secret))
 
 
-def _decode(token: object, secret: str, report: _Report) -> tuple[Token04 | None, kit.KitToken | None]:
+def _decode(token: object, secret: str, report: _Report) -> tuple[Token04 | Token03 | None, kit.KitToken | None]:
     """The token's contents (expiry not checked) and, for a kit token, its login fields."""
     fields = None
     try:
         if kit._is_kit_token(token):
             token, fields = kit._split(token)
-        contents = token04.decode_token04(token, secret, verify_expiry=False)  # type: ignore[arg-type]
+        text = token04._as_str(token)
+        decode = decode_token03 if text is not None and text.startswith(TOKEN03_VERSION) else token04.decode_token04
+        contents = decode(token, secret, verify_expiry=False)  # type: ignore[arg-type]
     except InvalidTokenError as error:
         report.rule("invalid-token", f"{error}; check that the token is whole and the secret is this project's")
         return None, None
     report.rule("invalid-token", None)
+    if isinstance(contents, Token03):
+        return contents, None  # the UIKit wraps a token04; a kit token around a token03 has no fields to trust
     return contents, None if fields is None else kit.KitToken(contents, *fields)
 
 
-def _check_times(contents: Token04, now: float, leeway: float, report: _Report) -> None:
+def _check_format(contents: Token04 | Token03, product: str, report: _Report) -> None:
+    if not isinstance(contents, Token03):
+        report.rule("token03", None)
+    elif product == ids.PRODUCT_ZIM:
+        report.rule(
+            "token03", "this is a token03, the older format, and ZIM's SDK refuses it: make a token04", SEVERITY_ERROR
+        )
+    else:
+        report.rule("token03", "this is a token03, the older format: ZEGO asks for token04; make one instead")
+
+
+def _check_zim(contents: Token04 | Token03, now: float, leeway: float, report: _Report) -> None:
+    """ZIM takes no payload, and judges a token by the validity it has left when it logs in or renews."""
+    if isinstance(contents, Token04):
+        carried = f"ZIM takes no payload, and this token carries one: {_ADVICE['zim-payload']}"
+        report.rule("zim-payload", carried if contents.payload else None)
+    if contents.expire + leeway < now:
+        return  # expired: that finding says more
+    left = contents.expire - now
+    short = long = None
+    if left < ZIM_MIN_VALIDITY_SECONDS:
+        short = (
+            f"the token has {left:.0f} s of validity left, less than the {ZIM_MIN_VALIDITY_SECONDS} s ZIM's SDK"
+            " takes (6000108 Token duration is too short): give the client a new token"
+        )
+    if left > ZIM_MAX_VALIDITY_SECONDS:
+        long = (
+            f"the token has {left:.0f} s of validity left, more than the {ZIM_MAX_VALIDITY_SECONDS} s (24 days)"
+            " ZIM's SDK takes (6000109 Token duration is too long): make it with a shorter lifetime"
+        )
+    report.rule("duration-too-short", short)
+    report.rule("duration-too-long", long)
+
+
+def _check_ids(user_id: object, room_id: object, stream_id: object, product: str, report: _Report) -> None:
+    """ZEGO's SDK rules for the IDs the login uses."""
+    if user_id is not None:
+        report.rule("user-id-format", ids.check_user_id(user_id, product))  # type: ignore[arg-type]
+    if room_id is not None:
+        report.rule("room-id-format", ids.check_room_id(room_id))  # type: ignore[arg-type]
+    if stream_id is not None:
+        report.rule("stream-id-format", ids.check_stream_id(stream_id))  # type: ignore[arg-type]
+
+
+def _check_times(contents: Token04 | Token03, now: float, leeway: float, report: _Report) -> None:
     expired = None
     if contents.expire + leeway < now:
         expired = (
@@ -195,7 +248,7 @@ def _check_times(contents: Token04, now: float, leeway: float, report: _Report) 
     report.rule("issued-in-future", future)
 
 
-def _check_login_values(contents: Token04, app_id: object, user_id: object, report: _Report) -> None:
+def _check_login_values(contents: Token04 | Token03, app_id: object, user_id: object, report: _Report) -> None:
     if app_id is not None:
         value = token04._as_int(app_id)
         problem = None
@@ -219,29 +272,38 @@ def _check_login_values(contents: Token04, app_id: object, user_id: object, repo
 
 
 def _check_privileges(
-    contents: Token04,
+    contents: Token04 | Token03,
     room_id: object,
     stream_id: object,
     login_privilege: bool,
     publish_privilege: bool,
     report: _Report,
 ) -> None:
-    if login_privilege or publish_privilege:
+    payload = _privilege_payload(contents, login_privilege or publish_privilege, report)
+    if payload is not None:
+        room, stream = token04._as_str(room_id), token04._as_str(stream_id)
+        _check_room_and_streams(payload, room, stream, login_privilege, publish_privilege, report)
+
+
+def _privilege_payload(contents: Token04 | Token03, verified: bool, report: _Report) -> RtcRoomPayload | None:
+    """The privileges the token carries: a token03's own, or a token04's payload as ZEGO reads it."""
+    if isinstance(contents, Token03):
+        return RtcRoomPayload(contents.room_id, contents.login, contents.publish, None)
+    if verified:
         missing = (
             "the token has no privilege payload, but the project verifies privileges:"
             f" {_ADVICE['no-privilege-payload']}"
         )
         report.rule("no-privilege-payload", None if contents.payload else missing)
     if not contents.payload:
-        return
+        return None
     try:
         payload = token04.parse_rtc_room_payload(contents.payload)
     except ValueError as error:
         report.rule("payload-invalid", f"{error}; {_ADVICE['payload-invalid']}")
-        return
+        return None
     report.rule("payload-invalid", None)
-    room, stream = token04._as_str(room_id), token04._as_str(stream_id)
-    _check_room_and_streams(payload, room, stream, login_privilege, publish_privilege, report)
+    return payload
 
 
 def _check_room_and_streams(

@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
-from . import __version__, check, ids, kit, token04
+from . import __version__, check, ids, kit, token03, token04
 from .project import APP_ID_ENV, SECRET_ENV
 
 EXIT_OK = 0
@@ -309,10 +309,8 @@ def _decode(args: argparse.Namespace, out: _Output) -> int:
     token = _token(args.token, out)
     if token is None:
         return EXIT_REFUSED
-    # A kit token (token04 "#" login fields) is read whole; a plain token04 as itself.
-    read = kit.decode_kit_token if kit._is_kit_token(token) else token04.decode_token04
     try:
-        decoded = read(token, secret, verify_expiry=False)
+        decoded = _reader(token)(token, secret, verify_expiry=False)
     except token04.InvalidTokenError as error:
         out.report(f"zego-token04: error: invalid token: {error}")
         return EXIT_REFUSED
@@ -329,14 +327,20 @@ def _decode(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def _token_document(contents: token04.Token04, expired: bool) -> dict[str, Any]:
-    """What decode prints of a token, and generate --json of the one it made."""
-    return {
-        **contents._asdict(),
-        "expired": expired,
-        "expire_at": check._iso_utc(contents.expire),
-        "privilege_payload": _privilege_payload(contents.payload),
-    }
+def _reader(token: str) -> Any:
+    """The function that reads this token: a kit token whole, a token03 or a token04 as itself."""
+    if kit._is_kit_token(token):
+        return kit.decode_kit_token
+    return token03.decode_token03 if token.startswith(token03.TOKEN03_VERSION) else token04.decode_token04
+
+
+def _token_document(contents: token04.Token04 | token03.Token03, expired: bool) -> dict[str, Any]:
+    """What decode prints of a token, and generate --json of the one it made: its format first."""
+    document = {"format": type(contents).__name__.lower(), **contents._asdict()}
+    document.update(expired=expired, expire_at=check._iso_utc(contents.expire))
+    if isinstance(contents, token04.Token04):
+        document["privilege_payload"] = _privilege_payload(contents.payload)
+    return document
 
 
 def _check(args: argparse.Namespace, out: _Output) -> int:
@@ -371,6 +375,7 @@ def _report_document(report: check.CheckReport) -> dict[str, Any]:
         "ok": report.ok,
         "findings": [{**finding._asdict(), "message": _in_cli_terms(finding)} for finding in report.findings],
         "checked": list(report.checked),
+        "format": None if report.contents is None else type(report.contents).__name__.lower(),
         "contents": None if report.contents is None else report.contents._asdict(),
         "kit": None if report.kit is None else _kit_fields(report.kit),
     }
@@ -421,6 +426,9 @@ def _token(argument: str, out: _Output) -> str | None:
     if argument != "-":
         return argument.strip()
     token = _read_stdin()
+    if token == "":
+        out.report("zego-token04: error: invalid token: stdin was empty: pipe the token in, or pass it as an argument")
+        return None
     if token is None:
         out.report(
             f"zego-token04: error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes,"

@@ -75,6 +75,7 @@ def make_token(
     gcm: bool = False,
     iv: bytes = b"0123456789abcdef",
     pkcs7: bool = True,
+    version: str = "04",
     **members: Any,
 ) -> str:
     """A token04 sealed by an AES independent of the library's (pyca's), as the official generators frame it.
@@ -82,7 +83,8 @@ def make_token(
     The body is `body`, any bytes, valid or not; by default MEMBERS with `members` over them, as JSON.
     The frame's expire is `frame_expire`, else the body's own expire (EXPIRE if that is not an int64).
     GCM takes the first 12 bytes of `iv` as its nonce. With `pkcs7=False`, CBC encrypts the body as it
-    is (whole blocks), its padding right or wrong.
+    is (whole blocks), its padding right or wrong. `version` is what the token starts with ("03": give
+    a token03's body).
     """
     expire = EXPIRE
     if body is None:
@@ -110,7 +112,7 @@ def make_token(
         + ciphertext
         + (b"\x01" if gcm else b"")
     )
-    return "04" + base64.b64encode(frame).decode("ascii")
+    return version + base64.b64encode(frame).decode("ascii")
 
 
 def frame_of(token: str) -> bytearray:

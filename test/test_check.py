@@ -1,5 +1,7 @@
 """check_token04: every rule of the table alone and combined; the payload parser; ZEGO's ID rules."""
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +24,8 @@ def check(token, **kwargs):
     report = check_token04(token, kwargs.pop("secret", SECRET), **{"now": NOW, **kwargs})
     assert type(report) is CheckReport
     for finding in report.findings:
-        assert finding.severity == RULES[finding.code][0]
+        zim_token03 = finding.code == "token03" and kwargs.get("product") == "zim"
+        assert finding.severity == (SEVERITY_ERROR if zim_token03 else RULES[finding.code][0])
         assert finding.code in report.checked
         assert finding.message and SECRET not in finding.message
     assert report.ok == all(finding.severity == SEVERITY_WARNING for finding in report.findings)
@@ -30,6 +33,16 @@ def check(token, **kwargs):
 
 
 ROOM_PAYLOAD = rtc_room_payload("room1", login=True, publish=True, stream_ids=["s1"])
+TOKEN03_BODY = {
+    "app_id": 1,
+    "room_id": "room1",
+    "user_id": "demo",
+    "privilege": {"1": 1, "2": 0},
+    "create_time": CTIME,
+    "expire_time": CTIME + 3600,
+    "nonce": 7,
+}
+TOKEN03 = make_token(body=json.dumps(TOKEN03_BODY).encode("utf-8"), frame_expire=CTIME + 3600, version="03")
 
 # Each rule, broken alone: (code, token, keyword arguments).
 ALONE = [
@@ -56,6 +69,9 @@ ALONE = [
     ("user-id-format", make_token(user_id="u" * 33), {"product": "zim"}),
     ("room-id-format", make_token(), {"room_id": "room 1"}),
     ("stream-id-format", make_token(), {"stream_id": "s.1"}),
+    ("token03", TOKEN03, {}),
+    ("duration-too-short", make_token(), {"product": "zim", "now": CTIME + 3600 - 10}),
+    ("duration-too-long", make_token(expire=CTIME + 25 * 24 * 3600), {"product": "zim"}),
 ]
 
 
@@ -90,6 +106,9 @@ def test_each_rule_passes_when_its_condition_is_mended(code, token, kwargs):
         "user-id-format": ({}, make_token(user_id="user_1")),
         "room-id-format": ({"room_id": "room_1"}, None),
         "stream-id-format": ({"stream_id": "s_1"}, None),
+        "token03": ({}, make_token()),
+        "duration-too-short": ({"now": CTIME + 3600 - 30}, None),
+        "duration-too-long": ({}, make_token(expire=CTIME + 24 * 24 * 3600 + 100)),
     }[code]
     arguments = {**NO_PRIVILEGES, **kwargs, **mended[0]}
     arguments.pop("secret", None)
@@ -144,7 +163,7 @@ def test_a_sound_login_passes_every_rule_it_applies():
         publish_privilege=True,
     )
     assert report.ok and report.findings == ()
-    assert set(report.checked) == set(RULES) - {"zim-payload"}
+    assert set(report.checked) == set(RULES) - {"zim-payload", "duration-too-short", "duration-too-long"}
     assert report.contents.payload == ROOM_PAYLOAD
 
 
@@ -252,3 +271,41 @@ def test_the_callers_own_settings_raise(kwargs, error):
     for token in (make_token(), "not a token"):
         with pytest.raises(error):
             check_token04(token, **arguments)
+
+
+# --- token03, and ZIM's rules for the validity left -------------------------------------------------------
+
+
+def test_a_token03_is_an_error_for_zim_and_its_contents_are_still_checked():
+    report = check(TOKEN03, product="zim", user_id="demo", app_id=2)
+    assert [(finding.code, finding.severity) for finding in report.findings] == [
+        ("token03", SEVERITY_ERROR),
+        ("app-id-mismatch", SEVERITY_ERROR),
+    ]
+    assert "ZIM's SDK refuses it" in report.findings[0].message
+
+
+def test_a_token03s_own_privileges_are_held_against_the_login():
+    report = check(TOKEN03, room_id="room2", stream_id="s", login_privilege=True, publish_privilege=True)
+    assert codes(report) == ["token03", "room-id-mismatch", "publish-denied"]
+    assert report.contents.room_id == "room1" and report.contents.login and not report.contents.publish
+
+
+def test_a_one_hour_token_ten_seconds_before_it_expires_is_too_short_for_zim():
+    report = check(make_token(), product="zim", now=CTIME + 3600 - 10)
+    (finding,) = report.findings
+    assert finding.code == "duration-too-short"
+    assert "10 s of validity left" in finding.message and "30 s" in finding.message and "6000108" in finding.message
+    assert report.ok  # a warning: the SDK logs it, and still tries
+    assert codes(check(make_token(), now=CTIME + 3600 - 10, **NO_PRIVILEGES)) == []  # RTC has no such rule
+
+
+def test_a_token_with_more_than_24_days_left_is_too_long_for_zim_with_both_numbers():
+    report = check(make_token(expire=CTIME + 30 * 24 * 3600), product="zim", now=CTIME)
+    (finding,) = report.findings
+    assert finding.code == "duration-too-long"
+    assert f"{30 * 24 * 3600} s of validity left" in finding.message and "2073600 s (24 days)" in finding.message
+
+
+def test_an_expired_token_is_not_also_too_short():
+    assert codes(check(make_token(), product="zim", now=CTIME + 3601)) == ["expired"]

@@ -335,6 +335,7 @@ def test_decode_prints_the_fields(cli):
     document = decoded(result)
     contents = token04.decode_token04(token, SECRET)
     assert document == {
+        "format": "token04",
         **contents._asdict(),
         "expired": False,
         "expire_at": document["expire_at"],
@@ -859,7 +860,7 @@ def test_check_passes_a_sound_login_one_line_per_check(cli):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     checked = json.loads(cli("check", token, "--json", *login).stdout)["checked"]
-    assert set(checked) == set(check.RULES) - {"zim-payload"}  # every rule but zim-payload applies
+    assert set(checked) == set(check.RULES) - {"zim-payload", "duration-too-short", "duration-too-long"}  # ZIM's
     expected = [f"ok      {check.RULES[code][1]}" for code in checked]  # each a sentence
     assert lines[:-1] == expected
     assert lines[-1] == f"ok: 0 errors, 0 warnings in {len(expected)} checks"
@@ -1118,6 +1119,31 @@ def test_decode_prints_one_field_per_line_by_default(cli):
     result = cli("decode", token)
     assert result.returncode == 0
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
-    assert list(lines) == [*token04.Token04._fields, "expired", "expire_at", "privilege_payload", "kit"]
+    assert list(lines) == ["format", *token04.Token04._fields, "expired", "expire_at", "privilege_payload", "kit"]
     assert (lines["app_id"], lines["user_id"], lines["expired"], lines["kit"]) == ("1", '"用户"', "false", "null")
     assert json.loads(lines["privilege_payload"])["room_id"] == "r"
+
+
+def test_decode_and_check_read_a_token03_and_say_so(cli):
+    vector = load_vectors("token03-go.json")["vectors"][1]
+    decoded = cli("decode", "--json", vector["token"], "--leeway", "1e10", secret=vector["secret"])
+    assert decoded.returncode == 0, decoded.stderr
+    document = json.loads(decoded.stdout)
+    assert (document["format"], document["user_id"], document["room_id"]) == ("token03", "李雷", "room1")
+    assert (document["login"], document["publish"]) == (True, False)
+    checked = cli("check", vector["token"], "--zim", "--leeway", "1e10", secret=vector["secret"])
+    assert checked.returncode == 1
+    assert "error   token03: this is a token03, the older format, and ZIM's SDK refuses it" in checked.stdout
+
+
+def test_paste_mistakes_are_named_on_the_command_line(cli):
+    token = make_token()
+    quoted = cli("decode", f'"{token}"')
+    assert quoted.stderr.startswith("zego-token04: error: invalid token: the token is in quotes: remove them")
+    cut = cli("check", token[:40])
+    assert "the token looks cut short: 40 characters" in cut.stdout
+    empty = cli("decode", "-", stdin="\n")
+    assert (empty.returncode, empty.stderr) == (
+        1,
+        "zego-token04: error: invalid token: stdin was empty: pipe the token in, or pass it as an argument\n",
+    )

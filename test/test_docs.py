@@ -59,7 +59,7 @@ def test_every_readme_python_snippet_runs_as_written(snippet, import_path, tmp_p
 # --- the worked example of check: what the README shows is what check prints --------------
 
 CHECK_SNIPPET = next(snippet for snippet in SNIPPETS if "check_token04(" in snippet and "report.findings" in snippet)
-CHECK_TRANSCRIPT = re.search(r"^```sh\n\$ (zego-token04 check .*?)\n(.*?)^```$", README, flags=re.M | re.S)
+CHECK_TRANSCRIPTS = re.findall(r"^```sh\n\$ (zego-token04 check .*?)\n(.*?)^```$", README, flags=re.M | re.S)
 
 
 def test_the_check_example_prints_the_findings_its_comments_show(import_path, tmp_path):
@@ -70,14 +70,21 @@ def test_the_check_example_prints_the_findings_its_comments_show(import_path, tm
     assert result.stdout.splitlines() == [ok_shown, *findings_shown]
 
 
-def test_the_check_command_transcript_is_what_the_command_prints(import_path, tmp_path):
-    # The shell example checks the token of the Python example ("the same from a shell").
+def test_the_readme_has_check_transcripts():
+    assert len(CHECK_TRANSCRIPTS) >= 2
+
+
+@pytest.mark.parametrize(("command", "shown"), CHECK_TRANSCRIPTS, ids=lambda text: text[:40])
+def test_each_check_command_transcript_is_what_the_command_prints(import_path, tmp_path, command, shown):
+    # The shell examples check the token of the Python example ("the same from a shell"), as $TOKEN.
     token = run_documented(["-c", CHECK_SNIPPET + "\nprint(token)"], import_path, tmp_path).stdout.splitlines()[-1]
-    command, shown = CHECK_TRANSCRIPT.groups()
-    arguments = shlex.split(command.replace('"$TOKEN"', shlex.quote(token)))
-    assert arguments[:2] == ["zego-token04", "check"] and token in arguments
-    result = run_documented(["-m", "zego_token04", *arguments[1:]], import_path, tmp_path)
-    assert result.returncode == 1  # the README: exit 1 when not ok
+    assert command.startswith("zego-token04 check ") and "TOKEN" in command
+    script = f'TOKEN={shlex.quote(token)}; "$PYTHON" -m zego_token04 {command[len("zego-token04 ") :]}'
+    env = clean_environment(**ENVIRONMENT, PYTHON=sys.executable, PYTHONPATH=f"{import_path}{os.pathsep}{ROOT}")
+    result = subprocess.run(
+        ["/bin/bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1, result.stderr  # the README: exit 1 when not ok
     # "..." in the transcript stands for lines left out; every other line is printed as shown, in order.
     pattern = "".join(r"(?:.*\n)*?" if line == "..." else re.escape(line) + r"\n" for line in shown.splitlines())
     assert re.fullmatch(pattern, result.stdout), result.stdout

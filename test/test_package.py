@@ -11,10 +11,10 @@ import pytest
 from support import OTHER_SECRET, SECRET, open_token
 
 import src
-from src import check, ids, kit, project, token04
+from src import check, ids, kit, project, token03, token04
 from src.project import TokenError, ZegoProject
 
-MODULES = [token04, kit, check, ids, project]
+MODULES = [token04, token03, kit, check, ids, project]
 
 
 def public_names(module):
