@@ -1,6 +1,6 @@
 """Benchmark: generate_token04 and decode_token04 against the cost of their primitives.
 
-    python test/benchmark.py [--json] [--repeat N] [--seconds S] [--only TEXT]
+    python3 test/benchmark.py [--json] [--repeat N] [--seconds S] [--only TEXT]
 
 Run it in a venv with only the runtime dependency (``pip install .``): there
 pycryptodome calls its C code through ctypes, as in production. The test extra
