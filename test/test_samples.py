@@ -98,7 +98,7 @@ def test_installed_distribution_claims_no_src_name():
     scripts = {entry.name: entry.value for entry in dist.entry_points if entry.group == "console_scripts"}
     assert scripts == {"zego-token04": "zego_token04.cli:main"}
     runtime = [req.split(";")[0].replace(" ", "") for req in dist.requires or [] if "extra" not in req]
-    assert runtime == ["pycryptodome>=3.9.1"]
+    assert runtime == ["pycryptodome>=3.9.8"]
     assert dist.metadata["License-Expression"] == "MIT"
 
 
