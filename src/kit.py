@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import binascii
 import json
+import math
+import re
 from typing import NamedTuple
 
 from . import token04
@@ -102,7 +104,6 @@ def decode_kit_token(
     return kit
 
 
-_FIELD_NAMES = ("userID", "roomID", "userName", "appID")
 # The bytes encodeURIComponent leaves as they are (ECMAScript's uriUnreserved); it writes every other
 # UTF-8 byte as %XX, in capitals.
 _URI_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
@@ -121,7 +122,8 @@ def _split(kit_token: object) -> tuple[str, tuple[int, str, str, str]]:
         raise InvalidTokenError(f"kit token must be a str, not {token04._type_name(kit_token)}")
     if len(text) > MAX_KIT_TOKEN_LENGTH:
         raise InvalidTokenError(f"kit token is longer than any kit token ({MAX_KIT_TOKEN_LENGTH} characters)")
-    token, separator, fields_text = text.partition(KIT_SEPARATOR)
+    token, separator, rest = text.partition(KIT_SEPARATOR)
+    fields_text = rest.partition(KIT_SEPARATOR)[0]  # the UIKit reads split("#")[1]
     if not separator:
         raise InvalidTokenError(
             f'not a kit token: no "{KIT_SEPARATOR}" after the token04 (read a plain token04 with decode_token04)'
@@ -132,29 +134,124 @@ def _split(kit_token: object) -> tuple[str, tuple[int, str, str, str]]:
 
 
 def _read_fields(text: str) -> tuple[int, str, str, str]:
-    """The login fields after "#": (appID, userID, roomID, userName decoded), or InvalidTokenError."""
-    data = token04._canonical_base64(text)
+    """The login fields after "#" (appID, userID, roomID, userName) as the UIKit reads them.
+
+    The UIKit reads ``JSON.parse(atob(part))``, then ``1*appID`` and
+    ``decodeURIComponent(userName)``: so does this, and it refuses only what
+    gives no login the SDK can make (InvalidTokenError): base64 or JSON the
+    UIKit cannot read, an appID that does not read as an AppID, a userID or
+    roomID that is not a string, a userName decodeURIComponent throws on.
+    (An appID written as a one-element array, which JavaScript reads as its
+    element, is refused here.)
+    """
+    data = _atob(text)
     if data is None:
-        raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not standard base64')
+        raise InvalidTokenError(
+            f'the kit fields after "{KIT_SEPARATOR}" are not base64 (the UIKit\'s atob refuses them)'
+        )
     try:
-        fields = token04._json_object(data.decode("latin-1"))
+        fields = _json_parse(data.decode("latin-1"))
     except (ValueError, RecursionError):
         fields = None
-    if type(fields) is not dict or sorted(fields) != sorted(_FIELD_NAMES):
-        raise InvalidTokenError("the kit fields are not a JSON object of exactly " + ", ".join(_FIELD_NAMES))
-    user_id, room_id, encoded_name, app_id = (fields[name] for name in _FIELD_NAMES)
-    if not (type(user_id) is str and type(room_id) is str and type(encoded_name) is str):
-        raise InvalidTokenError("the kit's userID, roomID and userName must be strings")
-    if type(app_id) is not int:
-        raise InvalidTokenError("the kit's appID must be a whole number")
+    if type(fields) is not dict:
+        raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not a JSON object')
+    user_id, room_id = _id_field(fields, "userID"), _id_field(fields, "roomID")
+    return (
+        _app_id_field(fields.get("appID", _MISSING)),
+        user_id,
+        room_id,
+        _user_name_field(fields.get("userName", _MISSING)),
+    )
+
+
+_MISSING = object()  # a member the kit fields do not have: JavaScript's undefined
+_BASE64_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+# ECMAScript's WhiteSpace and LineTerminator, which Number() strips from a string before reading it.
+_JAVASCRIPT_SPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
+_JAVASCRIPT_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+_JAVASCRIPT_RADIX = {"x": 16, "o": 8, "b": 2}
+_JAVASCRIPT_INTEGER = re.compile(r"0([xXoObB])([0-9A-Fa-f]+)")
+_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")  # JSON.parse refuses NaN and Infinity; Python's json takes them
+
+
+_json_parse = json.JSONDecoder(parse_constant=_refuse_constant).decode  # a repeated name: the last one, as JSON.parse
+
+
+def _atob(text: str) -> bytes | None:
+    """The browser's atob (forgiving base64): ASCII whitespace dropped, padding optional, spare bits ignored."""
+    data = text.translate({ord(space): None for space in "\t\n\f\r "})
+    if len(data) % 4 == 0 and data.endswith("="):
+        data = data[:-2] if data.endswith("==") else data[:-1]
+    if len(data) % 4 == 1 or not _BASE64_CHARACTERS.issuperset(data):
+        return None
+    return binascii.a2b_base64(data + "=" * (-len(data) % 4))
+
+
+def _app_id_field(value: object) -> int:
+    """The AppID the UIKit logs in with, 1*appID, when that is an AppID."""
+    number = _javascript_number(value)
+    app_id = int(number) if math.isfinite(number) and number.is_integer() else None
+    if token04._app_id_value(app_id) is None:
+        shown = "missing" if value is _MISSING else f"read as {number:g} by the UIKit"
+        raise InvalidTokenError(f"the kit's appID is not an AppID ({token04._APP_ID_RULE}): it is {shown}")
+    return app_id  # type: ignore[return-value]
+
+
+def _javascript_number(value: object) -> float:
+    """What JavaScript's 1*value is for a JSON value (NaN for what is not a number)."""
+    if value is None or isinstance(value, bool):
+        return float(bool(value))
+    if isinstance(value, (int, float)):
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf
+    if not isinstance(value, str):
+        return math.nan  # missing, an object, an array
+    text = value.strip(_JAVASCRIPT_SPACE)
+    if not text:
+        return 0.0
+    if _JAVASCRIPT_DECIMAL.fullmatch(text):
+        return float(text)
+    radix = _JAVASCRIPT_INTEGER.fullmatch(text)
     try:
-        user_name = _decode_uri_component(encoded_name)
-        canonical = _encode_uri_component(user_name) == encoded_name  # the one spelling JavaScript writes
-    except ValueError:  # UnicodeError included
-        canonical = False
-    if not canonical:
-        raise InvalidTokenError("the kit's userName is not as encodeURIComponent writes it")
-    return app_id, user_id, room_id, user_name
+        return float(int(radix.group(2), _JAVASCRIPT_RADIX[radix.group(1).lower()])) if radix else math.nan
+    except (ValueError, OverflowError):
+        return math.nan
+
+
+def _id_field(fields: dict[str, object], name: str) -> str:
+    value = fields.get(name, _MISSING)
+    if value is _MISSING:
+        raise InvalidTokenError(f"the kit fields have no {name}")
+    if type(value) is not str:
+        raise InvalidTokenError(f"the kit's {name} is not a string (the SDK logs in with string IDs)")
+    return value
+
+
+def _user_name_field(value: object) -> str:
+    """decodeURIComponent(userName), as the UIKit shows it: a missing one reads "undefined", as there."""
+    words = {id(_MISSING): "undefined", id(None): "null", id(True): "true", id(False): "false"}
+    if id(value) in words:
+        text = words[id(value)]
+    elif type(value) is int and abs(value) < 10**21:
+        text = str(value)
+    elif type(value) is str:
+        text = value
+    else:
+        raise InvalidTokenError("the kit's userName is not text")
+    try:
+        return _decode_uri_component(text)
+    except ValueError:
+        raise InvalidTokenError(
+            "the kit's userName is not as decodeURIComponent reads it (a broken % escape)"
+        ) from None
 
 
 def _fields_part(app_id: object, room_id: object, user_id: object, user_name: object) -> str:
@@ -201,15 +298,14 @@ def _encode_uri_component(text: str) -> str:
 
 
 def _decode_uri_component(text: str) -> str:
-    """The text behind %XX escapes, read as UTF-8; ValueError for a broken escape or bytes."""
-    head, *escaped = text.split("%")
-    data = bytearray(head.encode("ascii"))
-    for part in escaped:
-        if len(part) < 2:
-            raise ValueError("a % without two hex digits")
-        data.append(int(part[:2], 16))
-        data += part[2:].encode("ascii")
-    return data.decode("utf-8")
+    """JavaScript's decodeURIComponent: each run of %XX read as UTF-8, everything else as it is.
+
+    ValueError where JavaScript throws URIError: a "%" without two hex digits after it, or escapes
+    that are not UTF-8.
+    """
+    if "%" in _ESCAPE_RUN.sub("", text):
+        raise ValueError("a % without two hex digits")
+    return _ESCAPE_RUN.sub(lambda run: bytes.fromhex(run.group().replace("%", "")).decode("utf-8"), text)
 
 
 def _stringify(fields: dict[str, object]) -> str:

@@ -139,32 +139,67 @@ def kit_token(fields_part, token=None):
     return (token or make_token()) + "#" + fields_part
 
 
+READINGS = load_vectors("uikit-kit-readings.json")["readings"]
+
+
+def logs_in(read):
+    """Whether the UIKit's reading gives a login the SDK can make: an AppID and string IDs."""
+    app_id = read["appID"]
+    is_app_id = isinstance(app_id, (int, float)) and float(app_id).is_integer() and 1 <= app_id <= 2**32 - 1
+    return is_app_id and isinstance(read["userID"], str) and isinstance(read["roomID"], str)
+
+
+@pytest.mark.parametrize("reading", READINGS, ids=lambda reading: reading["name"])
+def test_kit_fields_are_read_as_the_uikit_reads_them(reading):
+    token = make_token(user_id="demo")
+    kit_token = token + "#" + reading["fields_part"]
+    if "error" in reading or not logs_in(reading["read"]):
+        with pytest.raises(InvalidTokenError, match="the kit"):
+            decode_kit_token(kit_token, SECRET, verify_expiry=False)
+        return
+    read = reading["read"]
+    if read["userID"] != "demo" or read["appID"] != 1:
+        with pytest.raises(InvalidTokenError, match="differs from the token's"):
+            decode_kit_token(kit_token, SECRET, verify_expiry=False)
+        return
+    kit = decode_kit_token(kit_token, SECRET, verify_expiry=False)
+    assert (kit.app_id, kit.user_id, kit.room_id, kit.user_name) == (
+        read["appID"],
+        read["userID"],
+        read["roomID"],
+        read["userName"],
+    )
+
+
+def test_the_readings_cover_what_people_write():
+    names = {reading["name"] for reading in READINGS}
+    assert {"appID string", "userName lower-case escapes", "members in another order", "an extra member"} <= names
+    assert {"userName unescaped", "not JSON", "userName broken escape", "appID word"} <= names
+    refused = [reading["name"] for reading in READINGS if "error" in reading or not logs_in(reading["read"])]
+    assert "appID word" in refused and "not JSON" in refused and "canonical" not in refused
+
+
 @pytest.mark.parametrize(
-    ("fields_part", "match"),
+    ("fields", "match"),
     [
-        ("not base64!", "not standard base64"),
-        (kit_fields().rstrip("="), "not standard base64"),  # padding dropped
-        (base64.b64encode(b"[1,2]").decode(), "exactly userID"),
-        (base64.b64encode(b"not json").decode(), "exactly userID"),
-        (kit_fields(userName=...), "exactly userID"),
-        (kit_fields(extra=1), "exactly userID"),
-        (kit_fields(appID="1"), "appID"),
-        (kit_fields(appID=1.0), "appID"),
-        (kit_fields(appID=True), "appID"),
-        (kit_fields(userID=5), "strings"),
-        (kit_fields(roomID=None), "strings"),
-        (kit_fields(userName="Ann Lee"), "encodeURIComponent"),  # a space is written %20
-        (kit_fields(userName="%zz"), "encodeURIComponent"),
-        (kit_fields(userName="%ff"), "encodeURIComponent"),  # not UTF-8
-        (kit_fields(userName="%41"), "encodeURIComponent"),  # "A" is written as itself
-        (kit_fields(userName="%e2%82%ac"), "encodeURIComponent"),  # capitals only
-        (base64.b64encode(b'{"userID":"demo","userID":"x","roomID":"r","userName":"","appID":1}').decode(), "userID"),
+        ({"appID": "abc"}, "appID is not an AppID .* read as nan by the UIKit"),
+        ({"appID": "4294967296"}, "appID is not an AppID"),
+        ({"appID": None, "userID": "demo"}, "read as 0"),
+        ({"userID": 42}, "userID is not a string"),
+        ({"roomID": None}, "roomID is not a string"),
+        ({"userName": "%zz"}, "decodeURIComponent"),
+        ({"userName": [1]}, "userName is not text"),
     ],
-    ids=lambda x: x[:30],
+    ids=lambda value: repr(value)[:30],
 )
-def test_a_malformed_kit_part_is_an_invalid_token(fields_part, match):
+def test_a_kit_part_the_uikit_cannot_log_in_with_says_why(fields, match):
     with pytest.raises(InvalidTokenError, match=match):
-        decode_kit_token(kit_token(fields_part), SECRET, verify_expiry=False)
+        decode_kit_token(kit_token(kit_fields(**fields)), SECRET, verify_expiry=False)
+
+
+def test_kit_fields_missing_an_id_say_which():
+    with pytest.raises(InvalidTokenError, match="no roomID"):
+        decode_kit_token(kit_token(kit_fields(roomID=...)), SECRET, verify_expiry=False)
 
 
 def test_the_kit_must_be_for_the_tokens_app_and_user():
