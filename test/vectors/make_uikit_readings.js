@@ -11,15 +11,7 @@
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
-const { JSDOM } = require("jsdom");
-const dom = new JSDOM("<!doctype html><html><body></body></html>", { url: "https://localhost/", pretendToBeVisual: true });
-for (const key of Object.getOwnPropertyNames(dom.window)) {
-  if (!(key in globalThis)) { try { globalThis[key] = dom.window[key]; } catch (e) { /* read-only */ } }
-}
-globalThis.window = dom.window;
-globalThis.document = dom.window.document;
-globalThis.self = dom.window;
-globalThis.addEventListener = dom.window.addEventListener.bind(dom.window);
+require("./browser_window.js");  // the window the browser bundle expects
 
 const bundlePath = require.resolve("@zegocloud/zego-uikit-prebuilt");
 const packageVersion = require("@zegocloud/zego-uikit-prebuilt/package.json").version;
