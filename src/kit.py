@@ -237,10 +237,9 @@ def _id_field(fields: dict[str, object], name: str) -> str:
 
 def _user_name_field(value: object) -> str:
     """decodeURIComponent(userName), as the UIKit shows it: a missing one reads "undefined", as there."""
-    words = {id(_MISSING): "undefined", id(None): "null", id(True): "true", id(False): "false"}
-    if id(value) in words:
-        text = words[id(value)]
-    elif type(value) is int and abs(value) < 10**21:
+    if value is _MISSING or value is None or isinstance(value, bool):
+        text = {_MISSING: "undefined", None: "null", True: "true", False: "false"}[value]
+    elif type(value) is int and abs(value) < 10**21:  # below 1e21 JavaScript writes an integer's digits
         text = str(value)
     elif type(value) is str:
         text = value

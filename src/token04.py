@@ -397,9 +397,8 @@ def _encode_token(
 ) -> TokenInfo:
     """The deterministic core of generate_token04: checked inputs in, token out."""
     nonce_text = str(nonce)
-    body = (_BODY_TEMPLATE % (app_id, _json_string(user_id), nonce_text, ctime, expire, _json_string(payload))).encode(
-        "utf-8"
-    )
+    text = _BODY_TEMPLATE % (app_id, _json_string(user_id), nonce_text, ctime, expire, _json_string(payload))
+    body = text.encode("utf-8")
     size_at_longest_nonce = len(body) - len(nonce_text) + MAX_NONCE_DIGITS
     if size_at_longest_nonce > MAX_BODY_BYTES:
         return _refusal(
@@ -409,9 +408,8 @@ def _encode_token(
         )
     ciphertext = _encrypt(frame, secret, iv, body)
     packed = frame.head.pack(expire, len(iv), iv, len(ciphertext)) + ciphertext + frame.trailer
-    return TokenInfo(
-        _VERSION + binascii.b2a_base64(packed, newline=False).decode("ascii"), ERROR_CODE_SUCCESS, "success"
-    )
+    token = _VERSION + binascii.b2a_base64(packed, newline=False).decode("ascii")
+    return TokenInfo(token, ERROR_CODE_SUCCESS, "success")
 
 
 def _encrypt(frame: _Frame, secret: str, iv: bytes, body: bytes) -> bytes:
