@@ -32,6 +32,7 @@ from __future__ import annotations
 import binascii
 import json
 import math
+import numbers
 import os
 import struct
 import time
@@ -678,15 +679,14 @@ def _seconds(value: object, name: str) -> float:
 
 def _as_float(value: object) -> float | None:
     """A real number (int and float subclasses by plain value, not bool) or a timedelta as float seconds."""
-    kind = type(value)
     if isinstance(value, timedelta):
         return value.total_seconds()
-    if issubclass(kind, float):
-        return float.__float__(value)  # type: ignore[arg-type]
-    if issubclass(kind, int):
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, int):
         whole = _as_int(value)  # None for a bool, as everywhere
         return None if whole is None else float(whole)
-    if hasattr(kind, "__float__") and not issubclass(kind, (str, bytes, complex)):  # Fraction, Decimal, ...
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):  # Fraction, Decimal, numpy's
         return float(value)  # type: ignore[arg-type]
     return None
 

@@ -436,8 +436,20 @@ def test_now_defaults_to_the_clock(monkeypatch):
         decode_token04(token, SECRET)
 
 
+class FloatLike:
+    """Has __float__, as numpy's bool does, but is no number."""
+
+    def __float__(self):
+        return 1.0
+
+
 @pytest.mark.parametrize(
-    "options", [{"now": "now"}, {"leeway": "5"}, {"leeway": None}, {"now": [1]}, {"now": False}, {"leeway": True}]
+    "options",
+    [
+        *({"now": "now"}, {"leeway": "5"}, {"leeway": None}, {"now": [1]}, {"now": False}, {"leeway": True}),
+        *({"now": FloatLike()}, {"leeway": complex(1)}),
+    ],
+    ids=repr,
 )
 def test_now_and_leeway_must_be_numbers(options):
     with pytest.raises(TypeError, match="number of seconds or a timedelta"):
