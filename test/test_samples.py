@@ -171,6 +171,7 @@ def test_token04_py_copied_alone_imports_with_only_the_standard_library_and_pycr
         "datetime",
         "json",
         "math",
+        "numbers",
         "os",
         "struct",
         "time",
