@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-from . import ids, kit, token04
-from .token03 import TOKEN03_VERSION, Token03, decode_token03
+from . import ids, kit, token03, token04
+from .token03 import Token03
 from .token04 import InvalidTokenError, RtcRoomPayload, Token04
 
 __all__ = [
@@ -174,9 +174,7 @@ def _decode(token: object, secret: str, report: _Report) -> tuple[Token04 | Toke
     try:
         if kit._is_kit_token(token):
             token, fields = kit._split(token)
-        text = token04._as_str(token)
-        decode = decode_token03 if text is not None and text.startswith(TOKEN03_VERSION) else token04.decode_token04
-        contents = decode(token, secret, verify_expiry=False)  # type: ignore[arg-type]
+        contents = token03._decoder(token)(token, secret, verify_expiry=False)
     except InvalidTokenError as error:
         report.rule("invalid-token", f"{error}; check that the token is whole and the secret is this project's")
         return None, None

@@ -329,9 +329,7 @@ def _decode(args: argparse.Namespace, out: _Output) -> int:
 
 def _reader(token: str) -> Any:
     """The function that reads this token: a kit token whole, a token03 or a token04 as itself."""
-    if kit._is_kit_token(token):
-        return kit.decode_kit_token
-    return token03.decode_token03 if token.startswith(token03.TOKEN03_VERSION) else token04.decode_token04
+    return kit.decode_kit_token if kit._is_kit_token(token) else token03._decoder(token)
 
 
 def _token_document(contents: token04.Token04 | token03.Token03, expired: bool) -> dict[str, Any]:

@@ -13,10 +13,10 @@ This module reads them; it makes none.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from . import token04
-from .token04 import InvalidTokenError, Seconds
+from .token04 import InvalidTokenError, Seconds, Token04
 
 __all__ = ["TOKEN03_VERSION", "Token03", "decode_token03"]
 
@@ -63,6 +63,12 @@ def decode_token03(
     if verify_expiry:
         token04._verify_expiry(contents.expire, now_seconds, leeway_seconds)
     return contents
+
+
+def _decoder(token: object) -> Callable[..., Token03 | Token04]:
+    """The function that reads this token: decode_token03 for one that starts "03", else decode_token04."""
+    text = token04._as_str(token)
+    return decode_token03 if text is not None and text.startswith(TOKEN03_VERSION) else token04.decode_token04
 
 
 _BODY_MEMBER_NAMES = frozenset(("app_id", "room_id", "user_id", "privilege", "create_time", "expire_time", "nonce"))
