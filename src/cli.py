@@ -277,9 +277,9 @@ def _generate_refusal(info: token04.TokenInfo, args: argparse.Namespace) -> str:
         return "--user-id must not be empty" if not args.user_id else "--user-id must be valid text (not UTF-8 here)"
     if info.error_code == token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID:
         return "--ttl must be a whole number of seconds > 0 whose expire time fits a 64-bit integer"
-    if "bytes" in info.error_message:  # the body would not fit
-        return f"--payload (or --user-id) is too long: a token body holds at most {token04.MAX_BODY_BYTES} bytes"
-    return "--payload must be valid text (it holds bytes that are not UTF-8)"
+    if token04._as_text(args.payload) is None:  # a lone surrogate: bytes the terminal could not decode
+        return "--payload must be valid text (it holds bytes that are not UTF-8)"
+    return f"--payload (or --user-id) is too long: a token body holds at most {token04.MAX_BODY_BYTES} bytes"
 
 
 def _sdk_warnings(args: argparse.Namespace) -> list[str]:
