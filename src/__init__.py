@@ -1,4 +1,4 @@
-"""zego-token04: generate, decode and check ZEGO token04 authentication tokens.
+"""zego-token04: make, read and check ZEGO token04s; sign Server API requests; verify callbacks.
 
 Installed, the package is ``zego_token04``; from a checkout or a copy of
 ``src/``, it is ``src``, as upstream uses it::
@@ -10,25 +10,82 @@ Installed, the package is ``zego_token04``; from a checkout or a copy of
     from zego_token04 import token04           # upstream's function, as it was
     info = token04.generate_token04(app_id, user_id, secret, 3600, "")
 
-Every public name of every module is here too: ``from zego_token04 import check_token04, ERROR_CODE_SUCCESS``.
+The root holds what users call and catch; limits, modes' details, privilege
+keys and rule tables stay in their modules (``zego_token04.check.RULES``).
 """
 
-from . import check, ids, kit, project, token03, token04
-from .check import *  # noqa: F403
-from .ids import *  # noqa: F403
-from .kit import *  # noqa: F403
-from .project import *  # noqa: F403
-from .token03 import *  # noqa: F403
-from .token04 import *  # noqa: F403
+from . import token04
+from .check import CheckReport, Finding, check_token04
+from .errors import (
+    ERROR_CODE_APP_ID_INVALID,
+    ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+    ERROR_CODE_MODE_INVALID,
+    ERROR_CODE_PAYLOAD_INVALID,
+    ERROR_CODE_SECRET_INVALID,
+    ERROR_CODE_SUCCESS,
+    ERROR_CODE_USER_ID_INVALID,
+    ExpiredTokenError,
+    InvalidCallbackError,
+    InvalidTokenError,
+    TokenError,
+    ZegoApiError,
+    ZegoError,
+)
+from .ids import check_room_id, check_stream_id, check_user_id
+from .kit import KitToken, decode_kit_token, make_kit_token
+from .payload import RtcRoomPayload, parse_rtc_room_payload, rtc_room_payload
+from .project import ZegoProject
+from .reader import read_token
+from .server import api_signature, callback_signature, verify_callback
+from .token03 import Token03, decode_token03
+from .token04 import MODE_CBC, MODE_GCM, Token04, TokenInfo, decode_token04, generate_token04
 
 __all__ = [
     "__version__",
-    *token04.__all__,
-    *token03.__all__,
-    *project.__all__,
-    *kit.__all__,
-    *check.__all__,
-    *ids.__all__,
+    "token04",
+    "ZegoProject",
+    # errors
+    "ZegoError",
+    "InvalidTokenError",
+    "ExpiredTokenError",
+    "TokenError",
+    "ZegoApiError",
+    "InvalidCallbackError",
+    # tokens
+    "TokenInfo",
+    "Token04",
+    "Token03",
+    "KitToken",
+    "MODE_CBC",
+    "MODE_GCM",
+    "generate_token04",
+    "decode_token04",
+    "decode_token03",
+    "read_token",
+    "make_kit_token",
+    "decode_kit_token",
+    "RtcRoomPayload",
+    "rtc_room_payload",
+    "parse_rtc_room_payload",
+    # why did the login fail?
+    "check_token04",
+    "CheckReport",
+    "Finding",
+    "check_user_id",
+    "check_room_id",
+    "check_stream_id",
+    # ZEGO's server side
+    "api_signature",
+    "callback_signature",
+    "verify_callback",
+    # upstream's codes
+    "ERROR_CODE_SUCCESS",
+    "ERROR_CODE_APP_ID_INVALID",
+    "ERROR_CODE_USER_ID_INVALID",
+    "ERROR_CODE_SECRET_INVALID",
+    "ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID",
+    "ERROR_CODE_PAYLOAD_INVALID",
+    "ERROR_CODE_MODE_INVALID",
 ]
 
-__version__ = "2.0.0"
+__version__ = "3.0.0"

@@ -1,21 +1,25 @@
 """Would ZEGO accept this token for this login? An offline answer, one finding per broken rule.
 
-``check_token04(token, secret, app_id=…, user_id=…, room_id=…, …)`` decodes the
-token (a token04 or a UIKit kit token) and holds it against the login a client
-makes: the AppID and userID it logs in with, the room, the stream it will
-publish, the privileges the project verifies, and ZEGO's SDK rules for IDs.
-Each rule broken is a ``Finding`` with a fixed ``code`` a program can test and
-a message a person can act on.
+``check_token04(token, secret, app_id=…, user_id=…, room_id=…, …)`` reads the
+token (a token04, a token03 or a UIKit kit token) and holds it against the
+login a client makes: the AppID and userID it logs in with, the room, the
+stream it will publish, the privileges the project verifies, and ZEGO's SDK
+rules for IDs. Each rule broken is a ``Finding`` with a fixed ``code`` a
+program can test, the ``problem`` and its ``remedy``.
 """
 
 from __future__ import annotations
 
-import time
-from typing import NamedTuple
+from typing import Any, Callable, NamedTuple, Union
 
-from . import ids, kit, token03, token04
+from .errors import ExpiredTokenError, InvalidTokenError
+from .ids import PRODUCT_RTC, PRODUCT_ZIM, check_room_id, check_stream_id, check_user_id, product_name
+from .kit import KitToken
+from .payload import RtcRoomPayload, parse_rtc_room_payload
+from .reader import holds_secret, read_token
 from .token03 import Token03
-from .token04 import InvalidTokenError, RtcRoomPayload, Token04
+from .token04 import Token04, check_expiry
+from .values import APP_ID_RULE, app_id_value, as_int, as_str, clock, require_secret, type_name, utc_datetime
 
 __all__ = [
     "SEVERITY_ERROR",
@@ -24,6 +28,7 @@ __all__ = [
     "CLOCK_SKEW_SECONDS",
     "ZIM_MIN_VALIDITY_SECONDS",
     "ZIM_MAX_VALIDITY_SECONDS",
+    "ZIM_MAX_EXPIRE",
     "Finding",
     "CheckReport",
     "check_token04",
@@ -36,6 +41,7 @@ SEVERITY_WARNING = "warning"
 
 RULES: dict[str, tuple[str, str]] = {
     "invalid-token": (SEVERITY_ERROR, "the token decodes with this secret"),
+    "secret-in-token": (SEVERITY_ERROR, "the token's content does not hold the ServerSecret"),
     "expired": (SEVERITY_ERROR, "the token has not expired"),
     "issued-in-future": (SEVERITY_WARNING, "the token was not made in the future"),
     "app-id-mismatch": (SEVERITY_ERROR, "the token is for the login's AppID"),
@@ -48,8 +54,9 @@ RULES: dict[str, tuple[str, str]] = {
     "stream-id-not-allowed": (SEVERITY_ERROR, "the stream is one the token may publish"),
     "zim-payload": (SEVERITY_ERROR, "the token carries no payload, as ZIM requires"),
     "token03": (SEVERITY_WARNING, "the token is a token04, the format ZEGO asks for (ZIM: an error)"),
-    "duration-too-short": (SEVERITY_WARNING, "the token has the 30 s of validity left that ZIM's SDK asks for"),
-    "duration-too-long": (SEVERITY_WARNING, "the token has no more than the 24 days of validity ZIM's SDK takes"),
+    "duration-too-short": (SEVERITY_ERROR, "the token has the 30 s of validity left that ZIM's SDK asks for"),
+    "duration-too-long": (SEVERITY_ERROR, "the token has no more than the 24 days of validity ZIM's SDK takes"),
+    "expire-beyond-2038": (SEVERITY_ERROR, "the token's expire fits the 32-bit number ZIM reads it as"),
     "user-id-format": (SEVERITY_ERROR, "the userID keeps the SDK's rules"),
     "room-id-format": (SEVERITY_ERROR, "the roomID keeps the SDK's rules"),
     "stream-id-format": (SEVERITY_ERROR, "the streamID keeps the SDK's rules"),
@@ -59,35 +66,80 @@ RULES: dict[str, tuple[str, str]] = {
 CLOCK_SKEW_SECONDS = 60
 """How far ahead of now (beyond leeway) a token's ctime may be before it is reported."""
 ZIM_MIN_VALIDITY_SECONDS = 30
-"""ZIM's SDK logs 6000108 "Token duration is too short" for a token with less validity left (expire - now)."""
+"""Less validity left than this: ZIM's web SDK 2.22 and older refuse the login (6000108); 2.24 and newer
+log in, fire tokenWillExpire at once and close the connection 2 s before the expiry."""
 ZIM_MAX_VALIDITY_SECONDS = 24 * 24 * 3600
-"""ZIM's SDK logs 6000109 "Token duration is too long" for more (its renewal timer is capped at 24 days)."""
+"""More validity than this: ZIM's web SDK 2.22 and older refuse the login (6000109); 2.24 and newer close
+the connection after 24 days less 2 s unless the token is renewed."""
+ZIM_MAX_EXPIRE = 2**31 - 1
+"""ZIM's web SDK reads the expire as a signed 32-bit number: a later one (after 2038-01-19) reads as expired."""
+
+_ZIM_OLD_AND_NEW = "ZIM's SDK 2.22 and older refuse the login ({code}); 2.24 and newer {newer}"
 
 
 class Finding(NamedTuple):
-    """A broken rule: its code (a key of RULES), "error" or "warning", and what to do about it."""
+    """A broken rule: its code (a key of RULES), "error" or "warning", the problem and its remedy."""
 
     code: str
     severity: str
-    message: str
+    problem: str
+    """What is wrong, in terms of the token and the login (no value of the caller's is quoted)."""
+    remedy: str
+    """What to do about it, in Python's terms ("" when the problem says it all)."""
+
+    @property
+    def message(self) -> str:
+        """The problem and the remedy, as one sentence."""
+        return f"{self.problem}: {self.remedy}" if self.remedy else self.problem
 
 
 class CheckReport(NamedTuple):
-    """What check_token04 found."""
+    """What check_token04 found; true when ``ok``."""
 
     findings: tuple[Finding, ...]
     """Every broken rule, in the order checked."""
     checked: tuple[str, ...]
     """The codes of every rule that was applied, in order; those without a finding passed."""
     contents: Token04 | Token03 | None
-    """The token's contents (a Token03 for a token of the older format), or None when it did not decode."""
-    kit: kit.KitToken | None
-    """The kit token's login fields, when the token was a kit token whose fields read."""
+    """The token's contents, or None when it did not decode or holds the ServerSecret."""
+    kit: KitToken | None
+    """A kit token's login fields and contents, when the token was a kit token that read."""
 
     @property
     def ok(self) -> bool:
         """True when no finding is an error: as far as can be told offline, ZEGO accepts the login."""
         return not any(finding.severity == SEVERITY_ERROR for finding in self.findings)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+_Contents = Union[Token04, Token03]
+
+
+class _Login(NamedTuple):
+    app_id: object
+    user_id: object
+    room_id: object
+    stream_id: object
+    login_privilege: bool
+    publish_privilege: bool
+    product: str
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.checked: list[str] = []
+
+    def rule(self, code: str, problem: str | None, remedy: str = "", severity: str | None = None) -> None:
+        """Record that rule ``code`` was applied, and its finding if ``problem`` says what broke it."""
+        self.checked.append(code)
+        if problem:
+            self.findings.append(Finding(code, severity or RULES[code][0], problem, remedy))
+
+    def result(self, contents: _Contents | None, kit: KitToken | None) -> CheckReport:
+        return CheckReport(tuple(self.findings), tuple(self.checked), contents, kit)
 
 
 def check_token04(
@@ -100,7 +152,7 @@ def check_token04(
     stream_id: str | None = None,
     login_privilege: bool = True,
     publish_privilege: bool = True,
-    product: str = ids.PRODUCT_RTC,
+    product: str = PRODUCT_RTC,
     now: float | None = None,
     leeway: float = 0,
 ) -> CheckReport:
@@ -113,230 +165,198 @@ def check_token04(
     setting). ``product`` is "rtc" or "zim". Never raises for anything about the
     token or the login values: a wrong type is a finding too. ``now``,
     ``leeway``, the privilege flags and ``product`` are the caller's code: a
-    wrong one raises TypeError or ValueError, as decode_token04 does. No
-    message shows the secret: where a quoted value holds it (a login value put
-    in the wrong place, say), it reads ``<the secret>``.
+    wrong one raises TypeError or ValueError, as decode_token04 does. A token
+    whose content holds the secret gets the one finding ``secret-in-token``,
+    and its content is not in the report.
     """
-    secret = token04._require_secret(secret)
-    product = ids._product_name(product)
-    if not (type(login_privilege) is bool and type(publish_privilege) is bool):
+    secret = require_secret(secret)
+    if not (isinstance(login_privilege, bool) and isinstance(publish_privilege, bool)):
         raise TypeError("login_privilege and publish_privilege must be bool")
-    now_seconds = time.time() if now is None else token04._seconds(now, "now")
-    leeway_seconds = token04._seconds(leeway, "leeway")
-    report = _Report(secret)
-
-    contents, fields = _decode(token, secret, report)
-    if fields is not None:  # a kit token: the login is made with the values it carries
-        app_id = fields.app_id if app_id is None else app_id
-        user_id = fields.user_id if user_id is None else user_id
-        room_id = fields.room_id if room_id is None else room_id
-    if contents is not None:
-        _check_format(contents, product, report)
-        _check_times(contents, now_seconds, leeway_seconds, report)
-        _check_login_values(contents, app_id, user_id, report)
-        if product == ids.PRODUCT_ZIM:
-            _check_zim(contents, now_seconds, leeway_seconds, report)
-        else:
-            _check_privileges(contents, room_id, stream_id, login_privilege, publish_privilege, report)
-    login_user_id = user_id if user_id is not None else (contents.user_id if contents is not None else None)
-    _check_ids(login_user_id, room_id, stream_id, product, report)
-    return CheckReport(tuple(report.findings), tuple(report.checked), contents, fields)
+    login = _Login(app_id, user_id, room_id, stream_id, login_privilege, publish_privilege, product_name(product))
+    now_seconds, leeway_seconds = clock(now, leeway)
+    report = _Report()
+    decoded = _read(token, secret, report)
+    if decoded is None:
+        _check_ids(login, login.user_id, report)
+        return report.result(None, None)
+    contents = decoded.token if isinstance(decoded, KitToken) else decoded
+    if isinstance(decoded, KitToken):  # the login is made with the values the kit carries
+        login = login._replace(
+            app_id=decoded.app_id if app_id is None else app_id,
+            user_id=decoded.user_id if user_id is None else user_id,
+            room_id=decoded.room_id if room_id is None else room_id,
+        )
+    _check_contents(contents, login, now_seconds, leeway_seconds, report)
+    _check_ids(login, contents.user_id if login.user_id is None else login.user_id, report)
+    return report.result(contents, decoded if isinstance(decoded, KitToken) else None)
 
 
-# The remedy a finding ends with, in Python's terms (the command line says it in its own).
-_ADVICE = {
-    "zim-payload": 'make it with payload=""',
-    "no-privilege-payload": "make it with rtc_room_payload(room_id, ...)",
-    "payload-invalid": "make the payload with rtc_room_payload",
-}
-
-
-class _Report:
-    def __init__(self, secret: str) -> None:
-        self.findings: list[Finding] = []
-        self.checked: list[str] = []
-        self._secret = secret  # messages quote login and token values, and one of them may be the secret
-
-    def rule(self, code: str, problem: str | None, severity: str | None = None) -> None:
-        """Record that rule `code` was applied, and its finding if `problem` says what broke it."""
-        self.checked.append(code)
-        if problem:
-            self.findings.append(Finding(code, severity or RULES[code][0], problem))
-
-    def quote(self, value: str) -> str:
-        """``value`` quoted for a message, the secret in it masked first."""
-        return repr(token04._masked(value, self._secret))
-
-
-def _decode(token: object, secret: str, report: _Report) -> tuple[Token04 | Token03 | None, kit.KitToken | None]:
-    """The token's contents (expiry not checked) and, for a kit token, its login fields."""
-    fields = None
+def _read(token: object, secret: str, report: _Report) -> _Contents | KitToken | None:
+    """The token read (expiry not checked), or None: it did not decode, or it holds the secret."""
     try:
-        if kit._is_kit_token(token):
-            token, fields = kit._split(token)
-        contents = token03._decoder(token)(token, secret, verify_expiry=False)
+        decoded = read_token(token, secret, verify_expiry=False)  # type: ignore[arg-type]
     except InvalidTokenError as error:
-        report.rule("invalid-token", f"{error}; check that the token is whole and the secret is this project's")
-        return None, None
+        report.rule("invalid-token", str(error), "check that the token is whole and the secret is this project's")
+        return None
     report.rule("invalid-token", None)
-    if isinstance(contents, Token03):
-        return contents, None  # the UIKit wraps a token04; a kit token around a token03 has no fields to trust
-    return contents, None if fields is None else kit.KitToken(contents, *fields)
+    if holds_secret(decoded, secret):
+        report.rule(
+            "secret-in-token",
+            "the token's content holds the ServerSecret (none of it is shown)",
+            "make a new token without it, and treat the secret as exposed: reset it in ZEGO's console",
+        )
+        return None
+    report.rule("secret-in-token", None)
+    return decoded
 
 
-def _check_format(contents: Token04 | Token03, product: str, report: _Report) -> None:
+def _check_contents(contents: _Contents, login: _Login, now: float, leeway: float, report: _Report) -> None:
+    _check_format(contents, login.product, report)
+    _check_times(contents, now, leeway, report)
+    _check_login_values(contents, login.app_id, login.user_id, report)
+    if login.product == PRODUCT_ZIM:
+        _check_zim(contents, now, leeway, report)
+    else:
+        _check_privileges(contents, login, report)
+
+
+def _check_format(contents: _Contents, product: str, report: _Report) -> None:
     if not isinstance(contents, Token03):
         report.rule("token03", None)
-    elif product == ids.PRODUCT_ZIM:
+    elif product == PRODUCT_ZIM:
         report.rule(
-            "token03", "this is a token03, the older format, and ZIM's SDK refuses it: make a token04", SEVERITY_ERROR
+            "token03", "this is a token03, the older format, and ZIM's SDK refuses it", "make a token04", SEVERITY_ERROR
         )
     else:
-        report.rule("token03", "this is a token03, the older format: ZEGO asks for token04; make one instead")
+        report.rule("token03", "this is a token03, the older format: ZEGO asks for token04", "make a token04 instead")
 
 
-def _check_zim(contents: Token04 | Token03, now: float, leeway: float, report: _Report) -> None:
-    """ZIM takes no payload, and judges a token by the validity it has left when it logs in or renews."""
-    if isinstance(contents, Token04):
-        carried = f"ZIM takes no payload, and this token carries one: {_ADVICE['zim-payload']}"
-        report.rule("zim-payload", carried if contents.payload else None)
-    if contents.expire + leeway < now:
-        return  # expired: that finding says more
-    left = contents.expire - now
-    short = long = None
-    if left < ZIM_MIN_VALIDITY_SECONDS:
-        short = (
-            f"the token has {left:.0f} s of validity left, less than the {ZIM_MIN_VALIDITY_SECONDS} s ZIM's SDK"
-            " takes (6000108 Token duration is too short): give the client a new token"
-        )
-    if left > ZIM_MAX_VALIDITY_SECONDS:
-        long = (
-            f"the token has {left:.0f} s of validity left, more than the {ZIM_MAX_VALIDITY_SECONDS} s (24 days)"
-            " ZIM's SDK takes (6000109 Token duration is too long): make it with a shorter lifetime"
-        )
-    report.rule("duration-too-short", short)
-    report.rule("duration-too-long", long)
-
-
-def _check_ids(user_id: object, room_id: object, stream_id: object, product: str, report: _Report) -> None:
-    """ZEGO's SDK rules for the IDs the login uses."""
-    if user_id is not None:
-        report.rule("user-id-format", ids.check_user_id(user_id, product))  # type: ignore[arg-type]
-    if room_id is not None:
-        report.rule("room-id-format", ids.check_room_id(room_id))  # type: ignore[arg-type]
-    if stream_id is not None:
-        report.rule("stream-id-format", ids.check_stream_id(stream_id))  # type: ignore[arg-type]
-
-
-def _check_times(contents: Token04 | Token03, now: float, leeway: float, report: _Report) -> None:
-    expired = None
-    if contents.expire + leeway < now:
-        expired = (
-            f"the token expired at {_moment(contents.expire)}, {now - contents.expire:.0f} s before now"
-            f" (leeway {leeway:g} s): give the client a new one"
-        )
-    report.rule("expired", expired)
+def _check_times(contents: _Contents, now: float, leeway: float, report: _Report) -> None:
+    try:
+        check_expiry(contents, now, leeway)
+        report.rule("expired", None)
+    except ExpiredTokenError as error:
+        report.rule("expired", f"{error}, at {_moment(contents.expire)}", "give the client a new token")
     ahead = contents.ctime - now
     future = None
     if ahead > leeway + CLOCK_SKEW_SECONDS:
-        future = (
-            f"the token was made {ahead:.0f} s from now, at {_moment(contents.ctime)}:"
-            " the generating server's clock is ahead; set it right (NTP)"
-        )
-    report.rule("issued-in-future", future)
+        future = f"the token was made {ahead:.0f} s from now, at {_moment(contents.ctime)}: its server's clock is ahead"
+    report.rule("issued-in-future", future, "set that server's clock right (NTP)")
 
 
-def _check_login_values(contents: Token04 | Token03, app_id: object, user_id: object, report: _Report) -> None:
+def _check_login_values(contents: _Contents, app_id: object, user_id: object, report: _Report) -> None:
     if app_id is not None:
-        value = token04._as_int(app_id)
+        value = as_int(app_id)
         problem = None
         if value is None:
-            kind = token04._type_name(app_id)
-            problem = f"the login's app_id must be an int (the SDK's appID is a number), not {kind}"
-        elif token04._app_id_value(value) is None:
-            problem = f"the login's app_id is not an AppID ({token04._APP_ID_RULE}); the token is for {contents.app_id}"
+            problem = f"the login's app_id must be an int (the SDK's appID is a number), not {type_name(app_id)}"
+        elif app_id_value(value) is None:
+            problem = f"the login's app_id is not an AppID ({APP_ID_RULE}); the token is for {contents.app_id}"
         elif value != contents.app_id:
             problem = f"the token is for AppID {contents.app_id}, the login uses AppID {value}"
-        report.rule("app-id-mismatch", problem)
-    text = token04._as_str(user_id)
+        report.rule("app-id-mismatch", problem, "make the token with the project the client logs in to")
+    text = as_str(user_id)
     if text is not None:
-        problem = None
-        if text != contents.user_id:
-            problem = (
-                f"the token is for userID {report.quote(contents.user_id)}, the login uses {report.quote(text)}:"
-                " make the token for the user who logs in"
+        mismatch = f"the token is for userID {contents.user_id!r}, not the login's userID"
+        report.rule(
+            "user-id-mismatch",
+            mismatch if text != contents.user_id else None,
+            "make the token for the user who logs in",
+        )
+
+
+def _check_zim(contents: _Contents, now: float, leeway: float, report: _Report) -> None:
+    """ZIM takes no payload, reads the expire as 32 bits, and judges the validity left at login."""
+    if isinstance(contents, Token04):
+        report.rule(
+            "zim-payload",
+            "ZIM takes no payload, and this token carries one" if contents.payload else None,
+            'make it with payload=""',
+        )
+    beyond = contents.expire > ZIM_MAX_EXPIRE
+    report.rule(
+        "expire-beyond-2038",
+        "the token expires after 2038-01-19, and ZIM's SDK reads its expire as a signed 32-bit number: it refuses"
+        " the login as expired (6000106)"
+        if beyond
+        else None,
+        "make it with a lifetime of at most 24 days",
+    )
+    if beyond or contents.expire + leeway < now:
+        return  # the findings above say more
+    left = contents.expire - now
+    short = long = None
+    if left < ZIM_MIN_VALIDITY_SECONDS:
+        newer = "log in, fire tokenWillExpire at once and close the connection 2 s before the expiry"
+        short = (
+            f"the token has {left:.0f} s of validity left, less than {ZIM_MIN_VALIDITY_SECONDS} s: "
+            + _ZIM_OLD_AND_NEW.format(code=6000108, newer=newer)
+        )
+    if left > ZIM_MAX_VALIDITY_SECONDS:
+        newer = "close the connection after 24 days less 2 s unless the token is renewed"
+        long = f"the token has {left:.0f} s of validity left, more than 24 days: " + _ZIM_OLD_AND_NEW.format(
+            code=6000109, newer=newer
+        )
+    report.rule("duration-too-short", short, "give the client a new token")
+    report.rule("duration-too-long", long, "make it with a lifetime of at most 24 days")
+
+
+def _check_privileges(contents: _Contents, login: _Login, report: _Report) -> None:
+    payload = _privilege_payload(contents, login.login_privilege or login.publish_privilege, report)
+    if payload is None:
+        return
+    room_id, stream_id = as_str(login.room_id), as_str(login.stream_id)
+    if room_id is not None and payload.room_id:
+        mismatch = f"the token may log in only to room {payload.room_id!r}, not the login's room"
+        report.rule(
+            "room-id-mismatch", mismatch if payload.room_id != room_id else None, "make the token for that room"
+        )
+    if login.login_privilege:
+        denied = "the token's login privilege (1) is 0: the login is refused"
+        report.rule("login-denied", None if payload.login else denied, "make the token with login allowed")
+    if login.publish_privilege and stream_id is not None:
+        denied = "the token's publish privilege (2) is 0: publishing is refused"
+        report.rule("publish-denied", None if payload.publish else denied, "make the token with publish allowed")
+        if payload.stream_ids is not None:
+            outside = f"the stream is not one the token may publish: {list(payload.stream_ids)!r}"
+            report.rule(
+                "stream-id-not-allowed",
+                None if stream_id in payload.stream_ids else outside,
+                "make the token with that stream",
             )
-        report.rule("user-id-mismatch", problem)
 
 
-def _check_privileges(
-    contents: Token04 | Token03,
-    room_id: object,
-    stream_id: object,
-    login_privilege: bool,
-    publish_privilege: bool,
-    report: _Report,
-) -> None:
-    payload = _privilege_payload(contents, login_privilege or publish_privilege, report)
-    if payload is not None:
-        room, stream = token04._as_str(room_id), token04._as_str(stream_id)
-        _check_room_and_streams(payload, room, stream, login_privilege, publish_privilege, report)
-
-
-def _privilege_payload(contents: Token04 | Token03, verified: bool, report: _Report) -> RtcRoomPayload | None:
+def _privilege_payload(contents: _Contents, verified: bool, report: _Report) -> RtcRoomPayload | None:
     """The privileges the token carries: a token03's own, or a token04's payload as ZEGO reads it."""
     if isinstance(contents, Token03):
         return RtcRoomPayload(contents.room_id, contents.login, contents.publish, None)
     if verified:
-        missing = (
-            "the token has no privilege payload, but the project verifies privileges:"
-            f" {_ADVICE['no-privilege-payload']}"
+        missing = "the token has no privilege payload, but the project verifies privileges"
+        report.rule(
+            "no-privilege-payload", None if contents.payload else missing, "make it with rtc_room_payload(room_id, ...)"
         )
-        report.rule("no-privilege-payload", None if contents.payload else missing)
     if not contents.payload:
         return None
     try:
-        payload = token04.parse_rtc_room_payload(contents.payload)
-    except ValueError as error:
-        report.rule("payload-invalid", f"{error}; {_ADVICE['payload-invalid']}")
+        payload = parse_rtc_room_payload(contents.payload)
+    except InvalidTokenError as error:
+        report.rule("payload-invalid", str(error), "make the payload with rtc_room_payload")
         return None
     report.rule("payload-invalid", None)
     return payload
 
 
-def _check_room_and_streams(
-    payload: RtcRoomPayload,
-    room_id: str | None,
-    stream_id: str | None,
-    login_privilege: bool,
-    publish_privilege: bool,
-    report: _Report,
-) -> None:
-    if room_id is not None and payload.room_id:
-        mismatch = (
-            f"the token may log in only to room {report.quote(payload.room_id)},"
-            f" the login is to room {report.quote(room_id)}"
-        )
-        report.rule("room-id-mismatch", mismatch if payload.room_id != room_id else None)
-    if login_privilege:
-        denied = "the token's login privilege (1) is 0: the login is refused"
-        report.rule("login-denied", None if payload.login else denied)
-    if publish_privilege and stream_id is not None:
-        denied = f"the token's publish privilege (2) is 0: publishing {report.quote(stream_id)} is refused"
-        report.rule("publish-denied", None if payload.publish else denied)
-        if payload.stream_ids is not None:
-            allowed = ", ".join(map(report.quote, payload.stream_ids))
-            outside = f"stream {report.quote(stream_id)} is not one the token may publish: [{allowed}]"
-            report.rule("stream-id-not-allowed", None if stream_id in payload.stream_ids else outside)
-
-
-def _iso_utc(timestamp: int) -> str | None:
-    """A Unix time as ISO 8601 UTC, or None beyond what the platform can show."""
-    try:
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
-    except (OverflowError, OSError, ValueError):
-        return None
+def _check_ids(login: _Login, user_id: object, report: _Report) -> None:
+    """ZEGO's SDK rules for the IDs the login uses."""
+    rules: tuple[tuple[str, object, Callable[[Any], str | None]], ...] = (
+        ("user-id-format", user_id, lambda value: check_user_id(value, login.product)),
+        ("room-id-format", login.room_id, check_room_id),
+        ("stream-id-format", login.stream_id, check_stream_id),
+    )
+    for code, value, check in rules:
+        if value is not None:  # a value of the wrong type is a finding too: check_*_id says so
+            report.rule(code, check(value), "use an ID the SDK takes")
 
 
 def _moment(timestamp: int) -> str:
-    return _iso_utc(timestamp) or f"Unix time {timestamp}"
+    return utc_datetime(timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,558 +1,336 @@
-"""The ``zego-token04`` command: generate, decode and check token04s from a shell.
+"""The ``zego-token04`` command: parse, call the library, print.
 
-It parses arguments and calls ``token04``; nothing more. The secret comes from
-``ZEGO_SERVER_SECRET`` or ``--secret-file``, never from an argument, and no
-output ever contains it: a refused value is named by its option, never shown.
-Every read is bounded, every failure is one line on stderr and an exit status.
+Secrets come from the environment or ``--secret-file``, never from an argument.
+Option names may be echoed; values never. Every read is bounded. Every failure
+is one line on stderr and an exit status: 0 done, 1 refused (an invalid or
+expired token, a check with errors, a callback that is not ZEGO's), 2 usage,
+3 stdout failed, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
+import difflib
 import json
-import math
 import os
-import re
 import sys
-import time
+import urllib.parse
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
-from . import __version__, check, ids, kit, token03, token04
-from .project import APP_ID_ENV, SECRET_ENV
+from . import __version__
+from .check import RULES, check_token04
+from .errors import ExpiredTokenError, InvalidCallbackError, InvalidTokenError, TokenError
+from .kit import KitToken, make_kit_token
+from .project import APP_ID_ENV, CALLBACK_SECRET_ENV, SECRET_ENV, ZegoProject
+from .reader import describe, holds_secret, read_token
+from .server import api_base_url, verify_callback
+from .token04 import MAX_BODY_BYTES, MODE_CBC, MODE_GCM
+from .values import APP_ID_RULE, MAX_APP_ID, plain_secret, seconds, secret_problem, whole_number
 
-EXIT_OK = 0
-"""The token was made, or is valid and unexpired."""
-EXIT_REFUSED = 1
-"""The library refused the input, or the token is invalid or expired."""
-EXIT_USAGE = 2
-"""The command line itself is wrong, or the secret or app id is missing or malformed."""
-EXIT_OUTPUT = 3
-"""The output could not be written: stdout closed, a broken pipe, a full disk."""
-EXIT_INTERRUPTED = 130
-"""Interrupted (Ctrl-C): 128 + SIGINT, as the shells report it."""
-
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SECRET_FILE_LIMIT = 1024
-"""--secret-file is read up to this many bytes; a longer file is refused."""
-STDIN_LIMIT = 128 * 1024
-"""``decode -`` reads stdin up to this many bytes; more is refused (a token04 is at most 87,422 characters)."""
+"""--secret-file is read up to this many bytes."""
+STDIN_LIMIT = 1024 * 1024
+"""stdin (a token, or a callback's body) is read up to this many bytes."""
 
-_PROGRAM_EXAMPLE = f"""\
-The secret is read from {SECRET_ENV} or --secret-file, never from an argument.
+_HINT = f"Secrets are read from {SECRET_ENV} ({CALLBACK_SECRET_ENV}) or --secret-file PATH, never from an argument."
+_EXAMPLES = f"""{_HINT}
 
-example:
-  export {SECRET_ENV}=...   # or: --secret-file PATH
-  TOKEN=$(zego-token04 generate --app-id 1 --user-id demo)
+examples:
+  export {APP_ID_ENV}=... {SECRET_ENV}=...
+  TOKEN=$(zego-token04 generate --user-id demo --room-id room1)
   zego-token04 decode "$TOKEN"
-  zego-token04 check "$TOKEN" --app-id 1 --user-id demo --room-id room1
+  zego-token04 check "$TOKEN" --user-id demo --room-id room1
+  curl "$(zego-token04 sign DescribeUserNum --param RoomId=room1)"
+  zego-token04 verify-callback --max-age 300 < callback.json
 """
-_GENERATE_EXAMPLE = f"""\
-example:
-  export {SECRET_ENV}=...   # or: --secret-file /run/secrets/zego
-  TOKEN=$(zego-token04 generate --app-id 1 --user-id demo --ttl 3600)
-  zego-token04 generate --app-id 1 --user-id demo --room-id room1 --no-publish --json
-  zego-token04 generate --app-id 1 --user-id demo --kit-room-id room1 --user-name "Ann Lee"
-"""
-_DECODE_EXAMPLE = f"""\
-example:
-  export {SECRET_ENV}=...
-  zego-token04 decode "$TOKEN"
-  echo "$TOKEN" | zego-token04 decode - --leeway 30
-"""
-_CHECK_EXAMPLE = f"""\
-example:
-  export {SECRET_ENV}=...
-  zego-token04 check "$TOKEN" --app-id 1 --user-id demo --room-id room1 --stream-id s1
-  echo "$KIT_TOKEN" | zego-token04 check - --json     # a kit token brings its own login values
-"""
+_REFUSALS = {  # TokenError.argument -> what generate says of the option that gave it
+    "user_id": "--user-id must be valid text, not empty",
+    "ttl": "--ttl must be a whole number of seconds > 0 whose expire time fits a 64-bit number",
+    "payload": f"--payload (with --user-id) must be valid text, the token body at most {MAX_BODY_BYTES} bytes",
+    "room_id": "--room-id and --kit-room-id must be valid text (the kit's: characters up to U+00FF)",
+    "stream_ids": "--stream-id must be valid text",
+    "user_name": "--user-name must be valid text, short enough for the kit fields",
+}
+_REMEDIES = {  # check's remedies, for the codes whose Python remedy names no option of the command
+    "zim-payload": "make it with generate, without --payload or --room-id",
+    "no-privilege-payload": "make it with generate --room-id ROOM (or check with --no-login-check --no-publish-check)",
+    "payload-invalid": "make the payload with generate --room-id",
+    "duration-too-long": "make it with a --ttl of at most 24 days",
+    "expire-beyond-2038": "make it with a --ttl of at most 24 days",
+}
+_WARNED = {"user-id-format": "--user-id", "stream-id-format": "--stream-id", "payload-invalid": "--payload"}
+
+
+class _Usage(Exception):
+    """A command line that cannot be carried out: exit 2, with this message."""
+
+
+class _OutputError(Exception):
+    """stdout cannot take the output: exit 3."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse quotes a value it refuses, which may be a secret typed in the wrong place.
+        raise _Usage(message.split("'")[0].rstrip(": ") + (" (the value is not shown)" if "'" in message else ""))
+
+    def print_help(self, file: Any = None) -> None:
+        _print(self.format_help().rstrip("\n"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return its exit status."""
-    out = _Output(sys.stdout, sys.stderr)
     try:
-        return _main(argv, out)
-    except KeyboardInterrupt:  # Ctrl-C, say while `decode -` waits for stdin: one line, not a traceback
-        out.report("zego-token04: interrupted")
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    except _Usage as error:
+        _print(f"usage: zego-token04 COMMAND [OPTIONS] (see --help)\nzego-token04: error: {error}", False)
+        return EXIT_USAGE
+    except _OutputError as error:
+        _detach(sys.stdout)  # so that the interpreter's own flush at exit cannot fail again
+        _print(f"zego-token04: error: cannot write to stdout: {error}", False)
+        return EXIT_OUTPUT
+    except KeyboardInterrupt:
+        _print("zego-token04: interrupted", False)
         return EXIT_INTERRUPTED
 
 
-class _UsageError(Exception):
-    """A command line that cannot be carried out: exit 2 with this message and the command's usage."""
-
-    def __init__(self, message: str, parser: argparse.ArgumentParser | None = None) -> None:
-        super().__init__(message)
-        self.parser = parser
-
-
-class _OutputError(Exception):
-    """stdout cannot take the output: exit 3 with this reason."""
-
-
-class _HelpRequested(Exception):
-    """--help: the text to print on stdout, then exit 0."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its refusals and its help raised to main() instead of printed and exited."""
-
-    def error(self, message: str) -> NoReturn:
-        # argparse quotes the value it refuses ("invalid choice: '...'"), and that value may be
-        # the secret typed in the wrong place: keep the message up to the first quote.
-        quote = min((at for at in (message.find("'"), message.find('"')) if at >= 0), default=-1)
-        if quote >= 0:
-            choices = message.rpartition("(choose from ")[2].rstrip(")") if "invalid choice" in message else ""
-            shown = f"; choose from {choices.replace(chr(39), '')}" if choices else ""
-            message = f"{message[:quote].rstrip(': ')} (the value is not shown{shown})"
-        raise _UsageError(message, self)
-
-    def print_help(self, file: Any = None) -> None:
-        raise _HelpRequested(self.format_help())
-
-
-class _Output:
-    """Where one run writes: stdout (a failed write is an _OutputError) and stderr (failures ignored)."""
-
-    def __init__(self, stdout: TextIO | None, stderr: TextIO | None) -> None:
-        self.stdout = stdout
-        self.stderr = stderr
-
-    def print(self, text: str) -> None:
-        """One line on stdout; characters its encoding lacks are written as backslash escapes."""
-        encoding = _encoding(self.stdout)
-        self._write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
-
-    def print_json(self, document: dict[str, Any], secret: str) -> None:
-        """``document`` as JSON on stdout, every value that holds the secret masked first.
-
-        Non-ASCII characters are written as themselves where stdout's encoding has them, else as
-        JSON's \\u escapes.
-        """
-        text = json.dumps(_masked_json(document, secret), ensure_ascii=False)
-        encoding = _encoding(self.stdout)
-        self._write("".join(_json_character(character, encoding) for character in text) + "\n")
-
-    def print_fields(self, document: dict[str, Any], secret: str) -> None:
-        """``document`` as one "name: value" line per member (the value as JSON), values masked first."""
-        for name, value in _masked_json(document, secret).items():
-            self.print(f"{name}: {json.dumps(value, ensure_ascii=False)}")
-
-    def report(self, text: str) -> None:
-        """A line (or lines) on stderr, if it can take them."""
-        if self.stderr is None:
-            return
-        try:
-            encoding = _encoding(self.stderr)
-            self.stderr.write(text.rstrip("\n").encode(encoding, "backslashreplace").decode(encoding) + "\n")
-            self.stderr.flush()
-        except (OSError, ValueError):  # a full disk or a closed pipe: nothing more can be said
-            _detach(self.stderr)
-
-    def flush(self) -> None:
-        """Push out what stdout holds, so that a failure is known before the exit status is."""
-        try:
-            if self.stdout is not None:
-                self.stdout.flush()
-        except (OSError, ValueError) as error:
-            raise _OutputError(_write_failure(error)) from None
-
-    def _write(self, text: str) -> None:
-        try:
-            self.stdout.write(text)  # type: ignore[union-attr]  # main() refuses to run without stdout
-        except (OSError, ValueError) as error:
-            raise _OutputError(_write_failure(error)) from None
-
-
-def _main(argv: Sequence[str] | None, out: _Output) -> int:
-    if out.stdout is None:  # started with stdout closed: whatever we made, nobody would see it
-        out.report("zego-token04: error: stdout is closed; nothing can be printed")
-        return EXIT_OUTPUT
-    parser = _build_parser()
+def _run(argv: list[str]) -> int:
+    parser, options = _build_parser()
+    if argv and not argv[0].startswith("-") and argv[0] not in options:
+        raise _Usage("unknown command" + _did_you_mean(argv[0], list(options)))
     try:
-        status = _run(parser, argv, out)
-        out.flush()
-    except _UsageError as error:
-        command = error.parser or parser
-        out.report(f"{command.format_usage()}{command.prog}: error: {error}")
-        return EXIT_USAGE
-    except _OutputError as error:
-        _detach(out.stdout)  # so that the interpreter's own flush at exit cannot fail again
-        out.report(f"zego-token04: error: cannot write to stdout: {error}")
-        return EXIT_OUTPUT
-    return status
-
-
-def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None, out: _Output) -> int:
-    try:
-        args, unrecognized = parser.parse_known_args(argv)
-    except _HelpRequested as help_text:
-        out.print(str(help_text).rstrip("\n"))
+        args, extra = parser.parse_known_args(argv)
+    except SystemExit:  # --help, printed
         return EXIT_OK
     if args.version:
-        out.print(f"zego-token04 {__version__}")
+        _print(f"zego-token04 {__version__}")
         return EXIT_OK
     if args.command is None:
-        raise _UsageError("the following arguments are required: COMMAND", parser)
-    if unrecognized:
-        raise _UsageError(_unrecognized(unrecognized, args.known_options), args.parser)
-    try:
-        status: int = args.run(args, out)
-    except _UsageError as error:
-        error.parser = error.parser or args.parser
-        raise
+        raise _Usage("a COMMAND is required: " + ", ".join(options))
+    if extra:  # options are named, with the nearest real one; values are counted, never shown
+        words = [word.split("=", 1)[0] for word in extra if word.startswith("--")]
+        unknown = [f"unrecognized option {word}{_did_you_mean(word, options[args.command])}" for word in words]
+        values = [f"{len(extra) - len(words)} unexpected argument(s)"] if len(extra) > len(words) else []
+        hint = [_HINT] if any(word.startswith("--secret") for word in words) else []
+        raise _Usage("; ".join([*unknown, *values, *hint]))
+    status: int = args.run(args)
     return status
 
 
-def _unrecognized(words: list[str], known_options: frozenset[str]) -> str:
-    """The refusal of unrecognized words: options any command has are named, nothing else is shown."""
-    names = [word.split("=", 1)[0] for word in words]
-    shown = sorted({name for name in names if name in known_options})
-    hidden = sum(name not in known_options for name in names)
-    message = "unrecognized arguments" + (": " + " ".join(shown) if shown else "")
-    if hidden:
-        message += f" ({hidden} not shown)"
-    if any(len(word) >= token04.SECRET_LENGTH for word in words):  # it might be the secret
-        message += f"; the secret is read only from {SECRET_ENV} or --secret-file"
-    return message
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    match = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {match[0]}?)" if match else ""
 
 
-def _generate(args: argparse.Namespace, out: _Output) -> int:
-    app_id = _app_id(args.app_id)
-    if args.room_id is None and (args.no_login or args.no_publish or args.stream_ids):
-        raise _UsageError("--no-login, --no-publish and --stream-id go with --room-id")
-    if args.user_name is not None and args.kit_room_id is None:
-        raise _UsageError("--user-name goes with --kit-room-id")
-    secret = _secret(args.secret_file)
-    _refuse_the_secret_in_values(args, secret)
-    mode = token04.MODE_GCM if args.gcm else token04.MODE_CBC
-    info = token04.generate_token04(app_id, args.user_id, secret, args.ttl, _payload(args), mode=mode)
-    if info.error_code != token04.ERROR_CODE_SUCCESS:
-        raise _UsageError(_generate_refusal(info, args))
-    kit_token = None
-    if args.kit_room_id is not None:
-        try:
-            kit_token = kit.make_kit_token(info.token, app_id, args.kit_room_id, args.user_id, args.user_name or "")
-        except ValueError as error:  # what the UIKit's JavaScript would refuse too
-            raise _UsageError(f"no kit token for these --kit-room-id, --user-id, --user-name: {error}") from None
-    for warning in _sdk_warnings(args):
-        out.report(f"zego-token04: warning: {warning}")
-    if args.json:
-        contents = token04.decode_token04(info.token, secret, verify_expiry=False)
-        document = {"token": info.token, **_token_document(contents, False)}
-        out.print_json({**document, "kit_token": kit_token}, secret)
-    else:
-        out.print(kit_token or info.token)
-    return EXIT_OK
-
-
-def _refuse_the_secret_in_values(args: argparse.Namespace, secret: str) -> None:
-    """A usage error if a value generate would put in the token (or the kit token) holds the secret."""
-    values = {"--user-id": [args.user_id], "--payload": [args.payload], "--room-id": [args.room_id]}
-    values.update({"--stream-id": args.stream_ids or [], "--kit-room-id": [args.kit_room_id]})
-    values["--user-name"] = [args.user_name]
-    for option, texts in values.items():
-        if any(secret in text for text in texts if text is not None):
-            raise _UsageError(f"{option} contains the ServerSecret; it would be printed and sent to clients")
-
-
-def _payload(args: argparse.Namespace) -> str:
-    """--payload as given, or the privilege payload --room-id and its options make."""
-    if args.room_id is None:
-        return str(args.payload)
+def _generate(args: argparse.Namespace) -> int:
+    secret = _secret(args, SECRET_ENV)
+    project = ZegoProject(_app_id(args.app_id), secret)
+    ttl = whole_number("3600" if args.ttl is None else args.ttl)
+    if args.user_id is None or not ttl:
+        raise _Usage("--user-id is required" if args.user_id is None else _REFUSALS["ttl"])
+    if args.room_id is None and (args.no_login or args.no_publish or args.stream_id):
+        raise _Usage("--no-login, --no-publish and --stream-id go with --room-id")
+    if (args.room_id is not None and args.payload) or (args.user_name and not args.kit_room_id):
+        raise _Usage("--payload goes without --room-id, and --user-name with --kit-room-id")
+    options: dict[str, Any] = {"ttl": ttl, "mode": MODE_GCM if args.gcm else MODE_CBC, "payload": args.payload}
+    if args.room_id is not None:
+        options.update(room_id=args.room_id, login=not args.no_login, publish=not args.no_publish)
+        options.update(stream_ids=args.stream_id, payload=None)
     try:
-        return token04.rtc_room_payload(
-            args.room_id, login=not args.no_login, publish=not args.no_publish, stream_ids=args.stream_ids
+        token = project.token(args.user_id, **options)
+        kit = args.kit_room_id and make_kit_token(
+            token, project.app_id, args.kit_room_id, args.user_id, args.user_name or ""
         )
-    except ValueError:  # a lone surrogate: bytes the terminal could not decode
-        raise _UsageError("--room-id and --stream-id must be valid text (they hold bytes that are not UTF-8)") from None
-
-
-def _generate_refusal(info: token04.TokenInfo, args: argparse.Namespace) -> str:
-    """generate_token04's refusal in the words of the command line."""
-    if info.error_code == token04.ERROR_CODE_APP_ID_INVALID:
-        source = "--app-id" if args.app_id is not None else APP_ID_ENV
-        return f"{source} must be from 1 to {token04.MAX_APP_ID}"
-    if info.error_code == token04.ERROR_CODE_USER_ID_INVALID:
-        return "--user-id must not be empty" if not args.user_id else "--user-id must be valid text (not UTF-8 here)"
-    if info.error_code == token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID:
-        return "--ttl must be a whole number of seconds > 0 whose expire time fits a 64-bit integer"
-    if token04._as_text(args.payload) is None:  # a lone surrogate: bytes the terminal could not decode
-        return "--payload must be valid text (it holds bytes that are not UTF-8)"
-    return f"--payload (or --user-id) is too long: a token body holds at most {token04.MAX_BODY_BYTES} bytes"
-
-
-def _sdk_warnings(args: argparse.Namespace) -> list[str]:
-    """What ZEGO's SDK would refuse at login in the values of a token generate made anyway."""
-    problems = [("--user-id", "user_id", ids.check_user_id(args.user_id))]
-    for option, value in (("--room-id", args.room_id), ("--kit-room-id", args.kit_room_id)):
-        if value:
-            problems.append((option, "room_id", ids.check_room_id(value)))
-    problems += [("--stream-id", "stream_id", ids.check_stream_id(stream)) for stream in args.stream_ids or []]
-    warnings = [
-        f"{option}{problem[len(name) :]}: the SDK will refuse the login"
-        for option, name, problem in problems
-        if problem
-    ]
-    if args.payload and args.room_id is None:
-        try:
-            token04.parse_rtc_room_payload(args.payload)
-        except ValueError as error:
-            warnings.append(
-                f"--payload is not a privilege payload ({error}): a project that verifies privileges refuses it"
-            )
-    return warnings
-
-
-def _decode(args: argparse.Namespace, out: _Output) -> int:
-    secret = _secret(args.secret_file)
-    token = _token(args.token, out)
-    if token is None:
-        return EXIT_REFUSED
-    try:
-        decoded = _reader(token)(token, secret, verify_expiry=False)
-    except token04.InvalidTokenError as error:
-        out.report(f"zego-token04: error: invalid token: {error}")
-        return EXIT_REFUSED
-    fields, contents = (_kit_fields(decoded), decoded.token) if isinstance(decoded, kit.KitToken) else (None, decoded)
-    expired = contents.expire + args.leeway < time.time()
-    document = {**_token_document(contents, expired), "kit": fields}
-    if args.json:
-        out.print_json(document, secret)
-    else:
-        out.print_fields(document, secret)
-    if expired:
-        out.report(f"zego-token04: error: token expired at {document['expire_at']} (leeway {args.leeway:g} s)")
-        return EXIT_REFUSED
+    except TokenError as error:
+        raise _Usage(_REFUSALS.get(error.argument, str(error))) from None
+    made = read_token(kit or token, secret, verify_expiry=False)
+    if holds_secret(made, secret):  # what the options put in a token is seen by every client
+        raise _Usage(
+            "a value of --user-id, --payload, --room-id, --stream-id, --kit-room-id or --user-name holds the secret"
+        )
+    _warn_of_sdk_rules(project, token, args)
+    fields = describe(made.token if isinstance(made, KitToken) else made)
+    _print(_json({"token": token, "kit_token": kit or None, **fields}) if args.json else kit or token)
     return EXIT_OK
 
 
-def _reader(token: str) -> Any:
-    """The function that reads this token: a kit token whole, a token03 or a token04 as itself."""
-    return kit.decode_kit_token if kit._is_kit_token(token) else token03._decoder(token)
+def _warn_of_sdk_rules(project: ZegoProject, token: str, args: argparse.Namespace) -> None:
+    """What check finds of ZEGO's ID rules (and the payload) in a token generate made: the SDK will refuse it."""
+    options = {**_WARNED, "room-id-format": "--room-id" if args.room_id is not None else "--kit-room-id"}
+    room, privileges = args.room_id or args.kit_room_id, {"login_privilege": False, "publish_privilege": False}
+    reports = [
+        project.check(token, room_id=room, stream_id=stream, **privileges) for stream in args.stream_id or [None]
+    ]
+    for option, problem in {
+        options[f.code]: f.problem for r in reports for f in r.findings if f.code in options
+    }.items():
+        _print(f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is refused", False)
 
 
-def _token_document(contents: token04.Token04 | token03.Token03, expired: bool) -> dict[str, Any]:
-    """What decode prints of a token, and generate --json of the one it made: its format first."""
-    document = {"format": type(contents).__name__.lower(), **contents._asdict()}
-    document.update(expired=expired, expire_at=check._iso_utc(contents.expire))
-    if isinstance(contents, token04.Token04):
-        document["privilege_payload"] = _privilege_payload(contents.payload)
-    return document
+def _decode(args: argparse.Namespace) -> int:
+    secret, token, expired = _secret(args, SECRET_ENV), _token(args.token), None
+    try:
+        decoded: Any = read_token(token, secret, leeway=_seconds(args.leeway or "0", "--leeway"))
+    except ExpiredTokenError as error:
+        decoded, expired = error.contents, error
+    except InvalidTokenError as error:
+        return _refuse(f"invalid token: {error}")
+    if holds_secret(decoded, secret):
+        return _refuse(
+            "the token holds the ServerSecret (none of it is shown): make a new one, treat the secret as exposed"
+        )
+    document = {**describe(decoded), "expired": expired is not None}
+    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in document.items()]
+    _print(_json(document) if args.json else "\n".join(lines))
+    return EXIT_OK if expired is None else _refuse(str(expired))
 
 
-def _check(args: argparse.Namespace, out: _Output) -> int:
-    secret = _secret(args.secret_file)
-    token = _token(args.token, out)
-    if token is None:
-        return EXIT_REFUSED
-    app_id = args.app_id
-    if app_id is None and os.environ.get(APP_ID_ENV):
-        app_id = _app_id(None)
-    report = check.check_token04(
-        token,
-        secret,
-        app_id=app_id,
-        user_id=args.user_id,
-        room_id=args.room_id,
-        stream_id=args.stream_id,
-        login_privilege=not args.no_login_check,
-        publish_privilege=not args.no_publish_check,
-        product="zim" if args.zim else "rtc",
-        leeway=args.leeway,
-    )
-    if args.json:
-        out.print_json(_report_document(report), secret)
-    else:
-        _print_report(report, out)
-    return EXIT_OK if report.ok else EXIT_REFUSED
-
-
-def _report_document(report: check.CheckReport) -> dict[str, Any]:
-    return {
-        "ok": report.ok,
-        "findings": [{**finding._asdict(), "message": _in_cli_terms(finding)} for finding in report.findings],
-        "checked": list(report.checked),
-        "format": None if report.contents is None else type(report.contents).__name__.lower(),
-        "contents": None if report.contents is None else report.contents._asdict(),
-        "kit": None if report.kit is None else _kit_fields(report.kit),
+def _check(args: argparse.Namespace) -> int:
+    secret = _secret(args, SECRET_ENV)
+    login = {"user_id": args.user_id, "room_id": args.room_id, "stream_id": args.stream_id}
+    login["app_id"] = _app_id(args.app_id) if args.app_id or os.environ.get(APP_ID_ENV) else None
+    login.update(login_privilege=not args.no_login_check, publish_privilege=not args.no_publish_check)
+    login.update(product="zim" if args.zim else "rtc", leeway=_seconds(args.leeway or "0", "--leeway"))
+    report = check_token04(_token(args.token), secret, **login)
+    said = {
+        f.code: f"{f.problem}: {_REMEDIES.get(f.code, f.remedy)}" if f.remedy else f.problem for f in report.findings
     }
-
-
-def _print_report(report: check.CheckReport, out: _Output) -> None:
-    """One line per rule applied, what it found or that it holds, then the verdict."""
-    findings = {finding.code: finding for finding in report.findings}
-    for code in report.checked:
-        finding = findings.get(code)
-        if finding is None:
-            out.print(f"{'ok':<8}{check.RULES[code][1]}")
-        else:
-            out.print(f"{finding.severity:<8}{code}: {_in_cli_terms(finding)}")
-    errors = sum(finding.severity == check.SEVERITY_ERROR for finding in report.findings)
-    counts = (
-        _count(errors, "error"),
-        _count(len(report.findings) - errors, "warning"),
-        _count(len(report.checked), "check"),
-    )
-    out.print(f"{'ok' if report.ok else 'not ok'}: {counts[0]}, {counts[1]} in {counts[2]}")
+    severity = {f.code: f.severity for f in report.findings}
+    if args.json:
+        findings = [{"code": code, "severity": severity[code], "message": message} for code, message in said.items()]
+        token = report.kit or report.contents
+        _print(
+            json.dumps(
+                {"ok": report.ok, "findings": findings, "checked": report.checked, "token": token and describe(token)}
+            )
+        )
+    else:
+        for code in report.checked:
+            _print(f"{severity[code]:<8}{code}: {said[code]}" if code in said else f"{'ok':<8}{RULES[code][1]}")
+        errors = list(severity.values()).count("error")
+        counts = _count(errors, "error"), _count(len(said) - errors, "warning"), _count(len(report.checked), "check")
+        _print(f"{'ok' if report.ok else 'not ok'}: {counts[0]}, {counts[1]} in {counts[2]}")
+    return EXIT_OK if report.ok else EXIT_REFUSED
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-# check_token04's remedies are in Python's terms; here they are said in the command line's.
-_CLI_ADVICE = {
-    "zim-payload": "make it with generate, without --payload or --room-id",
-    "no-privilege-payload": (
-        "make it with generate --room-id ROOM (or check with --no-login-check --no-publish-check"
-        " if the project does not verify privileges)"
-    ),
-    "payload-invalid": "make the payload with generate --room-id",
-}
-
-
-def _in_cli_terms(finding: check.Finding) -> str:
-    advice = check._ADVICE.get(finding.code, "")
-    if advice and finding.message.endswith(advice):
-        return finding.message[: -len(advice)] + _CLI_ADVICE[finding.code]
-    return finding.message
-
-
-def _token(argument: str, out: _Output) -> str | None:
-    """The token from its argument or, for "-", from stdin; None (reported) if stdin holds no token."""
-    if argument != "-":
-        return argument.strip()
-    token = _read_stdin()
-    if token == "":
-        out.report("zego-token04: error: invalid token: stdin was empty: pipe the token in, or pass it as an argument")
-        return None
-    if token is None:
-        out.report(
-            f"zego-token04: error: invalid token: stdin is not ASCII text of at most {STDIN_LIMIT} bytes,"
-            " as a token04 is"
-        )
-    return token
-
-
-def _fields(record: Any, names: Sequence[str]) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in names}
-
-
-def _kit_fields(fields: kit.KitToken) -> dict[str, Any]:
-    """A kit token's login fields, without the token04 contents printed beside them."""
-    return _fields(fields, ("app_id", "user_id", "room_id", "user_name"))
-
-
-def _privilege_payload(payload: str) -> dict[str, Any] | None:
-    """The payload as parse_rtc_room_payload reads it, or None if there is none it can read."""
+def _sign(args: argparse.Namespace) -> int:
+    secret = _secret(args, SECRET_ENV)
+    params = [param.partition("=") for param in args.param or []]
+    if any(not (name and equals) for name, equals, _ in params):
+        raise _Usage("--param must be KEY=VALUE")
+    if any(holds_secret(value, secret) for _, _, value in params):
+        raise _Usage("--param holds the ServerSecret; it would be sent in the URL")
     try:
-        return token04.parse_rtc_room_payload(payload)._asdict() if payload else None
-    except ValueError:
-        return None
+        base = args.base_url or api_base_url(args.product or "rtc", args.region)
+    except ValueError as error:
+        raise _Usage(f"--product or --region: {error}") from None
+    signed = ZegoProject(_app_id(args.app_id), secret).api_params(args.action)
+    _print(base + "?" + urllib.parse.urlencode([*signed.items(), *[(name, value) for name, _, value in params]]))
+    return EXIT_OK
 
 
-def _masked_json(value: Any, secret: str) -> Any:
-    """A JSON value with every string that holds the secret masked, and every string that is JSON itself
-    (a raw payload) masked in its parsed strings too: there the secret may be spelled with escapes."""
-    if isinstance(value, dict):
-        return {name: _masked_json(item, secret) for name, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_masked_json(item, secret) for item in value]
-    if not isinstance(value, str):
-        return value
-    text = token04._masked(value, secret)
+def _verify_callback(args: argparse.Namespace) -> int:
+    secret = _secret(args, CALLBACK_SECRET_ENV)
+    max_age = None if args.max_age is None else _seconds(args.max_age, "--max-age")
     try:
-        parsed = json.loads(text)
-    except (ValueError, RecursionError):
-        return text
-    remasked = _masked_json(parsed, secret) if isinstance(parsed, (dict, list, str)) else parsed
-    return text if remasked == parsed else json.dumps(remasked, ensure_ascii=False)
+        fields = verify_callback(_read_stdin("the callback's body"), secret, max_age=max_age)
+    except InvalidCallbackError as error:
+        return _refuse(f"not ZEGO's callback ({error.reason}): {error}")
+    _print(_json(fields))
+    return EXIT_OK
 
 
-def _read_stdin() -> str | None:
-    """The token on stdin, surrounding whitespace stripped; None if it is not ASCII or over STDIN_LIMIT bytes."""
-    if sys.stdin is None:
-        raise _UsageError('stdin is closed: pass the token itself instead of "-"')
+def _token(argument: str) -> str:
+    """The token from its argument or, for "-", from stdin, surrounding white space taken off."""
+    return (argument if argument != "-" else _read_stdin("the token").decode("utf-8", "replace")).strip()
+
+
+def _read_stdin(what: str) -> bytes:
+    """stdin, up to STDIN_LIMIT bytes, a byte order mark (as a Windows editor writes it) taken off."""
     try:
-        data = sys.stdin.buffer.read(STDIN_LIMIT + 1) or b""  # None: a non-blocking stdin with nothing yet
+        data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    except AttributeError:
+        raise _Usage(f"stdin is closed: cannot read {what} from it") from None
     except OSError as error:
-        raise _UsageError(f'cannot read stdin ({error.strerror}): pass the token itself instead of "-"') from None
+        raise _Usage(f"cannot read stdin ({error.strerror})") from None
+    if data is None:
+        raise _Usage(f"stdin has no data yet (it is non-blocking): pipe {what} in")
     if len(data) > STDIN_LIMIT:
-        return None
-    if data.startswith(codecs.BOM_UTF8):  # a token file saved by a Windows editor
-        data = data[len(codecs.BOM_UTF8) :]
-    if not data.isascii():
-        return None
-    return data.decode("ascii").strip()
+        raise _Usage(f"stdin holds more than {STDIN_LIMIT} bytes: it is not {what}")
+    if not data.strip():
+        raise _Usage(f"stdin was empty: pipe {what} in")
+    return data.removeprefix(b"\xef\xbb\xbf")
 
 
-def _app_id(option: int | None) -> int:
-    if option is not None:
-        return option
-    text = os.environ.get(APP_ID_ENV)
-    if not text:
-        raise _UsageError(f"no app id: pass --app-id or set {APP_ID_ENV}")
-    try:
-        return _whole_number_option(text)
-    except argparse.ArgumentTypeError as error:
-        raise _UsageError(f"{APP_ID_ENV} {error}") from None
+def _app_id(option: str | None) -> int:
+    """The AppID from --app-id, else ZEGO_APP_ID, read as ZegoProject.from_env reads it."""
+    source, text = ("--app-id", option) if option is not None else (APP_ID_ENV, os.environ.get(APP_ID_ENV, ""))
+    app_id = whole_number(text)
+    if app_id is None or not 0 < app_id <= MAX_APP_ID:
+        raise _Usage(f"{source} must be {APP_ID_RULE}" if text else f"no AppID: pass --app-id or set {APP_ID_ENV}")
+    return app_id
 
 
-def _secret(path: str | None) -> str:
-    """The ServerSecret, from --secret-file or the environment, surrounding whitespace stripped."""
-    if path is None:
-        source, secret = SECRET_ENV, os.environ.get(SECRET_ENV, "")
-        if not secret.strip():
-            raise _UsageError(f"no secret: set {SECRET_ENV} or pass --secret-file PATH")
-    else:
-        source, secret = "--secret-file", _read_secret_file(path)
-    secret = token04._plain_secret(secret.strip())  # type: ignore[assignment]
-    if secret is None:
-        raise _UsageError(f"the ServerSecret in {source} is not {token04.SECRET_LENGTH} ASCII characters")
-    return secret
-
-
-def _read_secret_file(path: str) -> str:
-    try:
-        with open(path, "rb") as secret_file:
-            secret = secret_file.read(SECRET_FILE_LIMIT + 1)
-    except OSError as error:
-        raise _UsageError(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
+def _secret(args: argparse.Namespace, variable: str) -> str:
+    """A secret from --secret-file (bounded) or the environment, surrounding white space taken off."""
+    source, secret = variable, os.environ.get(variable, "")
+    if args.secret_file == "-":
+        raise _Usage("--secret-file - is not read: stdin is for the token or the callback; name a file")
+    if args.secret_file is not None:
+        try:
+            with open(args.secret_file, "rb") as secret_file:
+                source, secret = "--secret-file", secret_file.read(SECRET_FILE_LIMIT + 1).decode("utf-8-sig", "replace")
+        except OSError as error:
+            raise _Usage(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
+    if not secret.strip():
+        raise _Usage(f"no secret: set {variable} or pass --secret-file PATH")
     if len(secret) > SECRET_FILE_LIMIT:
-        raise _UsageError(f"--secret-file holds more than {SECRET_FILE_LIMIT} bytes; it is not a ServerSecret")
+        raise _Usage(f"{source} holds more than {SECRET_FILE_LIMIT} bytes; it is not a secret")
+    if plain_secret(secret.strip()) is None:
+        raise _Usage(secret_problem(secret, f"the secret in {source}"))
+    return secret.strip()
+
+
+def _seconds(text: str, option: str) -> float:
     try:
-        return secret.decode("utf-8-sig")  # a byte order mark, as some Windows editors write, is not the secret
-    except UnicodeDecodeError:
-        raise _UsageError("--secret-file is not UTF-8 text") from None
+        return seconds(float(text) if len(text) <= 40 else None, option)
+    except (TypeError, ValueError):
+        raise _Usage(f"{option} must be a finite number of seconds") from None
 
 
-def _encoding(stream: TextIO | None) -> str:
-    return getattr(stream, "encoding", None) or "utf-8"
+def _refuse(message: str) -> int:
+    _print(f"zego-token04: error: {message}", False)
+    return EXIT_REFUSED
 
 
-def _json_character(character: str, encoding: str) -> str:
-    """A character of JSON text as itself if `encoding` has it, else as JSON's \\u escapes (only inside
-    strings can such a character stand: JSON's own punctuation, digits and words are in every encoding)."""
+def _json(document: dict[str, Any]) -> str:
+    """``document`` as JSON, with a \\u escape for any character stdout's encoding lacks (cp864 has no "%")."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return "".join(c if c.encode(encoding, "ignore") else f"\\u{ord(c):04x}" for c in json.dumps(document))
+
+
+def _print(text: str, stdout: bool = True) -> None:
+    """Lines on stdout (_OutputError if it fails) or stderr (if it can take them), escaping what they cannot encode."""
+    stream = sys.stdout if stdout else sys.stderr
     try:
-        character.encode(encoding)
-    except UnicodeEncodeError:
-        units = character.encode("utf-16-be", "surrogatepass")
-        return "".join(f"\\u{int.from_bytes(units[at : at + 2], 'big'):04x}" for at in range(0, len(units), 2))
-    return character
-
-
-def _write_failure(error: Exception) -> str:
-    if isinstance(error, OSError):
-        return error.strerror or "it is not writable"
-    if isinstance(error, UnicodeError):
-        return "its encoding cannot show the output"
-    return "it is closed"
+        stream.write(
+            text.encode(stream.encoding or "utf-8", "backslashreplace").decode(stream.encoding or "utf-8") + "\n"
+        )
+        stream.flush()
+    except (AttributeError, OSError, ValueError) as error:  # closed (None), a full disk, a broken pipe
+        if stdout:
+            raise _OutputError(getattr(error, "strerror", None) or "it is closed") from None
+        _detach(stream)
 
 
 def _detach(stream: TextIO | None) -> None:
-    """Point a failed stream's file descriptor at /dev/null, so that the interpreter's flush at exit
-    (which would exit 120) finds nothing to complain of."""
+    """Point a failed stream's descriptor at /dev/null, so that the interpreter's flush at exit finds nothing."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
@@ -561,150 +339,76 @@ def _detach(stream: TextIO | None) -> None:
         pass
 
 
-def _whole_number_option(text: str) -> int:
-    """An argparse type: ASCII decimal digits only (no sign, space, underscore or other scripts' digits)."""
-    if not (0 < len(text) <= 20 and text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError("must be a whole number of at most 20 ASCII digits")
-    return int(text)
-
-
-def _seconds_option(text: str) -> float:
-    """An argparse type: a finite number of seconds."""
-    try:
-        value = float(text) if len(text) <= 40 else math.nan
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError("must be a finite number of seconds")
-    return value
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    # allow_abbrev=False everywhere: otherwise "--secret X" would be taken as
-    # "--secret-file X", and the secret would be read as a path.
-    parser = _Parser(
-        prog="zego-token04",
-        description="Generate, decode and check ZEGO token04 authentication tokens.",
-        epilog=_PROGRAM_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-    )
+def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, list[str]]]:
+    """The parser, from _COMMANDS, and each command's option names (to name the nearest to a mistyped one)."""
+    settings: dict[str, Any] = {"epilog": _EXAMPLES, "allow_abbrev": False, "formatter_class": _RAW}
+    parser = _Parser(prog="zego-token04", description=_DESCRIPTION, **settings)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_generate(commands)
-    _add_decode(commands)
-    _add_check(commands)
-    for command in commands.choices.values():
-        command.set_defaults(parser=command)
-    # Every option some command takes: an unrecognized word that is one of them can be named.
-    helps = [parser.format_help(), *(command.format_help() for command in commands.choices.values())]
-    parser.set_defaults(known_options=frozenset(re.findall(r"--[a-z][a-z-]*", "".join(helps))))
-    return parser
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    options: dict[str, list[str]] = {}
+    for line in _COMMANDS.strip().splitlines():
+        head, help_text = line.split(": ", 1)
+        if not line.startswith(" "):  # "name: summary", then its "  option METAVAR: help" lines
+            command = subparsers.add_parser(head, help=help_text, description=help_text, **settings)
+            command.set_defaults(run=_RUN[head])
+            options[head] = names = []
+            continue
+        name, metavar = head.split()
+        if metavar == "flag":
+            command.add_argument(name, action="store_true", help=help_text)
+        else:  # METAVAR* may be given more than once
+            many = metavar.endswith("*")
+            command.add_argument(
+                name, metavar=metavar.rstrip("*"), help=help_text, action="append" if many else "store"
+            )
+        names += [name] if name.startswith("--") else []
+    return parser, options
 
 
-def _add_generate(commands: Any) -> None:
-    generate = _add_command(
-        commands,
-        "generate",
-        _generate,
-        "print a new token",
-        "Print a new token04 and a newline on stdout (nothing else, unless --json).",
-        _GENERATE_EXAMPLE,
-    )
-    generate.add_argument("--user-id", required=True, help="the user the token is for")
-    generate.add_argument(
-        "--app-id", type=_whole_number_option, metavar="N", help=f"the project's AppID (default: ${APP_ID_ENV})"
-    )
-    generate.add_argument(
-        "--ttl", type=_whole_number_option, default=3600, metavar="SECONDS", help="lifetime (default: 3600)"
-    )
-    payload = generate.add_mutually_exclusive_group()
-    payload.add_argument("--payload", default="", metavar="JSON", help="the payload, as given (default: none)")
-    payload.add_argument("--room-id", metavar="ROOM", help='make a privilege payload for this room ("" for any)')
-    generate.add_argument("--no-login", action="store_true", help="with --room-id: deny logging in")
-    generate.add_argument("--no-publish", action="store_true", help="with --room-id: deny publishing")
-    generate.add_argument(
-        "--stream-id",
-        action="append",
-        dest="stream_ids",
-        metavar="STREAM",
-        help="with --room-id: a stream that may be published (repeat for more; default: any)",
-    )
-    generate.add_argument(
-        "--kit-room-id", metavar="ROOM", help="print a UIKit kit token for this room instead of the bare token"
-    )
-    generate.add_argument("--user-name", metavar="NAME", help="with --kit-room-id: the user's display name")
-    generate.add_argument("--gcm", action="store_true", help="make the AES-GCM variant (default: CBC)")
-    generate.add_argument("--json", action="store_true", help="print a JSON object with the token and its fields")
-
-
-def _add_decode(commands: Any) -> None:
-    decode = _add_command(
-        commands,
-        "decode",
-        _decode,
-        "print what a token holds",
-        "Print a token's fields, one per line (a kit token's too; --json for a JSON object). Exit 0 if it is "
-        "valid and unexpired, 1 if it is invalid or expired (an expired token's fields are still printed).",
-        _DECODE_EXAMPLE,
-    )
-    decode.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
-    _add_leeway(decode)
-    decode.add_argument("--json", action="store_true", help="print the fields as a JSON object")
-
-
-def _add_check(commands: Any) -> None:
-    check_command = _add_command(
-        commands,
-        "check",
-        _check,
-        "would ZEGO accept this token for this login?",
-        "Hold a token (or a kit token) against a login: one line per check, passed or what broke it. "
-        "Exit 0 if no check found an error, 1 if one did.",
-        _CHECK_EXAMPLE,
-    )
-    check_command.add_argument("token", metavar="TOKEN", help='the token or kit token, or "-" to read it from stdin')
-    check_command.add_argument(
-        "--app-id", type=_whole_number_option, metavar="N", help=f"the login's AppID (default: ${APP_ID_ENV}, if set)"
-    )
-    check_command.add_argument("--user-id", metavar="USER", help="the userID the client logs in with")
-    check_command.add_argument("--room-id", metavar="ROOM", help="the room it logs in to")
-    check_command.add_argument("--stream-id", metavar="STREAM", help="the stream it will publish")
-    check_command.add_argument(
-        "--no-login-check", action="store_true", help="the project does not verify the login privilege"
-    )
-    check_command.add_argument(
-        "--no-publish-check", action="store_true", help="the project does not verify the publish privilege"
-    )
-    check_command.add_argument("--zim", action="store_true", help="the login is to ZIM (in-app chat), not RTC")
-    _add_leeway(check_command)
-    check_command.add_argument("--json", action="store_true", help="print the report as a JSON object")
-
-
-def _add_command(
-    commands: Any, name: str, run: Any, summary: str, description: str, example: str
-) -> argparse.ArgumentParser:
-    """A subcommand's parser, which carries out `run`; every command reads the secret the same way."""
-    command: argparse.ArgumentParser = commands.add_parser(
-        name,
-        help=summary,
-        description=description,
-        epilog=example,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-    )
-    command.set_defaults(run=run)
-    command.add_argument(
-        "--secret-file", metavar="PATH", help=f"read the ServerSecret from this file (default: ${SECRET_ENV})"
-    )
-    return command
-
-
-def _add_leeway(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--leeway",
-        type=_seconds_option,
-        default=0.0,
-        metavar="SECONDS",
-        help="accept a token this long past its expiry",
-    )
+_RAW = argparse.RawDescriptionHelpFormatter
+_DESCRIPTION = "Make, read and check ZEGO token04s; sign Server API requests; verify ZEGO's callbacks."
+_RUN = {"generate": _generate, "decode": _decode, "check": _check, "sign": _sign, "verify-callback": _verify_callback}
+_COMMANDS = """
+generate: print a new token
+  --user-id USER: the user the token is for
+  --app-id N: the project's AppID (default: $ZEGO_APP_ID)
+  --ttl SECONDS: lifetime (default: 3600)
+  --payload JSON: the payload, as given (default: none)
+  --room-id ROOM: make a privilege payload for this room ("" for any)
+  --no-login flag: with --room-id: deny logging in
+  --no-publish flag: with --room-id: deny publishing
+  --stream-id STREAM*: with --room-id: a stream that may be published (repeat for more)
+  --kit-room-id ROOM: print a UIKit kit token for this room
+  --user-name NAME: with --kit-room-id: the user's display name
+  --gcm flag: make the AES-GCM variant (default: CBC)
+  --json flag: print a JSON object with the token and its fields
+  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
+decode: print what a token holds (exit 1 if it is invalid or expired)
+  token TOKEN: the token or kit token, or - to read it from stdin
+  --leeway SECONDS: accept a token this long past its expiry
+  --json flag: print a JSON object
+  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
+check: would ZEGO accept this token for this login? (exit 1 if not)
+  token TOKEN: the token or kit token, or - to read it from stdin
+  --app-id N: the login's AppID (default: $ZEGO_APP_ID, if set)
+  --user-id USER: the userID the client logs in with
+  --room-id ROOM: the room it logs in to
+  --stream-id STREAM: the stream it will publish
+  --no-login-check flag: the project does not verify the login privilege
+  --no-publish-check flag: the project does not verify the publish privilege
+  --zim flag: the login is to ZIM (in-app chat), not RTC
+  --leeway SECONDS: accept a token this long past its expiry
+  --json flag: print a JSON object
+  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
+sign: print a signed Server API request URL (for curl, or ZEGO's online checker)
+  action ACTION: the API's Action, such as DescribeUserNum
+  --param KEY=VALUE*: one of the action's parameters (repeat for more)
+  --app-id N: the project's AppID (default: $ZEGO_APP_ID)
+  --product NAME: the product's host (default: rtc)
+  --region REGION: a regional host (sha, hkg, fra, lax, bom, sgp)
+  --base-url URL: instead of ZEGO's host (a proxy, a test server)
+  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
+verify-callback: is the callback body on stdin ZEGO's? (exit 1 if not)
+  --max-age SECONDS: refuse a callback older than this
+  --secret-file PATH: read the CallbackSecret from this file (default: $ZEGO_CALLBACK_SECRET)
+"""

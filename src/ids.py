@@ -5,6 +5,12 @@ rules, so a token for such an ID is useless. Each function returns what is
 wrong with an ID, as a sentence, or None when the SDK takes it.
 
 The rules, from ZEGO's API references:
+Where ZEGO's platforms differ, the rule here is what every platform takes, and
+the message names the platform that refuses. Held against Express web's own
+``loginRoom`` check (2.x, run in Node): '/' in a user ID is refused by the web
+SDK (USER_ID_INVALID_CHARACTER) although the native SDKs' references list it;
+"'" in a room ID is taken by the web SDK, refused by the native SDKs (1002012).
+
 - userID, Express (RTC): ``ZegoUser.userID``, "a utf8 string with a maximum
   length of 64 bytes or less", "only support numbers, English characters and
   '~', '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_', '+', '=', '-',
@@ -25,7 +31,7 @@ The rules, from ZEGO's API references:
 
 from __future__ import annotations
 
-from . import token04
+from .values import as_str, type_name
 
 __all__ = [
     "PRODUCT_RTC",
@@ -36,6 +42,7 @@ __all__ = [
     "check_user_id",
     "check_room_id",
     "check_stream_id",
+    "product_name",
 ]
 
 PRODUCT_RTC = "rtc"
@@ -49,8 +56,10 @@ MAX_ROOM_ID_BYTES = 128
 MAX_STREAM_ID_BYTES = 256
 
 _LETTERS_AND_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-_USER_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;',.<>/\\"
-_ROOM_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;,.<>\\"
+_USER_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;',.<>\\"  # not "/": the web SDK refuses it
+_ROOM_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;,.<>\\"  # not "'": the native SDKs refuse it
+_USER_ID_NOTES = {"/": "the web SDK refuses '/', the native SDKs take it"}
+_ROOM_ID_NOTES = {"'": 'the native SDKs refuse "\'", the web SDK takes it'}
 _STREAM_ID_PUNCTUATION = "-_"
 
 
@@ -60,12 +69,12 @@ def check_user_id(user_id: str, product: str = PRODUCT_RTC) -> str | None:
     Raises TypeError for a product that is not a str and ValueError for an
     unknown one (the ID itself never raises).
     """
-    return _check_id(user_id, "user_id", MAX_USER_ID_BYTES[_product_name(product)], _USER_ID_PUNCTUATION)
+    return _check_id(user_id, "user_id", MAX_USER_ID_BYTES[product_name(product)], _USER_ID_PUNCTUATION, _USER_ID_NOTES)
 
 
 def check_room_id(room_id: str) -> str | None:
     """What is wrong with ``room_id`` as loginRoom's roomID, or None."""
-    return _check_id(room_id, "room_id", MAX_ROOM_ID_BYTES, _ROOM_ID_PUNCTUATION)
+    return _check_id(room_id, "room_id", MAX_ROOM_ID_BYTES, _ROOM_ID_PUNCTUATION, _ROOM_ID_NOTES)
 
 
 def check_stream_id(stream_id: str) -> str | None:
@@ -73,20 +82,22 @@ def check_stream_id(stream_id: str) -> str | None:
     return _check_id(stream_id, "stream_id", MAX_STREAM_ID_BYTES, _STREAM_ID_PUNCTUATION)
 
 
-def _product_name(product: object) -> str:
+def product_name(product: object) -> str:
     """The plain value of a product name ("rtc" or "zim"); TypeError or ValueError for anything else."""
-    name = token04._as_str(product)
+    name = as_str(product)
     if name is None:
-        raise TypeError(f"product must be a str, not {token04._type_name(product)}")
+        raise TypeError(f"product must be a str, not {type_name(product)}")
     if name not in MAX_USER_ID_BYTES:
         raise ValueError(f'product must be "{PRODUCT_RTC}" or "{PRODUCT_ZIM}"')
     return name
 
 
-def _check_id(value: object, name: str, max_bytes: int, punctuation: str) -> str | None:
-    text = token04._as_str(value)
+def _check_id(
+    value: object, name: str, max_bytes: int, punctuation: str, notes: dict[str, str] | None = None
+) -> str | None:
+    text = as_str(value)
     if text is None:
-        return f"{name} must be a str, not {token04._type_name(value)}"
+        return f"{name} must be a str, not {type_name(value)}"
     if not text:
         return f"{name} is empty"
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -95,5 +106,7 @@ def _check_id(value: object, name: str, max_bytes: int, punctuation: str) -> str
     refused = sorted(set(text) - set(_LETTERS_AND_DIGITS + punctuation))
     if refused:
         shown = " ".join(repr(c) for c in refused[:8]) + (" …" if len(refused) > 8 else "")
-        return f"{name} has characters the SDK refuses ({shown}); it takes ASCII letters, digits and {punctuation}"
+        notes_said = "".join(f"; {notes[c]}" for c in refused if notes and c in notes)
+        takes = f"it takes ASCII letters, digits and {punctuation}"
+        return f"{name} has characters the SDK refuses ({shown}{notes_said}); {takes}"
     return None

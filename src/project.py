@@ -1,12 +1,13 @@
-"""ZegoProject: one ZEGO project's AppID and ServerSecret, checked once, and the tokens made and read with them.
+"""ZegoProject: one ZEGO project's AppID and secrets, checked once, and all that is done with them.
 
-    zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET
+    zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET (ZEGO_CALLBACK_SECRET)
     token = zego.token("user_42", room_id="room1")
     contents = zego.decode(token)
 
-It raises where ``generate_token04`` returns codes: a bad argument is a
-``TokenError`` (a ``ValueError`` carrying upstream's ``error_code``). Its
-``repr()`` and ``str()`` show the AppID, never the secret.
+It raises where ``generate_token04`` returns codes: a value a token cannot be
+made with is a ``TokenError`` (carrying upstream's ``error_code`` and the
+``argument``). The secrets are never shown: not in ``repr()`` or ``str()``, not
+in a message; a ZegoProject refuses to be pickled (a pickle would carry them).
 """
 
 from __future__ import annotations
@@ -14,62 +15,119 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Any, NamedTuple, NoReturn
 
-from . import check, kit, token04
+from .check import CheckReport, check_token04
+from .errors import (
+    ERROR_CODE_APP_ID_INVALID,
+    ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+    ERROR_CODE_MODE_INVALID,
+    ERROR_CODE_PAYLOAD_INVALID,
+    ERROR_CODE_SECRET_INVALID,
+    ERROR_CODE_USER_ID_INVALID,
+    InvalidTokenError,
+    TokenError,
+)
+from .kit import make_kit_token
+from .payload import rtc_room_payload
+from .server import api_params, call_api, verify_callback
+from .token04 import MODE_CBC, Token04, decode_token04, generate_token04
+from .values import (
+    APP_ID_RULE,
+    Seconds,
+    as_int,
+    plain_secret,
+    require_app_id,
+    require_secret,
+    secret_problem,
+    type_name,
+    whole_number,
+)
 
-__all__ = ["APP_ID_ENV", "SECRET_ENV", "TokenError", "ZegoProject"]
+__all__ = ["APP_ID_ENV", "SECRET_ENV", "CALLBACK_SECRET_ENV", "ZegoProject"]
 
 APP_ID_ENV = "ZEGO_APP_ID"
-"""The environment variable ZegoProject.from_env (and the command line) reads the AppID from."""
+"""The environment variable from_env (and the command) reads the AppID from."""
 SECRET_ENV = "ZEGO_SERVER_SECRET"
-"""The environment variable ZegoProject.from_env (and the command line) reads the ServerSecret from."""
+"""The environment variable from_env (and the command) reads the ServerSecret from."""
+CALLBACK_SECRET_ENV = "ZEGO_CALLBACK_SECRET"
+"""The environment variable from_env (and the command) reads the CallbackSecret from, when it is set."""
+
+_ARGUMENT_BY_CODE = {
+    ERROR_CODE_APP_ID_INVALID: "app_id",
+    ERROR_CODE_USER_ID_INVALID: "user_id",
+    ERROR_CODE_SECRET_INVALID: "secret",
+    ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID: "ttl",
+    ERROR_CODE_PAYLOAD_INVALID: "payload",
+    ERROR_CODE_MODE_INVALID: "mode",
+}
 
 
-class TokenError(ValueError):
-    """An argument the token cannot be made with; ``error_code`` is generate_token04's (ERROR_CODE_*)."""
-
-    def __init__(self, message: str, error_code: int) -> None:
-        super().__init__(message)
-        self.error_code = error_code
+class _Credentials(NamedTuple):
+    app_id: object
+    secret: object
+    callback_secret: object
 
 
 class ZegoProject:
-    """A ZEGO project: its AppID and ServerSecret, checked once, here.
+    """A ZEGO project: its AppID, ServerSecret and (optional) CallbackSecret, checked once, here.
 
     Raises TypeError or ValueError, naming the argument, for an ``app_id``
-    that is not an int from 1 to 4294967295 or a ``secret`` that is not a str
-    of 32 ASCII characters; the secret is never shown.
+    that is not an int from 1 to 4294967295 or a secret that is not a str of
+    32 ASCII characters; no secret is ever shown. ``is_test`` is the Server
+    API's ``IsTest`` (None: not sent; only projects made before 2021-11-17
+    need it).
     """
 
-    __slots__ = ("_secret", "app_id")
+    __slots__ = ("_callback_secret", "_secret", "app_id", "is_test")
 
-    def __init__(self, app_id: int, secret: str) -> None:
-        if token04._as_int(app_id) is None:
-            raise TypeError(f"app_id must be an int, not {token04._type_name(app_id)}")
-        app_id_value = token04._app_id_value(app_id)
-        if app_id_value is None:
-            raise ValueError(f"app_id must be {token04._APP_ID_RULE}")
-        self.app_id: int = app_id_value
+    def __init__(
+        self, app_id: int, secret: str, *, callback_secret: str | None = None, is_test: bool | None = None
+    ) -> None:
+        credentials = _Credentials(app_id, secret, callback_secret)
+        del secret, callback_secret  # error trackers record locals: they hide "credentials", not "callback_secret"
+        self.app_id: int = require_app_id(credentials.app_id)
         """The project's AppID."""
-        self._secret = token04._require_secret(secret)
+        self._secret = require_secret(credentials.secret)
+        self._callback_secret = None
+        if credentials.callback_secret is not None:
+            self._callback_secret = require_secret(credentials.callback_secret, "callback_secret")
+        if not (is_test is None or isinstance(is_test, bool)):
+            raise TypeError("is_test must be None or a bool")
+        self.is_test: bool | None = is_test
+        """The Server API's IsTest, or None when it is not sent."""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ZegoProject:
-        """The project named by ZEGO_APP_ID and ZEGO_SERVER_SECRET in ``environ`` (default: os.environ).
+    def from_env(cls, environ: Mapping[str, object] | None = None) -> ZegoProject:
+        """The project named by ZEGO_APP_ID, ZEGO_SERVER_SECRET and (if set) ZEGO_CALLBACK_SECRET.
 
-        ValueError, naming the variable, if one is missing or malformed.
+        ``environ`` defaults to os.environ. Raises ValueError, naming the
+        variable, if one is missing or malformed (surrounding white space is
+        taken off; a secret in quotes is named as such).
         """
-        environ = os.environ if environ is None else environ
-        app_id = _whole_number(environ.get(APP_ID_ENV, "").strip())
-        if app_id is None or token04._app_id_value(app_id) is None:
-            raise ValueError(f"{APP_ID_ENV} must be set to your AppID, a whole number from 1 to {token04.MAX_APP_ID}")
-        secret = token04._plain_secret(environ.get(SECRET_ENV, "").strip())
-        if secret is None:
-            raise ValueError(f"{SECRET_ENV} must be set to your ServerSecret, {token04.SECRET_LENGTH} ASCII characters")
-        return cls(app_id, secret)
+        variables: Mapping[str, object] | None = os.environ if environ is None else environ
+        credentials = _Credentials(*(variables.get(name) for name in _NAMES))  # type: ignore[union-attr]
+        environ = variables = None  # they hold the secrets: not kept in a frame an error tracker records
+        app_id = whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or "")
+        if app_id is None or app_id < 1:
+            raise ValueError(f"{APP_ID_ENV} must be set to your AppID, {APP_ID_RULE}")
+        return cls(  # no local holds a secret: error trackers hide "secret" and "credentials" only
+            app_id,
+            _secret_variable(credentials.secret, SECRET_ENV),  # type: ignore[arg-type]
+            callback_secret=_secret_variable(credentials.callback_secret, CALLBACK_SECRET_ENV, required=False),
+        )
 
     def __repr__(self) -> str:
-        return f"ZegoProject(app_id={self.app_id}, secret=<hidden>)"
+        return f"ZegoProject(app_id={getattr(self, 'app_id', None)}, secret=<hidden>)"
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("a ZegoProject holds its secrets and is not pickled: make it where it is used (from_env)")
+
+    def __copy__(self) -> ZegoProject:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> ZegoProject:
+        return self
 
     def token(
         self,
@@ -81,58 +139,122 @@ class ZegoProject:
         publish: bool = True,
         stream_ids: Iterable[str] | None = None,
         payload: str | None = None,
-        mode: str = token04.MODE_CBC,
+        mode: str = MODE_CBC,
     ) -> str:
         """A token04 for ``user_id``, valid for ``ttl`` (whole seconds, or a timedelta of them).
 
         A ``room_id`` makes a privilege token (``login``, ``publish`` and
         ``stream_ids`` as ``rtc_room_payload`` takes them); ``payload`` is any
-        other payload. Raises TokenError (a ValueError with the upstream
-        ``error_code``) for an argument the token cannot be made with, and
-        TypeError or ValueError for the privilege arguments.
+        other payload. Raises TokenError (``error_code``, ``argument``) for a
+        value the token cannot be made with: every value an end user can send
+        (IDs, payload) is refused so. TypeError for arguments of the wrong type.
         """
         if room_id is not None:
             if payload is not None:
-                raise ValueError("give room_id (a privilege token) or payload, not both")
-            payload = token04.rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
+                raise TypeError("give room_id (a privilege token) or payload, not both")
+            payload = rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
         elif not (login is True and publish is True and stream_ids is None):
-            raise ValueError("login, publish and stream_ids go with room_id")
-        info = token04.generate_token04(self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode)
-        if info.error_code == token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID:
-            raise TokenError("ttl must be more than 0 seconds, and its expire time a 64-bit number", info.error_code)
-        if info.error_code != token04.ERROR_CODE_SUCCESS:
-            raise TokenError(info.error_message, info.error_code)
+            raise TypeError("login, publish and stream_ids go with room_id")
+        info = generate_token04(self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode)
+        if info.error_code:
+            message = info.error_message
+            if info.error_code == ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID:
+                message = "ttl must be more than 0 seconds, and its expire time a 64-bit number"
+            raise TokenError(message, info.error_code, _ARGUMENT_BY_CODE[info.error_code])
         return info.token
 
     def decode(
         self,
         token: str,
         *,
-        leeway: token04.Seconds = 0,
-        now: token04.Seconds | None = None,
+        leeway: Seconds = 0,
+        now: Seconds | None = None,
         verify_expiry: bool = True,
-    ) -> token04.Token04:
+        mode: str | None = None,
+    ) -> Token04:
         """What ``token`` holds, as decode_token04 reads it; InvalidTokenError too if it is for another AppID."""
-        contents = token04.decode_token04(token, self._secret, now=now, leeway=leeway, verify_expiry=verify_expiry)
+        contents = decode_token04(token, self._secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode)
         if contents.app_id != self.app_id:
-            raise token04.InvalidTokenError(
-                f"the token is for AppID {contents.app_id}, not this project's {self.app_id}"
-            )
+            raise InvalidTokenError(f"the token is for AppID {contents.app_id}, not this project's {self.app_id}")
         return contents
 
-    def check(self, token: str, **login: object) -> check.CheckReport:
+    def check(self, token: str, **login: Any) -> CheckReport:
         """check_token04 for this project: ``login`` as check_token04 takes it, app_id this project's."""
         login.setdefault("app_id", self.app_id)
-        return check.check_token04(token, self._secret, **login)  # type: ignore[arg-type]
+        return check_token04(token, self._secret, **login)
+
+    def api_params(self, action: str, *, nonce: str | None = None, timestamp: int | None = None) -> dict[str, str]:
+        """The signed common parameters of one Server API request, for your own HTTP client (see server.api_params)."""
+        return api_params(self.app_id, self._secret, action, nonce=nonce, timestamp=timestamp, is_test=self.is_test)
+
+    def call_api(
+        self,
+        action: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        product: str = "rtc",
+        region: str | None = None,
+        base_url: str | None = None,
+        method: str = "GET",
+        timeout: float = 10,
+    ) -> dict[str, Any]:
+        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see server.call_api)."""
+        return call_api(
+            self.app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=region,
+            base_url=base_url,
+            method=method,
+            timeout=timeout,
+            is_test=self.is_test,
+        )
+
+    def verify_callback(
+        self,
+        body: bytes | str | Mapping[str, Any],
+        *,
+        max_age: float | timedelta | None = None,
+        now: float | None = None,
+    ) -> dict[str, Any]:
+        """The fields of a callback proven ZEGO's with this project's CallbackSecret (see server.verify_callback).
+
+        ValueError if the project was made without a callback_secret.
+        """
+        if self._callback_secret is None:
+            raise ValueError(f"this ZegoProject has no callback_secret: pass it, or set {CALLBACK_SECRET_ENV}")
+        return verify_callback(body, self._callback_secret, max_age=max_age, now=now)
 
     def kit_token(self, user_id: str, room_id: str, *, user_name: str = "", ttl: int | timedelta = 3600) -> str:
-        """A UIKit kit token: a token for ``user_id`` wrapped with the login fields of ``room_id``."""
-        return kit.make_kit_token(self.token(user_id, ttl=ttl), self.app_id, room_id, user_id, user_name)
+        """A UIKit kit token: a token for ``user_id`` wrapped with the login fields of ``room_id``.
+
+        Raises TokenError, as token() does, for a value the UIKit cannot carry.
+        """
+        return make_kit_token(self.token(user_id, ttl=ttl), self.app_id, room_id, user_id, user_name)
 
 
-def _whole_number(text: str) -> int | None:
-    """ASCII decimal digits (no sign, space, underscore or other scripts' digits) as an int, else None."""
-    return int(text) if 0 < len(text) <= 20 and text.isascii() and text.isdigit() else None
+_NAMES = (APP_ID_ENV, SECRET_ENV, CALLBACK_SECRET_ENV)
+
+
+def _text_variable(value: object, name: str) -> str | None:
+    """A variable's text, None if unset; a value that is not text (a mapping read from YAML) is refused by name."""
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{name} must be a string, not {type_name(value)}")
+
+
+def _secret_variable(secret: object, name: str, required: bool = True) -> str | None:
+    """A secret from its variable, surrounding white space taken off; None if it is unset and not required."""
+    secret = _text_variable(secret, name)
+    if secret is None and not required:
+        return None
+    if secret is None or not secret.strip():
+        raise ValueError(f"{name} must be set to the project's secret, 32 ASCII characters")
+    if plain_secret(secret.strip()) is None:
+        raise ValueError(secret_problem(secret, name))
+    return secret.strip()
 
 
 def _ttl_seconds(ttl: object) -> int:
@@ -140,9 +262,11 @@ def _ttl_seconds(ttl: object) -> int:
     if isinstance(ttl, timedelta):
         seconds, rest = divmod(ttl, timedelta(seconds=1))
         if rest:
-            raise ValueError("ttl must be a whole number of seconds")
+            raise TokenError(
+                "ttl must be a whole number of seconds", ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, "ttl"
+            )
         return int(seconds)
-    whole = token04._as_int(ttl)
+    whole = as_int(ttl)
     if whole is None:
-        raise TypeError(f"ttl must be an int of seconds or a timedelta, not {token04._type_name(ttl)}")
+        raise TypeError(f"ttl must be an int of seconds or a timedelta, not {type_name(ttl)}")
     return whole

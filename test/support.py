@@ -193,6 +193,12 @@ def console_script() -> Optional[Path]:
 
 # .ci/run installs the package and sets this, so that there the tests below run (and fail if
 # the installation is broken) instead of being skipped.
+def editable_install() -> bool:
+    """True when the installed zego_token04 is this checkout's src/ (pip install -e .)."""
+    origin = installed_package_origin()
+    return origin is not None and origin.parent.resolve() == (Path(__file__).resolve().parent.parent / "src").resolve()
+
+
 _INSTALL_REQUIRED = os.environ.get("ZEGO_TOKEN04_TEST_INSTALLED") == "1"
 needs_install = pytest.mark.skipif(
     not (_INSTALL_REQUIRED or installed_package_origin()),

@@ -72,6 +72,8 @@ ALONE = [
     ("token03", TOKEN03, {}),
     ("duration-too-short", make_token(), {"product": "zim", "now": CTIME + 3600 - 10}),
     ("duration-too-long", make_token(expire=CTIME + 25 * 24 * 3600), {"product": "zim"}),
+    ("expire-beyond-2038", make_token(expire=2**31), {"product": "zim"}),
+    ("secret-in-token", make_token(user_id="u" + SECRET), {}),
 ]
 
 
@@ -109,6 +111,8 @@ def test_each_rule_passes_when_its_condition_is_mended(code, token, kwargs):
         "token03": ({}, make_token()),
         "duration-too-short": ({"now": CTIME + 3600 - 30}, None),
         "duration-too-long": ({}, make_token(expire=CTIME + 24 * 24 * 3600 + 100)),
+        "expire-beyond-2038": ({}, make_token(expire=CTIME + 24 * 24 * 3600 + 100)),
+        "secret-in-token": ({}, make_token(user_id="u")),
     }[code]
     arguments = {**NO_PRIVILEGES, **kwargs, **mended[0]}
     arguments.pop("secret", None)
@@ -163,7 +167,8 @@ def test_a_sound_login_passes_every_rule_it_applies():
         publish_privilege=True,
     )
     assert report.ok and report.findings == ()
-    assert set(report.checked) == set(RULES) - {"zim-payload", "duration-too-short", "duration-too-long"}
+    zim_only = {"zim-payload", "duration-too-short", "duration-too-long", "expire-beyond-2038"}
+    assert set(report.checked) == set(RULES) - zim_only
     assert report.contents.payload == ROOM_PAYLOAD
 
 
@@ -190,9 +195,12 @@ def test_a_kit_token_brings_its_own_login_values():
     assert check(kit, room_id="room1").findings == ()
 
 
-def test_a_kit_token_for_another_user_is_a_user_id_mismatch():
+def test_a_kit_token_for_another_user_is_an_invalid_token():
+    # decode_kit_token refuses it (the UIKit would log in as someone else), and check reads it so.
     kit = make_kit_token(make_token(), 1, "room1", "mallory", "")
-    assert codes(check(kit, **NO_PRIVILEGES)) == ["user-id-mismatch"]
+    report = check(kit, **NO_PRIVILEGES)
+    assert codes(report) == ["invalid-token"]
+    assert "userID differs" in report.findings[0].message
 
 
 def test_a_malformed_kit_part_is_an_invalid_token():
@@ -296,7 +304,8 @@ def test_a_one_hour_token_ten_seconds_before_it_expires_is_too_short_for_zim():
     (finding,) = report.findings
     assert finding.code == "duration-too-short"
     assert "10 s of validity left" in finding.message and "30 s" in finding.message and "6000108" in finding.message
-    assert report.ok  # a warning: the SDK logs it, and still tries
+    assert "tokenWillExpire" in finding.message  # what the newer SDKs do instead of refusing
+    assert not report.ok  # an error: ZIM's SDK 2.22 and older refuse the login
     assert codes(check(make_token(), now=CTIME + 3600 - 10, **NO_PRIVILEGES)) == []  # RTC has no such rule
 
 
@@ -304,7 +313,26 @@ def test_a_token_with_more_than_24_days_left_is_too_long_for_zim_with_both_numbe
     report = check(make_token(expire=CTIME + 30 * 24 * 3600), product="zim", now=CTIME)
     (finding,) = report.findings
     assert finding.code == "duration-too-long"
-    assert f"{30 * 24 * 3600} s of validity left" in finding.message and "2073600 s (24 days)" in finding.message
+    assert f"{30 * 24 * 3600} s of validity left" in finding.message and "24 days" in finding.message
+    assert "6000109" in finding.message and not report.ok
+
+
+@pytest.mark.parametrize("lifetime", [20 * 365 * 24 * 3600, 2**40])
+def test_a_token_that_expires_after_2038_is_refused_by_zim_and_said_why(lifetime):
+    # ZIM's web SDK reads the expire as a signed 32-bit number: past 2**31 - 1 it reads as expired.
+    report = check(make_token(expire=CTIME + lifetime), product="zim", now=CTIME)
+    (finding,) = report.findings
+    assert (finding.code, finding.severity) == ("expire-beyond-2038", SEVERITY_ERROR)
+    assert "32-bit" in finding.message and "6000106" in finding.message
+    assert check(make_token(expire=2**31 - 1), product="zim", now=2**31 - 1000).findings == ()
+    assert codes(check(make_token(expire=CTIME + lifetime), now=CTIME, **NO_PRIVILEGES)) == []  # RTC reads it exactly
+
+
+def test_a_token_that_holds_the_secret_is_one_finding_and_none_of_its_content():
+    for token in (make_token(user_id=SECRET), make_token(payload='{"k": "\\u0066' + SECRET[1:] + '"}')):
+        report = check(token, user_id="someone", room_id="r", stream_id="s")
+        assert codes(report) == ["secret-in-token"]
+        assert (report.contents, report.kit, bool(report)) == (None, None, False)
 
 
 def test_an_expired_token_is_not_also_too_short():

@@ -197,10 +197,9 @@ def test_generate_gcm(cli):
 def test_generate_json_has_every_field_decode_prints(cli, gcm):
     document = json.loads(generated(cli, "--user-id", "user_1", "--app-id", "9", "--ttl", "90", "--json", *gcm))
     decoded = json.loads(cli("decode", "--json", document["token"]).stdout)
-    assert set(document) == {"token", "kit_token", *decoded} - {"kit"}
-    assert {name: document[name] for name in decoded if name != "kit"} == {**decoded, "kit": None}.copy() | {} or True
-    assert {name: value for name, value in decoded.items() if name != "kit"} == {
-        name: document[name] for name in decoded if name != "kit"
+    assert set(document) | {"expired"} == {"token", "kit_token", *decoded}
+    assert {name: value for name, value in decoded.items() if name != "expired"} == {
+        name: document[name] for name in decoded if name != "expired"
     }
     assert document["kit_token"] is None
     body, _ = open_token(document["token"], SECRET)
@@ -212,12 +211,15 @@ def test_generate_json_has_every_field_decode_prints(cli, gcm):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--app-id", "0"], "--app-id must be from 1 to 4294967295"),
-        (["--app-id", "4294967296"], "--app-id must be from 1 to 4294967295"),
+        (["--app-id", "0"], "--app-id must be a whole number from 1 to 4294967295"),
+        (["--app-id", "4294967296"], "--app-id must be a whole number from 1 to 4294967295"),
         (["--app-id", "1", "--ttl", "0"], "--ttl must be a whole number of seconds > 0"),
         (["--app-id", "1", "--ttl", "9223372036854775807"], "--ttl must be a whole number of seconds > 0"),
-        (["--app-id", "1", "--user-id", ""], "--user-id must not be empty"),
-        (["--app-id", "1", "--payload", "x" * 70_000], "--payload (or --user-id) is too long"),
+        (["--app-id", "1", "--user-id", ""], "--user-id must be valid text, not empty"),
+        (
+            ["--app-id", "1", "--payload", "x" * 70_000],
+            "--payload (with --user-id) must be valid text, the token body at most",
+        ),
     ],
 )
 def test_a_refused_option_value_is_a_usage_error_naming_the_option(cli, args, words):
@@ -226,7 +228,7 @@ def test_a_refused_option_value_is_a_usage_error_naming_the_option(cli, args, wo
 
 
 def test_an_app_id_from_the_environment_is_named_so(cli):
-    assert_usage_error(cli("generate", "--user-id", "u", app_id="0"), "ZEGO_APP_ID must be from 1")
+    assert_usage_error(cli("generate", "--user-id", "u", app_id="0"), "ZEGO_APP_ID must be a whole number from 1")
 
 
 @pytest.mark.parametrize(
@@ -236,7 +238,7 @@ def test_an_app_id_from_the_environment_is_named_so(cli):
         (["--room-id", "房间"], "--room-id has characters the SDK refuses"),
         (["--room-id", "r", "--stream-id", "s.1"], "--stream-id has characters the SDK refuses ('.')"),
         (["--kit-room-id", "r" * 129], "--kit-room-id is 129 bytes; the SDK takes at most 128"),
-        (["--payload", "not json"], "--payload is not a privilege payload"),
+        (["--payload", "not json"], "--payload is not a JSON object"),
         (["--user-id", "u" * 65], "--user-id is 65 bytes; the SDK takes at most 64"),
     ],
 )
@@ -260,7 +262,7 @@ def test_generate_is_silent_when_the_sdk_takes_everything(cli):
 @pytest.mark.parametrize("secret", [SECRET[:31], SECRET + "0", "秘" * 32, "x" * 31 + "\udcff"])
 def test_a_malformed_secret_is_a_usage_error_for_both_commands(cli, command, secret):
     result = cli(*command, secret=secret)
-    assert_usage_error(result, "ZEGO_SERVER_SECRET is not 32 ASCII characters")
+    assert_usage_error(result, "ZEGO_SERVER_SECRET must be exactly 32 ASCII characters")
     assert secret.strip() not in result.stderr
 
 
@@ -311,13 +313,13 @@ def test_unreadable_secret_file_is_a_usage_error(cli, tmp_path):
 )
 def test_no_secret_option_and_no_abbreviations(cli, args):
     result = cli("generate", "--user-id", "u", "--app-id", "1", *args)
-    assert_usage_error(result, "unrecognized arguments")
+    assert_usage_error(result, "unrecognized option --")
     assert OTHER_SECRET not in result.stderr
 
 
 def test_secret_option_on_decode_is_refused_too(cli):
     result = cli("decode", "--json", "--secret", OTHER_SECRET, "04AAAA")
-    assert_usage_error(result, "unrecognized arguments")
+    assert_usage_error(result, "unrecognized option --secret (did you mean --secret-file?)")
     assert OTHER_SECRET not in result.stderr
 
 
@@ -340,7 +342,6 @@ def test_decode_prints_the_fields(cli):
         "expired": False,
         "expire_at": document["expire_at"],
         "privilege_payload": None,  # "p" is not a privilege payload
-        "kit": None,
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["expire_at"])
 
@@ -394,7 +395,8 @@ def test_decode_with_the_wrong_secret_exits_1(cli):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "zego-token04: error: invalid token: token does not decrypt with this secret (wrong secret or corrupted)\n"
+        "zego-token04: error: invalid token: "
+        "this token04 does not decrypt with this secret (wrong secret or corrupted)\n"
     )
 
 
@@ -407,11 +409,11 @@ def test_decode_usage_errors_exit_2(cli, args):
 # --- help and version -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["generate"], ["decode"], ["check"]])
+@pytest.mark.parametrize("command", [[], ["generate"], ["decode"], ["check"], ["sign"], ["verify-callback"]])
 def test_help_has_an_example(cli, command):
     result = cli(*command, "--help")
     assert result.returncode == 0
-    assert "example:" in result.stdout
+    assert "examples:" in result.stdout
     assert "zego-token04" in result.stdout
 
 
@@ -518,24 +520,28 @@ HELD_RUNS["decode-kit"] = ["decode", make_kit_token(TOKEN_FOR_U, 1, HELD, "u", H
 
 
 @pytest.mark.parametrize("args", HELD_RUNS.values(), ids=HELD_RUNS.keys())
-def test_values_that_hold_the_secret_are_shown_without_it(args):
-    # The commands print values back (check's findings quote login values and the token's IDs, decode
-    # prints a token's fields); the secret in one of them reads "<the secret>".
+def test_values_that_hold_the_secret_are_not_shown(args):
+    # check quotes no login value; a token whose content holds the secret is the one finding
+    # secret-in-token (check) or a refusal (decode), and none of its content is printed.
     result = run_in_process(*args, secret=OTHER_SECRET)
     assert result.returncode in (0, 1), result.stderr
     assert OTHER_SECRET not in result.stdout + result.stderr
-    assert "<the secret>" in result.stdout
+    if "check-login-values" not in " ".join(args) and args[1] != TOKEN_FOR_U:
+        assert result.returncode == 1
+        assert "secret-in-token" in result.stdout or "holds the ServerSecret" in result.stderr
 
 
 def test_argparse_refusals_name_the_option_not_the_value(cli):
     result = cli("generate", "--user-id", "u", "--app-id", OTHER_SECRET)
-    assert_usage_error(result, "argument --app-id: must be a whole number")
+    assert_usage_error(result, "--app-id must be a whole number")
     result = cli(OTHER_SECRET, "generate")
-    assert_usage_error(
-        result, "argument COMMAND: invalid choice (the value is not shown; choose from generate, decode, check)"
-    )
+    assert_usage_error(result, "unknown command")
+    result = cli("generat", "--user-id", "u")
+    assert_usage_error(result, "unknown command (did you mean generate?)")
     result = cli("decode", "--json", "04AAAA", "--leeway", OTHER_SECRET)
-    assert_usage_error(result, "argument --leeway: must be a finite number of seconds")
+    assert_usage_error(result, "--leeway must be a finite number of seconds")
+    result = cli("decode", "--json=x", "04AAAA")  # argparse's own refusal, which quotes the value
+    assert_usage_error(result, "(the value is not shown)")
     result = cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", OTHER_SECRET)
     assert_usage_error(result, "cannot read --secret-file: No such file or directory")
 
@@ -546,7 +552,7 @@ def test_generate_refuses_to_put_the_secret_in_a_token(cli, option):
     args[option] = f"x{SECRET}y"
     words = [word for name, value in args.items() if value is not None for word in (name, value)]
     result = cli("generate", "--app-id", "1", "--json", *words)
-    assert_usage_error(result, f"{option} contains the ServerSecret")
+    assert_usage_error(result, f"{option}", "holds the secret")
 
 
 def test_secret_file_read_is_bounded(cli, tmp_path):
@@ -562,9 +568,9 @@ def test_secret_file_read_is_bounded(cli, tmp_path):
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (b"\xff" * 32, "not UTF-8 text"),
-        (b"", "not 32 ASCII characters"),
-        (("秘" * 32).encode("utf-8"), "--secret-file is not 32 ASCII"),
+        (b"\xff" * 32, "--secret-file must be exactly 32 ASCII characters"),
+        (b"", "no secret"),
+        (("秘" * 32).encode("utf-8"), "--secret-file must be exactly 32 ASCII characters"),
     ],
     ids=["binary", "empty", "non-ascii"],
 )
@@ -577,11 +583,10 @@ def test_a_secret_file_that_is_not_a_secret_is_a_usage_error(cli, tmp_path, cont
 
 def test_stdin_read_is_bounded(cli):
     result = cli("decode", "--json", "-", stdin="04" + "A" * (2 * 1024 * 1024))
-    assert result.returncode == 1
-    assert (
-        result.stderr
-        == "zego-token04: error: invalid token: stdin is not ASCII text of at most 131072 bytes, as a token04 is\n"
-    )
+    assert_usage_error(result, f"stdin holds more than {cli_module.STDIN_LIMIT} bytes")
+    result = cli("decode", "--json", "-", stdin="04" + "A" * 100_000)  # within the bound, longer than any token
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "longer than any token" in result.stderr
 
 
 def run_bytes(args, env_overrides=None, stdin=b""):
@@ -604,9 +609,9 @@ def run_bytes(args, env_overrides=None, stdin=b""):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        ([b"--room-id", b"\xff"], "--room-id and --stream-id must be valid text"),
-        ([b"--room-id", b"r", b"--stream-id", b"\xfe"], "--room-id and --stream-id must be valid text"),
-        ([b"--payload", b"\xff"], "--payload must be valid text"),
+        ([b"--room-id", b"\xff"], "--room-id and --kit-room-id must be valid text"),
+        ([b"--room-id", b"r", b"--stream-id", b"\xfe"], "--stream-id must be valid text"),
+        ([b"--payload", b"\xff"], "--payload (with --user-id) must be valid text"),
         ([b"--user-id", b"\xff"], "--user-id must be valid text"),
     ],
 )
@@ -636,17 +641,13 @@ def test_a_byte_order_mark_does_not_stretch_the_stdin_bound(cli):
     # The bound counts every byte read, the mark included: 3 bytes over it are refused as too long,
     # not cut down to a token of the bound's length.
     result = cli("decode", "--json", "-", stdin=b"\xef\xbb\xbf" + b"A" * (cli_module.STDIN_LIMIT))
-    assert result.returncode == 1
-    assert (
-        result.stderr
-        == "zego-token04: error: invalid token: stdin is not ASCII text of at most 131072 bytes, as a token04 is\n"
-    )
+    assert_usage_error(result, f"stdin holds more than {cli_module.STDIN_LIMIT} bytes")
 
 
 def test_undecodable_stdin_is_an_invalid_token(cli):
     result = cli("decode", "--json", "-", stdin=b"04\xff\xfeAAAA\n")
     assert result.returncode == 1
-    assert result.stderr.startswith("zego-token04: error: invalid token: stdin is not ASCII text")
+    assert result.stderr.startswith("zego-token04: error: invalid token: ")
     assert result.stderr.count("\n") == 1
 
 
@@ -722,11 +723,13 @@ def test_a_closed_pipe_is_one_line_and_exit_3():
     assert result.stderr == "zego-token04: error: cannot write to stdout: Broken pipe\n"
 
 
-@pytest.mark.parametrize("args", [GENERATE, ["decode", "04AAAA"], ["--version"]])
+@pytest.mark.parametrize("args", [GENERATE, ["--version"], ["decode", "04AAAA"], ["decode"]])
 def test_a_closed_stdout_does_not_claim_success(args):
+    # Only a failed write to stdout is exit 3: an invalid token (1) and a usage error (2) print nothing there.
     result = shell('"$@" >&-', *args)
-    assert result.returncode == 3
-    assert result.stderr == "zego-token04: error: stdout is closed; nothing can be printed\n"
+    assert result.returncode == {"generate": 3, "--version": 3, "decode": 1 if len(args) > 1 else 2}[args[0]]
+    if result.returncode == 3:
+        assert result.stderr == "zego-token04: error: cannot write to stdout: it is closed\n"
 
 
 READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())  # the number in /proc/<pid>/syscall
@@ -780,7 +783,7 @@ def test_ctrl_c_anywhere_in_a_command_is_one_line_and_exit_130(monkeypatch, caps
         raise KeyboardInterrupt
 
     monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
-    monkeypatch.setattr(token04, "generate_token04", interrupted)
+    monkeypatch.setattr(cli_module.ZegoProject, "token", interrupted)
     try:
         status = cli_module.main(["generate", "--app-id", "1", "--user-id", "u"])
     except KeyboardInterrupt:  # would stop the whole test run, not fail this test
@@ -789,7 +792,7 @@ def test_ctrl_c_anywhere_in_a_command_is_one_line_and_exit_130(monkeypatch, caps
     assert capsys.readouterr() == ("", "zego-token04: interrupted\n")
 
 
-@pytest.mark.parametrize("value", ["١٢", "1_000", " +7 ", "+7", "7 ", "0x10", "1e3", "", "9" * 21])
+@pytest.mark.parametrize("value", ["١٢", "1_000", " +7 ", "+7", "0x10", "1e3", "", "9" * 21])
 def test_numbers_are_plain_ascii_digits(cli, value):
     assert_usage_error(cli("generate", "--user-id", "u", app_id=value or "\t"), "ZEGO_APP_ID")
     assert_usage_error(cli("generate", "--user-id", "u", "--app-id", value), "--app-id")
@@ -799,6 +802,12 @@ def test_numbers_are_plain_ascii_digits(cli, value):
 def test_app_id_with_leading_zeros_is_still_a_number(cli):
     token = generated(cli, "--user-id", "u", "--app-id", "007").strip()
     assert open_token(token, SECRET)[0]["app_id"] == 7
+
+
+def test_app_id_is_read_as_from_env_reads_it_white_space_around_it_taken_off(cli):
+    for args, app_id in ((["--app-id", " 7\n"], None), ([], " 8\t")):
+        token = generated(cli, "--user-id", "u", *args, app_id=app_id).strip()
+        assert open_token(token, SECRET)[0]["app_id"] == (7 if args else 8)
 
 
 @pytest.mark.parametrize("around", [("", "\r\n"), ("  ", " \t"), ("\n", "\r")])
@@ -822,8 +831,9 @@ def test_generate_kit_token_round_trips_through_decode(cli):
     result = cli("decode", "--json", kit_token.strip())
     assert result.returncode == 0, result.stderr
     document = decoded(result)
-    assert document["kit"] == {"app_id": 7, "user_id": "u1", "room_id": "room1", "user_name": "Ann Lee"}
-    assert (document["user_id"], document["privilege_payload"]) == ("u1", None)
+    kit = {name: document[name] for name in ("format", "app_id", "user_id", "room_id", "user_name")}
+    assert kit == {"format": "kittoken", "app_id": 7, "user_id": "u1", "room_id": "room1", "user_name": "Ann Lee"}
+    assert (document["token"]["user_id"], document["token"]["privilege_payload"]) == ("u1", None)
 
 
 def test_generate_kit_token_json_has_both(cli):
@@ -833,7 +843,7 @@ def test_generate_kit_token_json_has_both(cli):
 
 def test_generate_kit_token_refuses_what_the_uikit_refuses(cli):
     result = cli("generate", "--user-id", "u", "--app-id", "1", "--kit-room-id", "房间")
-    assert_usage_error(result, "no kit token for these --kit-room-id, --user-id, --user-name", "btoa")
+    assert_usage_error(result, "--kit-room-id must be valid text", "U+00FF")
     assert_usage_error(cli("generate", "--user-id", "u", "--app-id", "1", "--user-name", "n"), "--kit-room-id")
 
 
@@ -841,7 +851,7 @@ def test_decode_prints_the_parsed_privilege_payload(cli):
     token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-publish", "--stream-id", "s")
     document = decoded(cli("decode", "--json", token.strip()))
     assert document["privilege_payload"] == {"room_id": "r", "login": True, "publish": False, "stream_ids": ["s"]}
-    assert document["kit"] is None
+    assert document["format"] == "token04"
 
 
 def test_decode_of_an_uikit_vector(cli):
@@ -849,8 +859,8 @@ def test_decode_of_an_uikit_vector(cli):
     result = cli("decode", "--json", vector["kit_token"], secret=vector["secret"])
     document = decoded(result)  # printed whether or not it has expired by now
     assert result.returncode == (1 if document["expired"] else 0)
-    assert document["kit"]["user_name"] == vector["user_name"]
-    assert document["payload"] == ""
+    assert document["user_name"] == vector["user_name"]
+    assert document["token"]["payload"] == ""
 
 
 def test_check_passes_a_sound_login_one_line_per_check(cli):
@@ -860,7 +870,8 @@ def test_check_passes_a_sound_login_one_line_per_check(cli):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     checked = json.loads(cli("check", token, "--json", *login).stdout)["checked"]
-    assert set(checked) == set(check.RULES) - {"zim-payload", "duration-too-short", "duration-too-long"}  # ZIM's
+    zim_only = {"zim-payload", "duration-too-short", "duration-too-long", "expire-beyond-2038"}
+    assert set(checked) == set(check.RULES) - zim_only
     expected = [f"ok      {check.RULES[code][1]}" for code in checked]  # each a sentence
     assert lines[:-1] == expected
     assert lines[-1] == f"ok: 0 errors, 0 warnings in {len(expected)} checks"
@@ -883,14 +894,14 @@ def test_check_json_and_stdin_and_app_id_from_the_environment(cli):
     document = json.loads(result.stdout)
     assert document["ok"] is False
     assert [f["code"] for f in document["findings"]] == ["app-id-mismatch"]
-    assert document["contents"]["app_id"] == 3 and document["kit"] is None
+    assert (document["token"]["app_id"], document["token"]["format"]) == (3, "token04")
 
 
 def test_check_a_kit_token_and_zim(cli):
     kit_token = generated(cli, "--user-id", "u", "--app-id", "1", "--kit-room-id", "r").strip()
     document = json.loads(cli("check", kit_token, "--json", "--zim").stdout)
     assert document["ok"] is True
-    assert document["kit"]["room_id"] == "r"
+    assert (document["token"]["format"], document["token"]["room_id"]) == ("kittoken", "r")
     assert "zim-payload" in document["checked"] and "no-privilege-payload" not in document["checked"]
 
 
@@ -958,8 +969,8 @@ def test_a_non_blocking_stdin_with_nothing_yet_is_an_empty_token():
     finally:
         os.close(reader)
         os.close(writer)
-    assert result.returncode == 1
-    assert result.stderr.startswith("zego-token04: error: invalid token: ")
+    assert result.returncode == 2
+    assert "stdin has no data yet" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -968,7 +979,7 @@ def test_an_expired_kit_token_for_another_user_is_an_invalid_token(cli):
     result = cli("decode", "--json", kit_token)
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("zego-token04: error: invalid token: the kit's userID 'mallory' differs")
+    assert result.stderr.startswith("zego-token04: error: invalid token: the kit's userID differs")
 
 
 def test_a_dashed_secret_holding_an_equals_sign_is_not_shown_in_part(cli):
@@ -983,7 +994,7 @@ def test_a_dashed_secret_holding_an_equals_sign_is_not_shown_in_part(cli):
 
 def test_unrecognized_options_of_another_command_are_named(cli):
     result = cli("decode", "04AAAA", "--zim", "--no-login-check")
-    assert_usage_error(result, "unrecognized arguments: --no-login-check --zim")
+    assert_usage_error(result, "unrecognized option --zim", "unrecognized option --no-login-check")
     assert "secret" not in result.stderr.splitlines()[-1]
 
 
@@ -1004,7 +1015,7 @@ class Lines:
         pass
 
 
-def test_calls_of_main_at_once_mask_the_secret_each(monkeypatch):
+def test_calls_of_main_at_once_each_refuse_a_token_that_holds_the_secret(monkeypatch):
     held = token04.generate_token04(1, "x" + SECRET, SECRET, 3600).token
     stdout, stderr = Lines(), Lines()
     monkeypatch.setattr(sys, "stdout", stdout)
@@ -1020,10 +1031,10 @@ def test_calls_of_main_at_once_mask_the_secret_each(monkeypatch):
         thread.start()
     for thread in threads:
         thread.join()
-    assert statuses == [0] * 200
-    assert len(stdout.writes) == 200
-    assert all("<the secret>" in text and SECRET not in text for text in stdout.writes)
-    assert stderr.writes == []
+    assert statuses == [1] * 200
+    assert stdout.writes == []
+    assert len(stderr.writes) == 200
+    assert all("holds the ServerSecret" in text and SECRET not in text for text in stderr.writes)
 
 
 # --- the entry points ------------------------------------------------------------------------------------
@@ -1098,8 +1109,8 @@ def test_no_printed_value_holds_the_secret_in_any_spelling(secret, spelling):
         assert result.returncode in (0, 1), (name, result.stderr)
         output = result.stdout + result.stderr
         assert secret not in output and json.dumps(secret)[1:-1] not in output, name
-        assert "<the secret>" in output, name
-        if name != "check":
+        assert "secret-in-token" in result.stdout or "holds the ServerSecret" in result.stderr, name
+        if result.stdout.startswith("{"):
             assert not any(secret in text for text in strings_in(json.loads(result.stdout))), name
 
 
@@ -1119,8 +1130,8 @@ def test_decode_prints_one_field_per_line_by_default(cli):
     result = cli("decode", token)
     assert result.returncode == 0
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
-    assert list(lines) == ["format", *token04.Token04._fields, "expired", "expire_at", "privilege_payload", "kit"]
-    assert (lines["app_id"], lines["user_id"], lines["expired"], lines["kit"]) == ("1", '"用户"', "false", "null")
+    assert list(lines) == ["format", *token04.Token04._fields, "expire_at", "privilege_payload", "expired"]
+    assert (lines["app_id"], lines["user_id"], lines["expired"]) == ("1", '"用户"', "false")
     assert json.loads(lines["privilege_payload"])["room_id"] == "r"
 
 
@@ -1142,8 +1153,4 @@ def test_paste_mistakes_are_named_on_the_command_line(cli):
     assert quoted.stderr.startswith("zego-token04: error: invalid token: the token is in quotes: remove them")
     cut = cli("check", token[:40])
     assert "the token looks cut short: 40 characters" in cut.stdout
-    empty = cli("decode", "-", stdin="\n")
-    assert (empty.returncode, empty.stderr) == (
-        1,
-        "zego-token04: error: invalid token: stdin was empty: pipe the token in, or pass it as an argument\n",
-    )
+    assert_usage_error(cli("decode", "-", stdin="\n"), "stdin was empty: pipe the token in")

@@ -22,6 +22,7 @@ from support import (
     token_of,
 )
 
+from src import frame as frame_module
 from src import token04
 from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
 
@@ -141,11 +142,12 @@ def test_a_token03_is_named_with_the_function_that_reads_it():
 )
 def test_a_token_cut_short_is_named_with_both_lengths(keep):
     token = make_token()
-    assert token.endswith("=")  # the default body leaves padding, so "no-final-=" drops a character
+    assert token.endswith("=") and not token.endswith("==")  # so "no-final-=" drops the padding, all of it
     cut = token[:keep]
-    rejects(
-        cut, match=f"the token looks cut short: {len(cut)} characters, where its frame's length fields say {len(token)}"
-    )
+    if keep == -1:
+        rejects(cut, match='the token has lost the "=" padding at its end')
+    else:
+        rejects(cut, match=f"the token looks cut short: {len(cut)} characters, where its frame says {len(token)}")
 
 
 def test_a_garbled_token_of_the_right_length_is_not_called_cut_short():
@@ -207,10 +209,16 @@ def test_trailing_bytes_on_a_cbc_frame(trailer):
     rejects(token_of(frame_of(make_token()) + trailer), match="unexpected bytes")
 
 
-@pytest.mark.parametrize("trailer", [b"", b"\x02", b"\x01\x00"])
-def test_gcm_frame_without_its_mode_byte(trailer):
+@pytest.mark.parametrize("trailer", [b"\x02", b"\x01\x00"])
+def test_gcm_frame_with_another_mode_byte(trailer):
     frame = frame_of(make_token(gcm=True))[:-1] + trailer
     rejects(token_of(frame), match="unexpected bytes")
+
+
+@pytest.mark.parametrize("lost", [1, 2, 3, 4])
+def test_a_gcm_token_missing_its_last_characters_is_cut_short(lost):
+    token = make_token(gcm=True)
+    rejects(token[:-lost], match='cut short|lost the "=" padding')
 
 
 @pytest.mark.parametrize("iv_size", [0, 8, 15, 17, 32, 65535])
@@ -241,7 +249,7 @@ def test_an_empty_cbc_ciphertext_is_refused_before_the_cipher_sees_it(monkeypatc
         def new(*args, **kwargs):
             raise AssertionError("the cipher was asked to decrypt an empty ciphertext")
 
-    monkeypatch.setattr(token04, "AES", NoCipher)
+    monkeypatch.setattr(frame_module, "AES", NoCipher)
     frame = frame_of(make_token())[:28]
     frame[26:28] = b"\x00\x00"
     rejects(token_of(frame), match="does not decrypt")
@@ -249,7 +257,7 @@ def test_an_empty_cbc_ciphertext_is_refused_before_the_cipher_sees_it(monkeypatc
 
 def test_an_overlong_token_is_refused_before_it_is_read():
     started = time.perf_counter()
-    rejects("04" + "A" * 50_000_000, match="longer than any token04")
+    rejects("04" + "A" * 50_000_000, match="longer than any token")
     assert time.perf_counter() - started < 5  # not decoded: a generous bound, not a timing test
     assert token04.MAX_TOKEN_LENGTH == 87422
 
@@ -571,3 +579,73 @@ def test_property_cbc_padding_is_judged_as_pyca_judges_it(last_block, new_byte, 
         valid = False
     message = rejects(make_token(body=plaintext, pkcs7=False))  # never a valid body, so always refused: but where?
     assert ("does not decrypt" in message) is not valid
+
+
+def token_with(*characters):
+    """A token whose base64 has each of ``characters``: made with one user ID after another until it does."""
+    return next(
+        token for token in (make_token(user_id=f"user{n}") for n in range(1000)) if all(c in token for c in characters)
+    )
+
+
+TOKEN_WITH_PLUS = token_with("+", "/", "=")
+PASTE_MISTAKES = {
+    "url-safe-without-padding": (
+        TOKEN_WITH_PLUS.replace("+", "-").replace("/", "_").rstrip("="),
+        "URL-safe base64",
+    ),
+    "plus-as-space": (TOKEN_WITH_PLUS.replace("+", " "), 'spaces where its "\\+" were'),
+    "still-url-encoded": (TOKEN_WITH_PLUS.replace("+", "%2B").replace("=", "%3D"), "still URL-encoded"),
+    "wrapped": (TOKEN_WITH_PLUS[:60] + "\n" + TOKEN_WITH_PLUS[60:], "wrapped over several lines"),
+    "wrapped-crlf": (TOKEN_WITH_PLUS[:60] + "\r\n" + TOKEN_WITH_PLUS[60:], "wrapped over several lines"),
+    "bearer": ("Bearer " + TOKEN_WITH_PLUS, 'starts with "Bearer "'),
+    "padding-dropped": (TOKEN_WITH_PLUS.rstrip("="), 'lost the "=" padding'),
+    "short-stub": ("04AB", "too short to be one"),
+    "stub-of-40": ("04" + "A" * 38, "too short to be one|truncated"),
+}
+
+
+@pytest.mark.parametrize(("token", "words"), PASTE_MISTAKES.values(), ids=PASTE_MISTAKES.keys())
+def test_what_a_web_stack_does_to_a_token_is_named(token, words):
+    message = rejects(token, match=words)
+    assert "cut short" not in message
+
+
+def test_a_url_safe_token_without_padding_is_named_every_time():
+    # A URL-safe token without its padding was called "cut short" 137 times in 300 before.
+    for n in range(300):
+        token = make_token(user_id=f"u{n}")
+        urlsafe = token.replace("+", "-").replace("/", "_").rstrip("=")
+        expected = "URL-safe base64" if urlsafe != token.rstrip("=") else 'lost the "=" padding'
+        rejects(urlsafe, match=expected)
+
+
+@pytest.mark.parametrize("mode", ["gcm", "cbc"])
+def test_decode_can_be_pinned_to_one_mode(mode, monkeypatch):
+    other = "cbc" if mode == "gcm" else "gcm"
+    pinned = make_token(gcm=mode == "gcm")
+    assert decode_token04(pinned, SECRET, mode=mode, verify_expiry=False).mode == mode
+    with pytest.raises(InvalidTokenError, match=f"only {other.upper()} tokens are taken here"):
+        decode_token04(pinned, SECRET, mode=other, verify_expiry=False)
+    decrypted = []
+    monkeypatch.setattr(frame_module, "decrypt", lambda *args: decrypted.append(args))
+    monkeypatch.setattr(token04, "decrypt", lambda *args: decrypted.append(args))
+    with pytest.raises(InvalidTokenError):
+        decode_token04(pinned, SECRET, mode=other, verify_expiry=False)
+    assert decrypted == []  # refused before anything was decrypted
+    with pytest.raises(ValueError, match="mode must be"):
+        decode_token04(pinned, SECRET, mode="ecb")
+
+
+def test_expires_at_is_an_aware_utc_datetime():
+    contents = decode_token04(make_token(), SECRET, verify_expiry=False)
+    assert contents.expires_at.tzinfo is not None
+    assert contents.expires_at.timestamp() == EXPIRE
+    huge = decode_token04(make_token(expire=2**62, frame_expire=2**62), SECRET, verify_expiry=False)
+    assert huge.expires_at.year == 9999
+
+
+def test_an_expired_token_error_carries_what_the_token_holds():
+    with pytest.raises(ExpiredTokenError) as caught:
+        decode_token04(make_token(), SECRET, now=EXPIRE + 10)
+    assert caught.value.contents == decode_token04(make_token(), SECRET, verify_expiry=False)

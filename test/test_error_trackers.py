@@ -14,6 +14,7 @@ import pytest
 from support import EXPIRE, OTHER_SECRET, SECRET, frame_of, make_token, token_of
 
 from src import check_token04, cli, decode_kit_token, decode_token04, make_kit_token, token04
+from src import frame as frame_module
 
 sentry_sdk = pytest.importorskip("sentry_sdk")
 from sentry_sdk.transport import Transport  # noqa: E402
@@ -138,7 +139,7 @@ def broken(*args, **kwargs):
 
 def test_generate_token04_frames_carry_no_secret(tracker, monkeypatch):
     # generate_token04 never raises; an exception from the cipher (or a MemoryError) would pass every frame.
-    monkeypatch.setattr(token04.AES, "new", broken)
+    monkeypatch.setattr(frame_module.AES, "new", broken)
     text = captured(tracker, lambda: token04.generate_token04(1, "demo", SECRET, 3600, "p"))
     assert not any(spelling in text for spelling in SPELLINGS)
 
@@ -146,7 +147,7 @@ def test_generate_token04_frames_carry_no_secret(tracker, monkeypatch):
 @pytest.mark.parametrize("command", ["generate", "decode", "check"])
 def test_the_command_lines_frames_carry_no_secret(tracker, monkeypatch, command):
     monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
-    monkeypatch.setattr(token04.AES, "new", broken)
+    monkeypatch.setattr(frame_module.AES, "new", broken)
     monkeypatch.setattr(sys, "stdout", sys.__stdout__)
     arguments = {
         "generate": ["generate", "--app-id", "1", "--user-id", "demo", "--json"],
@@ -158,7 +159,7 @@ def test_the_command_lines_frames_carry_no_secret(tracker, monkeypatch, command)
 
 
 LEAKY_STEP = """
-def leaky_decrypt(frame, secret, iv, ciphertext):
+def leaky_decrypt(frame, secret, version):
     key = secret.encode("ascii")  # the kind of local this file guards against
     raise RuntimeError(len(key))
 """
@@ -167,6 +168,6 @@ def leaky_decrypt(frame, secret, iv, ciphertext):
 def test_the_search_would_find_a_secret_held_in_a_local(tracker, monkeypatch):
     library_module = {"__name__": "src.leaky"}  # a frame the tracker takes for the library's
     exec(LEAKY_STEP, library_module)  # noqa: S102
-    monkeypatch.setattr(token04, "_decrypt", library_module["leaky_decrypt"])
+    monkeypatch.setattr(token04, "decrypt", library_module["leaky_decrypt"])
     text = captured(tracker, lambda: decode_token04(TOKEN_FOR_DEMO, SECRET))
     assert any(spelling in text for spelling in SPELLINGS)

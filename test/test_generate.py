@@ -9,39 +9,42 @@ from pathlib import Path
 import pytest
 from support import IV_ALPHABET, SECRET, load_vectors, open_token
 
+from src import frame as token04_frame
 from src import token04
 
 KNOWN_ANSWERS = load_vectors("known-answer-token04.json")
 
 
 def pin(monkeypatch, *, ctime, nonce, iv):
-    """Fix the clock and the randomness that generate_token04 draws."""
+    """Fix the clock (time.time, for generate_token04 without now=) and the randomness it draws."""
     monkeypatch.setattr(token04.time, "time", lambda: ctime + 0.75)
-    monkeypatch.setattr(token04, "_random_nonce_and_iv", lambda frame: (nonce, iv))
+    monkeypatch.setattr(token04.os, "urandom", lambda n: (nonce << 1).to_bytes(4, "big"))
+    monkeypatch.setattr(token04, "new_iv", lambda mode: iv)
 
 
 @pytest.mark.parametrize("vector", KNOWN_ANSWERS, ids=lambda v: v["user_id"])
 def test_core_reproduces_upstream_known_answers(vector):
-    info = token04._encode_token(
-        token04._CBC_FRAME,
-        vector["secret"],
+    contents = token04.Token04(
         vector["app_id"],
         vector["user_id"],
         vector["nonce"],
         vector["ctime"],
         vector["ctime"] + vector["effective"],
         vector["payload"],
-        vector["iv"].encode("ascii"),
+        token04.MODE_CBC,
     )
-    assert info == (vector["token"], 0, "success")
+    assert token04.encode_token04(contents, vector["secret"], vector["iv"].encode("ascii")) == vector["token"]
 
 
 @pytest.mark.parametrize("vector", KNOWN_ANSWERS, ids=lambda v: v["user_id"])
 def test_public_function_reproduces_known_answers_with_pinned_clock_and_randomness(monkeypatch, vector):
-    pin(monkeypatch, ctime=vector["ctime"], nonce=vector["nonce"], iv=vector["iv"].encode("ascii"))
-    info = token04.generate_token04(
-        vector["app_id"], vector["user_id"], vector["secret"], vector["effective"], vector["payload"]
-    )
+    pin(monkeypatch, ctime=vector["ctime"] + 10**6, nonce=vector["nonce"], iv=vector["iv"].encode("ascii"))
+    arguments = (vector["app_id"], vector["user_id"], vector["secret"], vector["effective"], vector["payload"])
+    info = token04.generate_token04(*arguments, now=vector["ctime"] + 0.75)  # now= wins over the clock
+    assert info.token == vector["token"]
+    assert (info.error_code, info.error_message) == (token04.ERROR_CODE_SUCCESS, "success")
+    monkeypatch.setattr(token04.time, "time", lambda: vector["ctime"] + 0.75)
+    info = token04.generate_token04(*arguments)
     assert info.token == vector["token"]
     assert (info.error_code, info.error_message) == (token04.ERROR_CODE_SUCCESS, "success")
 
@@ -230,8 +233,9 @@ def test_iv_is_16_characters_of_0_to_z_and_nonce_31_bits():
 
 
 def test_iv_has_at_least_80_bits_of_entropy():
-    assert math.log2(len(token04._IV_ALPHABET)) * token04._CBC_FRAME.iv_size >= 80
-    assert len(set(token04._IV_ALPHABET)) == 36
+    _, frame = open_token(token04.generate_token04(1, "demo", SECRET, 60, "").token, SECRET)
+    assert math.log2(len(IV_ALPHABET)) * len(frame["iv"]) >= 80
+    assert len(set(IV_ALPHABET)) == 36
 
 
 def test_iv_drops_the_bytes_that_would_bias_it(monkeypatch):
@@ -239,9 +243,13 @@ def test_iv_drops_the_bytes_that_would_bias_it(monkeypatch):
     monkeypatch.setattr(token04.os, "urandom", lambda n: bytes([255, 1] * n)[:n])
     _, frame = open_token(token04.generate_token04(1, "demo", SECRET, 60, "").token, SECRET)
     assert frame["iv"] == b"1" * 16
-    # every usable byte value maps to each character exactly 7 times
-    counts = {c: token04._IV_TABLE[:252].count(c) for c in token04._IV_ALPHABET}
-    assert set(counts.values()) == {7}
+    # every usable byte value (0 .. 251) maps to each character exactly 7 times
+    first_characters = []
+    for byte in range(256):
+        monkeypatch.setattr(token04.os, "urandom", lambda n, byte=byte: bytes([byte, 1] * n)[:n])
+        first_characters.append(token04_frame.new_iv(token04.MODE_CBC)[0])
+    assert {c: first_characters[:252].count(c) for c in IV_ALPHABET.encode()} == dict.fromkeys(IV_ALPHABET.encode(), 7)
+    assert first_characters[252:] == [ord("1")] * 4  # dropped: the next byte, 1, stands first
 
 
 def test_randomness_comes_from_os_urandom(monkeypatch):

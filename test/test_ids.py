@@ -9,7 +9,11 @@ from src import check_room_id, check_stream_id, check_user_id
 @pytest.mark.parametrize(
     ("function", "good", "bad"),
     [
-        (check_user_id, ["u", "a" * 64, "~!@#$%^&*()_+=-`;',.<>/\\", "0"], ["", "a" * 65, "a b", "é", "a:b", "a\n"]),
+        (
+            check_user_id,
+            ["u", "a" * 64, "~!@#$%^&*()_+=-`;',.<>\\", "0"],
+            ["", "a" * 65, "a b", "é", "a:b", "a\n", "a/b"],
+        ),
         (check_room_id, ["r", "r" * 128, "~!@#$%^&*()_+=-`;,.<>\\"], ["", "r" * 129, "r/1", "r'1", "房间", "r?"]),
         (check_stream_id, ["s", "s" * 256, "a-b_c"], ["", "s" * 257, "s.1", "s 1", "s/1", "流"]),
     ],
@@ -32,8 +36,15 @@ def test_user_id_rules_depend_on_the_product():
 
 def test_id_rule_messages_say_what_is_wrong():
     assert check_user_id("a b!é") == (
-        "user_id has characters the SDK refuses (' ' 'é'); it takes ASCII letters, digits and ~!@#$%^&*()_+=-`;',.<>/\\"
+        "user_id has characters the SDK refuses (' ' 'é'); it takes ASCII letters, digits and ~!@#$%^&*()_+=-`;',.<>\\"
     )
+
+
+def test_where_the_platforms_differ_the_rule_is_what_all_take_and_the_message_names_who_refuses():
+    # Express web's own loginRoom check refuses "/" in a user ID; the native SDKs refuse "'" in a room ID.
+    assert "the web SDK refuses '/'" in check_user_id("a/b")
+    assert "the native SDKs refuse" in check_room_id("a'b")
+    assert check_user_id("a'b") is None and "web SDK" not in check_room_id("a/b")
     assert check_room_id(5) == "room_id must be a str, not int"
     assert check_stream_id("s" * 300) == "stream_id is 300 bytes; the SDK takes at most 256"
     assert "bytes" in check_user_id("é" * 40)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import EXPIRE, OTHER_SECRET, SECRET, load_vectors, make_token, open_token
 
-from src import decode_kit_token, make_kit_token, token04
+from src import TokenError, decode_kit_token, make_kit_token, token04
 from src.kit import MAX_KIT_PART_LENGTH, MAX_KIT_TOKEN_LENGTH, KitToken
 from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
 
@@ -85,8 +85,20 @@ def test_make_kit_token_is_byte_identical_to_the_javascript(vector):
     "token", ["", "04AA", "not a token", "04AAAAAGsFuIAAEDgwMTYyMDI1MTk3NjkxNDIAYBtJkxp6E5P8luPNa/0F8Zq+5AIKyDXE=="]
 )
 def test_make_kit_token_refuses_what_is_not_a_token04(token):
-    with pytest.raises(ValueError, match="token is not a token04"):
+    with pytest.raises(InvalidTokenError):
         make_kit_token(token, 1, "room1", "user1")
+
+
+def test_make_kit_token_refuses_what_decode_kit_token_would_refuse():
+    token = make_token()
+    with pytest.raises(TokenError, match="longer than") as caught:
+        make_kit_token(token, 1, "room1", "demo", "n" * 100_000)
+    assert (caught.value.argument, caught.value.error_code) == ("user_name", 7)
+    with pytest.raises(TokenError) as caught:
+        make_kit_token(token, 1, "房间", "demo")
+    assert caught.value.argument == "room_id"
+    longest = make_kit_token(token, 1, "r", "demo", "n" * 12_000)
+    assert decode_kit_token(longest, SECRET, verify_expiry=False).user_name == "n" * 12_000
 
 
 LATIN1_TEXT = st.text(st.characters(max_codepoint=0xFF), max_size=20)
@@ -149,11 +161,23 @@ def logs_in(read):
     return is_app_id and isinstance(read["userID"], str) and isinstance(read["roomID"], str)
 
 
+# Kit fields the UIKit's own reader takes (JavaScript's Number() and String() at work) that no generator
+# writes: refused here, deliberately (issue 23: no emulation of JavaScript's number parsing).
+STRICTER_HERE = {
+    "appID hex string",
+    "appID exponent string",
+    "appID true",
+    "userName missing",
+    "userName null",
+    "userName number",
+}
+
+
 @pytest.mark.parametrize("reading", READINGS, ids=lambda reading: reading["name"])
-def test_kit_fields_are_read_as_the_uikit_reads_them(reading):
+def test_kit_fields_are_read_as_the_uikit_reads_them_or_refused(reading):
     token = make_token(user_id="demo")
     kit_token = token + "#" + reading["fields_part"]
-    if "error" in reading or not logs_in(reading["read"]):
+    if "error" in reading or not logs_in(reading["read"]) or reading["name"] in STRICTER_HERE:
         with pytest.raises(InvalidTokenError, match="the kit"):
             decode_kit_token(kit_token, SECRET, verify_expiry=False)
         return
@@ -177,18 +201,25 @@ def test_the_readings_cover_what_people_write():
     assert {"userName unescaped", "not JSON", "userName broken escape", "appID word"} <= names
     refused = [reading["name"] for reading in READINGS if "error" in reading or not logs_in(reading["read"])]
     assert "appID word" in refused and "not JSON" in refused and "canonical" not in refused
+    assert names >= STRICTER_HERE and not STRICTER_HERE & set(refused)  # each a real difference from the UIKit
 
 
 @pytest.mark.parametrize(
     ("fields", "match"),
     [
-        ({"appID": "abc"}, "appID is not an AppID .* read as nan by the UIKit"),
+        ({"appID": "abc"}, "appID is not an AppID"),
         ({"appID": "4294967296"}, "appID is not an AppID"),
-        ({"appID": None, "userID": "demo"}, "read as 0"),
+        ({"appID": None, "userID": "demo"}, "appID is not an AppID"),
+        ({"appID": "0x1"}, "appID is not an AppID"),
+        ({"appID": True}, "appID is not an AppID"),
+        ({"appID": " " * 12000 + "1e"}, "appID is not an AppID"),
+        ({"appID": "9" * 12000}, "appID is not an AppID"),
         ({"userID": 42}, "userID is not a string"),
         ({"roomID": None}, "roomID is not a string"),
-        ({"userName": "%zz"}, "decodeURIComponent"),
-        ({"userName": [1]}, "userName is not text"),
+        ({"userName": "%zz"}, "broken % escape"),
+        ({"userName": "%E6%88"}, "not percent-encoded UTF-8"),
+        ({"userName": [1]}, "userName is not a string"),
+        ({"userName": ...}, "no userName"),
     ],
     ids=lambda value: repr(value)[:30],
 )
@@ -205,7 +236,7 @@ def test_kit_fields_missing_an_id_say_which():
 def test_the_kit_must_be_for_the_tokens_app_and_user():
     with pytest.raises(InvalidTokenError, match="appID 2 differs"):
         decode_kit_token(kit_token(kit_fields(appID=2)), SECRET, now=EXPIRE)
-    with pytest.raises(InvalidTokenError, match="userID 'mallory' differs"):
+    with pytest.raises(InvalidTokenError, match="userID differs"):
         decode_kit_token(kit_token(kit_fields(userID="mallory")), SECRET, now=EXPIRE)
 
 

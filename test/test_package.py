@@ -1,9 +1,9 @@
-"""The package: every public name of every module at its root, and ZegoProject, the front door."""
+"""The package: a small core with a public seam, a root of what users call and catch, and ZegoProject."""
 
 import ast
+import copy
 import os
-import re
-import sys
+import pickle
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,17 +11,25 @@ import pytest
 from support import OTHER_SECRET, SECRET, open_token
 
 import src
-from src import check, ids, kit, project, token03, token04
-from src.project import TokenError, ZegoProject
+from src import kit, token04
+from src.errors import (
+    ExpiredTokenError,
+    InvalidCallbackError,
+    InvalidTokenError,
+    TokenError,
+    ZegoApiError,
+    ZegoError,
+)
+from src.project import ZegoProject
 
-MODULES = [token04, token03, kit, check, ids, project]
+SOURCES = sorted(Path(src.__file__).parent.glob("*.py"))
+CORE = {"errors", "values", "frame", "payload", "token04"}
 
 
-def public_names(module):
+def defined_names(path):
     """The names a module defines at its top level (assignments, functions, classes) not starting with "_"."""
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     names = set()
-    for node in tree.body:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             names.add(node.name)
         elif isinstance(node, ast.Assign):
@@ -31,18 +39,108 @@ def public_names(module):
     return {name for name in names if not name.startswith("_")}
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda module: module.__name__)
-def test_every_public_name_is_in_all_and_at_the_package_root(module):
-    assert set(module.__all__) == public_names(module)
-    for name in module.__all__:
-        assert getattr(src, name) is getattr(module, name), name
-        assert name in src.__all__
+def sibling_imports(path):
+    """(module, name) for each name a module imports from a sibling: ``from .module import name``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.module or "", alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1
+        for alias in node.names
+    ]
 
 
-def test_the_constants_are_at_the_root():
-    from src import ERROR_CODE_SUCCESS, MAX_APP_ID, MODE_GCM, PRIVILEGE_ENABLE, RULES, SEVERITY_ERROR  # noqa: F401
+@pytest.mark.parametrize("path", [p for p in SOURCES if p.stem not in ("__init__", "__main__", "cli")], ids=str)
+def test_every_module_lists_what_it_defines_in_all(path):
+    module = getattr(__import__(f"src.{path.stem}"), path.stem)
+    assert defined_names(path) <= set(module.__all__)
+    assert all(hasattr(module, name) for name in module.__all__)
 
-    assert (ERROR_CODE_SUCCESS, MODE_GCM, MAX_APP_ID) == (0, "gcm", 4294967295)
+
+@pytest.mark.parametrize("path", SOURCES, ids=str)
+def test_no_module_uses_a_siblings_private_names(path):
+    private = [f"{module}.{name}" for module, name in sibling_imports(path) if name.startswith("_") and name[1] != "_"]
+    assert private == []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None
+        for alias in node.names
+    }
+    reached = [
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in modules
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    ]
+    assert reached == []
+
+
+def test_the_core_depends_on_nothing_built_on_it():
+    for path in SOURCES:
+        if path.stem in CORE:
+            assert {module for module, _ in sibling_imports(path)} <= CORE, path.stem
+
+
+def test_the_root_holds_at_most_40_names_each_a_real_one():
+    assert len(src.__all__) <= 40
+    assert len(set(src.__all__)) == len(src.__all__)
+    for name in src.__all__:
+        assert not name.startswith("_") or name == "__version__"
+        assert getattr(src, name) is not None
+    assert {"ZegoProject", "generate_token04", "decode_token04", "check_token04", "verify_callback"} <= set(src.__all__)
+
+
+def test_limits_rules_and_keys_stay_importable_from_their_modules():
+    from src.check import RULES, SEVERITY_ERROR
+    from src.payload import PRIVILEGE_ENABLE
+    from src.token04 import ERROR_CODE_SUCCESS, MAX_BODY_BYTES, MODE_GCM
+    from src.values import MAX_APP_ID
+
+    assert (ERROR_CODE_SUCCESS, MODE_GCM, MAX_APP_ID, PRIVILEGE_ENABLE) == (0, "gcm", 4294967295, 1)
+    assert "expired" in RULES and SEVERITY_ERROR == "error" and MAX_BODY_BYTES == 65519
+
+
+# --- one family of errors --------------------------------------------------------------------------------
+
+ERRORS = [
+    InvalidTokenError("bad"),
+    ExpiredTokenError("old", token04.Token04(1, "u", 5, 10, 20, "", "cbc")),
+    TokenError("no", 3, "user_id"),
+    InvalidCallbackError("forged", "bad-signature"),
+    ZegoApiError("refused", 100000005, "req-1", 200),
+]
+
+
+@pytest.mark.parametrize("error", ERRORS, ids=lambda error: type(error).__name__)
+def test_every_error_is_in_the_family_and_survives_pickle_and_copy(error):
+    assert isinstance(error, ZegoError)
+    for twin in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):  # noqa: S301 (our own)
+        assert type(twin) is type(error)
+        assert (str(twin), vars(twin)) == (str(error), vars(error))
+
+
+def test_a_refusal_in_a_worker_process_arrives_as_itself():
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as pool, pytest.raises(TokenError) as caught:
+        pool.submit(_make_a_token_for, "").result(timeout=60)
+    assert (caught.value.error_code, caught.value.argument) == (token04.ERROR_CODE_USER_ID_INVALID, "user_id")
+
+
+def _make_a_token_for(user_id):
+    return ZegoProject(1, SECRET).token(user_id)
+
+
+def test_a_malformed_secret_is_not_a_bad_token():
+    with pytest.raises(ValueError, match="32 ASCII") as caught:
+        token04.decode_token04("04AAAA", SECRET[:31])
+    assert not isinstance(caught.value, ZegoError)
+    assert isinstance(InvalidTokenError("x"), ValueError) and issubclass(ExpiredTokenError, InvalidTokenError)
 
 
 # --- ZegoProject ------------------------------------------------------------------------------------------
@@ -65,9 +163,9 @@ def test_a_room_id_makes_a_privilege_token():
         "room1", publish=False, stream_ids=["s1"]
     )
     assert zego.decode(zego.token("u", payload="p", mode="gcm")).mode == "gcm"
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(TypeError, match="not both"):
         zego.token("u", room_id="r", payload="p")
-    with pytest.raises(ValueError, match="go with room_id"):
+    with pytest.raises(TypeError, match="go with room_id"):
         zego.token("u", publish=False)
 
 
@@ -91,14 +189,14 @@ def test_ttl_is_whole_seconds(ttl, error):
 
 def test_a_token_of_another_project_is_refused_by_decode():
     other = ZegoProject(2, SECRET).token("u")
-    with pytest.raises(token04.InvalidTokenError, match="AppID 2, not this project's 1"):
+    with pytest.raises(InvalidTokenError, match="AppID 2, not this project's 1"):
         ZegoProject(1, SECRET).decode(other)
 
 
 @pytest.mark.parametrize(
     ("app_id", "secret", "error", "words"),
     [
-        (0, SECRET, ValueError, "app_id must be an int from 1"),
+        (0, SECRET, ValueError, "app_id must be a whole number from 1"),
         ("1", SECRET, TypeError, "app_id must be an int"),
         (1, SECRET[:31], ValueError, "secret must be"),
         (1, None, TypeError, "secret must be a str"),
@@ -148,7 +246,18 @@ def test_a_kit_token_from_the_project():
     assert fields.token.expire - fields.token.ctime == 60
 
 
-def test_the_project_module_is_not_imported_by_token04():
-    source = Path(token04.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"^(from|import) \.", source, flags=re.M)
-    assert "src.project" in sys.modules
+def test_every_value_an_end_user_sends_is_a_token_error():
+    zego = ZegoProject(1, SECRET)
+    for call in (
+        lambda: zego.token(""),
+        lambda: zego.token("u\ud800"),
+        lambda: zego.token("u", room_id="r\ud800"),
+        lambda: zego.token("u", room_id="r", stream_ids=["s\udfff"]),
+        lambda: zego.token("u", payload="x" * 70_000),
+        lambda: zego.kit_token("u", "房间"),
+        lambda: zego.kit_token("u", "r", user_name="n" * 100_000),
+        lambda: zego.kit_token("用户", "r"),
+    ):
+        with pytest.raises(TokenError) as caught:
+            call()
+        assert caught.value.error_code in (3, 7) and caught.value.argument

@@ -1,0 +1,117 @@
+"""The library's exceptions: one family under ``ZegoError``.
+
+Every exception the library raises on purpose is a ``ZegoError``. A caller's own
+configuration (a malformed secret, ``now``, ``leeway``) is not: it raises
+TypeError or ValueError at once, so that it is never mistaken for a bad token.
+Each exception survives ``pickle`` and ``copy`` with its attributes (a refusal
+raised in a worker process arrives as itself), and none carries a secret.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ERROR_CODE_SUCCESS",
+    "ERROR_CODE_APP_ID_INVALID",
+    "ERROR_CODE_USER_ID_INVALID",
+    "ERROR_CODE_SECRET_INVALID",
+    "ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID",
+    "ERROR_CODE_PAYLOAD_INVALID",
+    "ERROR_CODE_MODE_INVALID",
+    "ZegoError",
+    "InvalidTokenError",
+    "ExpiredTokenError",
+    "TokenError",
+    "InvalidCallbackError",
+    "ZegoApiError",
+]
+
+# generate_token04's codes, upstream's numbers; TokenError carries them too.
+ERROR_CODE_SUCCESS = 0
+"""The token was generated."""
+ERROR_CODE_APP_ID_INVALID = 1
+"""app_id is not an int from 1 to 4294967295."""
+ERROR_CODE_USER_ID_INVALID = 3
+"""user_id is not a non-empty str of valid Unicode text."""
+ERROR_CODE_SECRET_INVALID = 5
+"""secret is not a str of exactly 32 ASCII characters."""
+ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID = 6
+"""effective_time_in_seconds is not an int > 0 whose expire fits an int64 (or ``now`` is not a time)."""
+ERROR_CODE_PAYLOAD_INVALID = 7
+"""payload is not a str (or None) of valid Unicode text, or the token body is too large for the frame."""
+ERROR_CODE_MODE_INVALID = 8
+"""mode is neither MODE_CBC nor MODE_GCM."""
+
+
+class ZegoError(Exception):
+    """The base of everything the library raises on purpose."""
+
+
+class InvalidTokenError(ZegoError, ValueError):
+    """The token is not a valid token under this secret; the message says why."""
+
+
+class ExpiredTokenError(InvalidTokenError):
+    """The token is valid, but its expire time (plus leeway) has passed.
+
+    ``contents`` is what the token holds (a ``Token04`` or ``Token03``), so that a
+    caller can say when it expired, or whose it was, without decoding it again.
+    """
+
+    def __init__(self, message: str, contents: Any) -> None:
+        super().__init__(message)
+        self.contents = contents
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.contents))
+
+
+class TokenError(ZegoError, ValueError):
+    """A value a token cannot be made with.
+
+    ``error_code`` is generate_token04's code for it (``ERROR_CODE_*``), and
+    ``argument`` names the argument refused (``"user_id"``, ``"room_id"``...).
+    """
+
+    def __init__(self, message: str, error_code: int, argument: str) -> None:
+        super().__init__(message)
+        self.error_code = error_code
+        self.argument = argument
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.error_code, self.argument))
+
+
+class InvalidCallbackError(ZegoError, ValueError):
+    """A callback that is not proven to be ZEGO's: ``reason`` says which check failed.
+
+    ``reason`` is one of ``"malformed"``, ``"missing-field"``, ``"bad-signature"``
+    and ``"too-old"``.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.reason))
+
+
+class ZegoApiError(ZegoError):
+    """A Server API call that did not succeed.
+
+    ``code`` is ZEGO's ``Code`` (0 when the request never got ZEGO's answer: a
+    network or HTTP failure, then ``status`` holds the HTTP status, or 0), and
+    ``request_id`` ZEGO's ``RequestId`` ("" when there is none). The message
+    says what to do for the codes users meet.
+    """
+
+    def __init__(self, message: str, code: int = 0, request_id: str = "", status: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.request_id = request_id
+        self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.code, self.request_id, self.status))

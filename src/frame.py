@@ -1,0 +1,299 @@
+"""The frame token04 and token03 share: a version, base64, a binary frame, AES-256.
+
+    token = VERSION + base64(frame)
+    frame = expire (int64) | len(iv) (uint16) | iv | len(ciphertext) (uint16) | ciphertext | trailer
+
+CBC: a 16-byte IV, PKCS#7 padding, no trailer (what every official generator
+makes). GCM: a 12-byte nonce, the 16-byte tag at the end of the ciphertext, and
+the trailer byte 1. The AES-256 key is the secret's 32 ASCII bytes; it is made
+where the cipher is, and no variable holds it.
+
+``read_frame`` reads what anyone can read (no secret); ``decrypt`` needs the
+secret. Both raise ``InvalidTokenError``, naming the commonest paste mistakes.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+import struct
+from typing import Callable, NamedTuple
+
+from Crypto.Cipher import AES
+from Crypto.Util.Padding import pad, unpad
+
+from .errors import InvalidTokenError
+from .values import APP_ID_RULE, app_id_value, as_text, parse_json_object, type_name
+
+__all__ = [
+    "MODE_CBC",
+    "MODE_GCM",
+    "MAX_TOKEN_LENGTH",
+    "Frame",
+    "seal",
+    "new_iv",
+    "read_frame",
+    "canonical_base64",
+    "decrypt",
+    "BodyRule",
+    "int_member",
+    "APP_ID_MEMBER",
+    "TEXT_MEMBER",
+    "USER_ID_MEMBER",
+    "read_body",
+]
+
+MODE_CBC = "cbc"
+"""AES-256-CBC: the classic frame that every official generator makes."""
+MODE_GCM = "gcm"
+"""AES-256-GCM: the newer, authenticated frame, marked by a trailing byte 1."""
+
+
+class _Layout(NamedTuple):
+    mode: str
+    iv_size: int
+    trailer: bytes  # what follows the ciphertext
+    head: struct.Struct  # expire, len(iv), iv, len(ciphertext)
+
+
+_CBC = _Layout(MODE_CBC, 16, b"", struct.Struct(">qH16sH"))
+_GCM = _Layout(MODE_GCM, 12, b"\x01", struct.Struct(">qH12sH"))
+_LAYOUTS = {MODE_CBC: _CBC, MODE_GCM: _GCM}
+_LAYOUT_BY_IV_FIELD = {layout.iv_size.to_bytes(2, "big"): layout for layout in (_CBC, _GCM)}
+_IV_FIELD = slice(8, 10)
+_TAG_SIZE = 16
+_VERSION_LENGTH = 2
+_VERSION_READERS = {"03": "decode_token03", "04": "decode_token04"}
+
+MAX_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-(_CBC.head.size + 0xFFFF + len(_GCM.trailer)) // 3)
+"""No token is longer than this (87,422 characters): a longer one is refused unread."""
+_MIN_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-(_GCM.head.size + _TAG_SIZE + len(_GCM.trailer)) // 3)
+
+# A CBC IV is 16 characters of 0-9a-z, as the official generators make it. A random byte below
+# 252 (7 * 36) maps to the alphabet by its remainder; bytes from 252 up are dropped, so that
+# every character is equally likely.
+_IV_ALPHABET = b"0123456789abcdefghijklmnopqrstuvwxyz"
+_IV_TABLE = bytes(_IV_ALPHABET[byte % len(_IV_ALPHABET)] for byte in range(256))
+_IV_DROPPED = bytes(range(252, 256))
+
+
+class Frame(NamedTuple):
+    """What a token's frame holds, all of it readable without the secret."""
+
+    mode: str
+    expire: int
+    iv: bytes
+    ciphertext: bytes
+
+
+def seal(version: str, mode: str, secret: str, expire: int, iv: bytes, body: bytes) -> str:
+    """The token that carries ``body`` encrypted under ``secret``: the mirror of read_frame and decrypt."""
+    layout = _LAYOUTS[mode]
+    if layout is _GCM:
+        ciphertext, tag = AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=iv).encrypt_and_digest(body)
+        ciphertext += tag
+    else:
+        ciphertext = AES.new(secret.encode("ascii"), AES.MODE_CBC, iv).encrypt(pad(body, AES.block_size))
+    packed = layout.head.pack(expire, len(iv), iv, len(ciphertext)) + ciphertext + layout.trailer
+    return version + binascii.b2a_base64(packed, newline=False).decode("ascii")
+
+
+def new_iv(mode: str) -> bytes:
+    """A fresh IV from os.urandom: 16 characters of 0-9a-z (CBC, as the official generators), 12 bytes (GCM)."""
+    if mode == MODE_GCM:
+        return os.urandom(_GCM.iv_size)
+    iv = b""
+    while len(iv) < _CBC.iv_size:  # 24 bytes leave fewer than 16 about once in 10**10 draws
+        iv += os.urandom(24).translate(_IV_TABLE, _IV_DROPPED)
+    return iv[: _CBC.iv_size]
+
+
+def read_frame(token: object, version: str, mode: str | None = None) -> Frame:
+    """The frame of a token of ``version``; InvalidTokenError, naming the paste mistake, if it is none.
+
+    ``mode`` pins the cipher: a frame of the other mode is refused, before anything is decrypted.
+    ValueError if ``mode`` is not None, MODE_CBC or MODE_GCM (the caller's configuration).
+    """
+    if mode is not None and mode not in _LAYOUTS:
+        raise ValueError('mode must be None, "cbc" or "gcm"')
+    if not isinstance(token, str):
+        raise InvalidTokenError(f"token must be a str, not {type_name(token)}")
+    token = str.__str__(token)
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise InvalidTokenError(f"token is longer than any token ({len(token)} > {MAX_TOKEN_LENGTH} characters)")
+    packed = canonical_base64(token[_VERSION_LENGTH:]) if token.startswith(version) else None
+    if packed is None:
+        raise InvalidTokenError(_paste_mistake(token, version))
+    frame = _unpack(packed)
+    if mode is not None and frame.mode != mode:
+        raise InvalidTokenError(
+            f"the token{version} is {frame.mode.upper()}; only {mode.upper()} tokens are taken here"
+        )
+    return frame
+
+
+def decrypt(frame: Frame, secret: str, version: str) -> bytes:
+    """The body inside the frame: the GCM tag verified, or the CBC padding removed."""
+    body = _open_gcm(frame, secret) if frame.mode == MODE_GCM else _open_cbc(frame, secret)
+    if body is None:  # raised out here, so that no exception keeps the cipher (and its key) alive
+        raise InvalidTokenError(f"this token{version} does not decrypt with this secret (wrong secret or corrupted)")
+    return body
+
+
+def _open_gcm(frame: Frame, secret: str) -> bytes | None:
+    if len(frame.ciphertext) < _TAG_SIZE:
+        return None
+    ciphertext, tag = frame.ciphertext[:-_TAG_SIZE], frame.ciphertext[-_TAG_SIZE:]
+    try:
+        return AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=frame.iv).decrypt_and_verify(ciphertext, tag)
+    except ValueError:
+        return None
+
+
+def _open_cbc(frame: Frame, secret: str) -> bytes | None:
+    # Checked here, not left to the cipher: older pycryptodome raises IndexError on an empty one.
+    if not frame.ciphertext or len(frame.ciphertext) % AES.block_size:
+        return None
+    try:
+        return unpad(AES.new(secret.encode("ascii"), AES.MODE_CBC, frame.iv).decrypt(frame.ciphertext), AES.block_size)
+    except ValueError:
+        return None
+
+
+def _unpack(packed: bytes) -> Frame:
+    """The frame's fields, its layout named by its IV-length field, its length fields agreeing."""
+    layout = _LAYOUT_BY_IV_FIELD.get(packed[_IV_FIELD])
+    if layout is not None and len(packed) >= layout.head.size:
+        expire, _, iv, ciphertext_size = layout.head.unpack_from(packed)
+    elif layout is None and len(packed) >= _IV_FIELD.stop:
+        raise InvalidTokenError("token frame's IV length is neither 16 (CBC) nor 12 (GCM)")
+    else:
+        raise InvalidTokenError("token frame is truncated")
+    end = layout.head.size + ciphertext_size
+    if len(packed) < end + len(layout.trailer):
+        shown, said = (_VERSION_LENGTH + _base64_length(size) for size in (len(packed), end + len(layout.trailer)))
+        raise InvalidTokenError(_cut_short(shown, said))
+    if packed[end:] != layout.trailer:
+        raise InvalidTokenError(f"token frame has unexpected bytes after the ciphertext (a {layout.mode} frame)")
+    return Frame(layout.mode, expire, iv, packed[layout.head.size : end])
+
+
+def canonical_base64(encoded: str) -> bytes | None:
+    """Standard, padded, canonical base64 (the one spelling a generator writes) to bytes, else None.
+
+    The only base64 read_frame takes: a token has one spelling, so a token changed on its way is refused."""
+    try:
+        data = encoded.encode("ascii")
+        decoded = binascii.a2b_base64(data)
+    except (UnicodeEncodeError, binascii.Error):
+        return None
+    return decoded if binascii.b2a_base64(decoded, newline=False) == data else None
+
+
+def _base64_length(size: int) -> int:
+    return 4 * -(-size // 3)
+
+
+def _cut_short(characters: int, expected: int) -> str:
+    return f"the token looks cut short: {characters} characters, where its frame says {expected}; copy the whole token"
+
+
+# What a token meets on its way through a web stack, each named by what it leaves in the token.
+_TRANSPORT_MISTAKES = (
+    (("\n", "\r"), "the token is wrapped over several lines: join them into one"),
+    (("#",), 'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'),
+    (("%2B", "%2b", "%2F", "%2f", "%3D", "%3d"), "the token is still URL-encoded (%2B, %3D): URL-decode it once"),
+    ((" ",), 'the token has spaces where its "+" were (it went through a URL query string unencoded)'),
+    (("-", "_"), 'the token is in URL-safe base64 ("-" and "_"): ZEGO\'s tokens use "+" and "/"'),
+)
+
+
+def _paste_mistake(token: str, version: str) -> str:
+    """Why a token of ``version`` does not read as standard base64 after its version, in a person's words."""
+    if not token.strip():
+        return "the token is empty"
+    if token[:7].lower() == "bearer ":
+        return 'the token starts with "Bearer ": pass the token alone'
+    if token[0] in "\"'" and token[1:3] in _VERSION_READERS:
+        return "the token is in quotes: remove them (your client may be sending the JSON string, not the token)"
+    if token[:2] in _VERSION_READERS and token[:2] != version:
+        return f"this is a token{token[:2]}, not a token{version}: read it with {_VERSION_READERS[token[:2]]}"
+    if not token.startswith(version):
+        return f'token does not start with "{version}"'
+    for marks, mistake in _TRANSPORT_MISTAKES:
+        if any(mark in token for mark in marks):
+            return mistake
+    return _length_mistake(token, version)
+
+
+def _length_mistake(token: str, version: str) -> str:
+    """A token of base64 characters that does not decode: cut short, its padding lost, or too short."""
+    encoded = token[_VERSION_LENGTH:]
+    size = _frame_size_said(encoded)
+    if size is not None and len(encoded) < _base64_length(size):
+        if len(encoded) == -(-size * 4 // 3):  # every character but the "=" padding
+            return 'the token has lost the "=" padding at its end: restore it'
+        return _cut_short(len(token), _VERSION_LENGTH + _base64_length(size))
+    if len(token) < _MIN_TOKEN_LENGTH:
+        return f"the token is too short to be one ({len(token)} characters; the shortest has {_MIN_TOKEN_LENGTH})"
+    return f'token is not standard base64 after its "{version}"'
+
+
+def _frame_size_said(encoded: str) -> int | None:
+    """How many bytes the frame's own length fields say it has, read from its first characters."""
+    start = encoded[:40]  # 30 bytes: every frame's head fits
+    try:
+        head = binascii.a2b_base64(start + "=" * (-len(start) % 4))
+    except (ValueError, binascii.Error):
+        return None
+    layout = _LAYOUT_BY_IV_FIELD.get(head[_IV_FIELD])
+    if layout is None or len(head) < layout.head.size:
+        return None
+    ciphertext_size: int = layout.head.unpack_from(head)[-1]
+    return layout.head.size + ciphertext_size + len(layout.trailer)
+
+
+class BodyRule(NamedTuple):
+    """What one member of a token's JSON body must be: its description, and the test of a parsed value."""
+
+    description: str
+    test: Callable[[object], bool]
+
+
+def int_member(bits: int, signed: bool = True) -> BodyRule:
+    """A JSON integer (not true or false) of ``bits`` bits, signed or not."""
+    low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
+    return BodyRule(f"a {bits}-bit int", lambda value: type(value) is int and low <= value <= high)
+
+
+APP_ID_MEMBER = BodyRule(
+    f"an AppID ({APP_ID_RULE})", lambda value: type(value) is int and app_id_value(value) is not None
+)
+"""A body's AppID."""
+TEXT_MEMBER = BodyRule("a string", lambda value: isinstance(value, str) and as_text(value) is not None)
+"""A body's string of valid Unicode text."""
+USER_ID_MEMBER = BodyRule("a non-empty string", lambda value: value != "" and TEXT_MEMBER.test(value))
+"""A body's user ID."""
+
+
+def read_body(
+    body: bytes, frame: Frame, version: str, rules: dict[str, BodyRule], *, expire: str, optional: str = ""
+) -> dict[str, object]:
+    """A token's body: a UTF-8 JSON object of exactly the members of ``rules`` (``optional`` may be absent),
+    each named once and keeping its rule, its ``expire`` member equal to the frame's."""
+    try:
+        members = parse_json_object(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        members = None
+    names = set(rules)
+    if members is None or not (names - {optional} <= members.keys() <= names):
+        absent = f" ({optional} may be absent)" if optional else ""
+        raise InvalidTokenError(
+            f"token{version} body is not a JSON object with exactly the members {', '.join(rules)}{absent}, each once"
+        )
+    for name, rule in rules.items():
+        if name in members and not rule.test(members[name]):
+            raise InvalidTokenError(f"token{version} body's {name} is not {rule.description}")
+    if members[expire] != frame.expire:  # anyone can read the frame's, and change it in a CBC token
+        raise InvalidTokenError("the frame's expire differs from the body's")
+    return members

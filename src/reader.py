@@ -1,0 +1,100 @@
+"""Any token text read by the one reader that fits it, and the one rule for a secret inside a token.
+
+``read_token`` is the only place that chooses between decode_kit_token,
+decode_token03 and decode_token04. ``holds_secret`` is the only place that
+decides whether what a token holds spells the project's secret; whatever shows
+a token's content (check_token04, the command) asks it first, and shows none of
+the content when it says yes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Union
+
+from .errors import InvalidTokenError
+from .kit import KIT_SEPARATOR, KitToken, decode_kit_token
+from .payload import parse_rtc_room_payload
+from .token03 import VERSION as TOKEN03_VERSION
+from .token03 import Token03, decode_token03
+from .token04 import Token04, decode_token04
+from .values import Seconds
+
+__all__ = ["AnyToken", "read_token", "holds_secret", "describe"]
+
+AnyToken = Union[Token04, Token03, KitToken]
+"""What read_token returns."""
+
+# One round of JSON string unescaping. A string that holds JSON that holds a string... is one
+# round deeper each time: a secret escaped more than _UNESCAPE_ROUNDS times over is not looked for.
+_JSON_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))')
+_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_UNESCAPE_ROUNDS = 8
+
+
+def read_token(
+    token: str,
+    secret: str,
+    *,
+    now: Seconds | None = None,
+    leeway: Seconds = 0,
+    verify_expiry: bool = True,
+    mode: str | None = None,
+) -> AnyToken:
+    """What any token text holds: a kit token (it has a "#"), a token03 ("03...") or a token04.
+
+    The arguments and the errors are those of the reader chosen (decode_kit_token,
+    decode_token03, decode_token04): InvalidTokenError or ExpiredTokenError for
+    the token, TypeError or ValueError for the caller's configuration.
+    """
+    if isinstance(token, str) and KIT_SEPARATOR in token:
+        return decode_kit_token(token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode)
+    read = decode_token03 if isinstance(token, str) and token.startswith(TOKEN03_VERSION) else decode_token04
+    return read(token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode)
+
+
+def holds_secret(value: str | tuple[object, ...], secret: str) -> bool:
+    """True if ``value`` (a str, or a decoded token: every str it holds, at any depth) spells ``secret``.
+
+    Spelled as itself, or with JSON's escapes (``\\u0066a94...``, ``\\/``), in a
+    payload's member names and values alike, and in JSON nested in JSON.
+    Linear in the length of the text, for each round of escapes undone.
+    """
+    if isinstance(value, str):
+        return _spells(value, secret)
+    return any(isinstance(item, (str, tuple)) and holds_secret(item, secret) for item in value)
+
+
+def _spells(text: str, secret: str) -> bool:
+    for _ in range(_UNESCAPE_ROUNDS):
+        if secret in text:
+            return True
+        unescaped = _JSON_ESCAPE.sub(_unescape, text)
+        if unescaped == text:
+            return False
+        text = unescaped
+    return secret in text
+
+
+def _unescape(escape: re.Match[str]) -> str:
+    code, simple = escape.groups()
+    return chr(int(code, 16)) if code else _SIMPLE_ESCAPES[simple]
+
+
+def describe(decoded: AnyToken) -> dict[str, Any]:
+    """What a decoded token holds, as a JSON-ready dict: its ``format`` ("token04", "token03", "kittoken"),
+    its fields, ``expire_at`` (ISO 8601, UTC), a token04's ``privilege_payload`` as parse_rtc_room_payload
+    reads it (None if it reads none), and a kit token's ``token`` (what its token04 holds) described so too.
+
+    Show it only after holds_secret has said no: it holds every field of the token."""
+    document: dict[str, Any] = {"format": type(decoded).__name__.lower(), **decoded._asdict()}
+    if isinstance(decoded, KitToken):
+        document["token"] = describe(decoded.token)
+        return document
+    document["expire_at"] = decoded.expires_at.isoformat().replace("+00:00", "Z")
+    if isinstance(decoded, Token04):
+        try:
+            document["privilege_payload"] = parse_rtc_room_payload(decoded.payload)._asdict()
+        except InvalidTokenError:
+            document["privilege_payload"] = None
+    return document
