@@ -10,13 +10,14 @@ program can test, the ``problem`` and its ``remedy``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable, NamedTuple, Union
 
 from .errors import ExpiredTokenError, InvalidTokenError
 from .ids import PRODUCT_RTC, PRODUCT_ZIM, check_room_id, check_stream_id, check_user_id, product_name
 from .kit import KitToken
 from .payload import RtcRoomPayload, parse_rtc_room_payload
-from .reader import holds_secret, read_token
+from .reader import describe, holds_secret, read_token
 from .token03 import Token03
 from .token04 import Token04, check_expiry
 from .values import APP_ID_RULE, app_id_value, as_int, as_str, clock, require_secret, type_name, utc_datetime
@@ -112,6 +113,37 @@ class CheckReport(NamedTuple):
 
     def __bool__(self) -> bool:
         return self.ok
+
+    def lines(self, remedies: Mapping[str, str] | None = None) -> list[str]:
+        """The report as a person reads it: a line per rule applied (ok, or its finding), then the verdict.
+
+        ``remedies`` replaces a finding's remedy by its code (the command line says its own).
+        """
+        said = {finding.code: finding for finding in self.findings}
+        lines = [
+            f"{said[code].severity:<8}{code}: {_message(said[code], remedies)}"
+            if code in said
+            else f"{'ok':<8}{RULES[code][1]}"
+            for code in self.checked
+        ]
+        errors = sum(finding.severity == SEVERITY_ERROR for finding in self.findings)
+        counts = _count(errors, "error"), _count(len(said) - errors, "warning"), _count(len(self.checked), "check")
+        return [*lines, f"{'ok' if self.ok else 'not ok'}: {counts[0]}, {counts[1]} in {counts[2]}"]
+
+    def as_dict(self, remedies: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The report as JSON-ready data: ok, findings (code, severity, message), checked, and the token described."""
+        findings = [{"code": f.code, "severity": f.severity, "message": _message(f, remedies)} for f in self.findings]
+        token = self.kit or self.contents
+        return {"ok": self.ok, "findings": findings, "checked": list(self.checked), "token": token and describe(token)}
+
+
+def _message(finding: Finding, remedies: Mapping[str, str] | None) -> str:
+    remedy = (remedies or {}).get(finding.code, finding.remedy)
+    return f"{finding.problem}: {remedy}" if remedy else finding.problem
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 _Contents = Union[Token04, Token03]

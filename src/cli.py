@@ -14,17 +14,16 @@ import difflib
 import json
 import os
 import sys
-import urllib.parse
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
-from .check import RULES, check_token04
+from .check import check_token04
 from .errors import ExpiredTokenError, InvalidCallbackError, InvalidTokenError, TokenError
 from .kit import KitToken, make_kit_token
 from .project import APP_ID_ENV, CALLBACK_SECRET_ENV, SECRET_ENV, ZegoProject
 from .reader import describe, holds_secret, read_token
-from .server import api_base_url, verify_callback
+from .server import verify_callback
 from .token04 import MAX_BODY_BYTES, MODE_CBC, MODE_GCM
 from .values import APP_ID_RULE, MAX_APP_ID, plain_secret, seconds, secret_problem, whole_number
 
@@ -38,10 +37,8 @@ _HINT = f"Secrets are read from {SECRET_ENV} ({CALLBACK_SECRET_ENV}) or --secret
 _EXAMPLES = f"""{_HINT}
 
 examples:
-  export {APP_ID_ENV}=... {SECRET_ENV}=...
-  TOKEN=$(zego-token04 generate --user-id demo --room-id room1)
-  zego-token04 decode "$TOKEN"
-  zego-token04 check "$TOKEN" --user-id demo --room-id room1
+  TOKEN=$(zego-token04 generate --user-id demo --room-id room1)   # with {APP_ID_ENV} and {SECRET_ENV} set
+  zego-token04 decode "$TOKEN"; zego-token04 check "$TOKEN" --user-id demo --room-id room1
   curl "$(zego-token04 sign DescribeUserNum --param RoomId=room1)"
   zego-token04 verify-callback --max-age 300 < callback.json
 """
@@ -63,18 +60,18 @@ _REMEDIES = {  # check's remedies, for the codes whose Python remedy names no op
 _WARNED = {"user-id-format": "--user-id", "stream-id-format": "--stream-id", "payload-invalid": "--payload"}
 
 
-class _Usage(Exception):
-    """A command line that cannot be carried out: exit 2, with this message."""
+class _Exit(Exception):
+    """The end of a run that did not succeed: this message on stderr, this exit status."""
 
-
-class _OutputError(Exception):
-    """stdout cannot take the output: exit 3."""
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # argparse quotes a value it refuses, which may be a secret typed in the wrong place.
-        raise _Usage(message.split("'")[0].rstrip(": ") + (" (the value is not shown)" if "'" in message else ""))
+        raise _Exit(message.split("'")[0].rstrip(": ") + (" (the value is not shown)" if "'" in message else ""))
 
     def print_help(self, file: Any = None) -> None:
         _print(self.format_help().rstrip("\n"))
@@ -84,22 +81,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return its exit status."""
     try:
         return _run(list(sys.argv[1:] if argv is None else argv))
-    except _Usage as error:
-        _print(f"usage: zego-token04 COMMAND [OPTIONS] (see --help)\nzego-token04: error: {error}", False)
-        return EXIT_USAGE
-    except _OutputError as error:
-        _detach(sys.stdout)  # so that the interpreter's own flush at exit cannot fail again
-        _print(f"zego-token04: error: cannot write to stdout: {error}", False)
-        return EXIT_OUTPUT
+    except _Exit as error:
+        usage = "usage: zego-token04 COMMAND [OPTIONS] (see --help)\n" if error.status == EXIT_USAGE else ""
+        if error.status == EXIT_OUTPUT:
+            _detach(sys.stdout)  # so that the interpreter's own flush at exit cannot fail again
+        _print(f"{usage}zego-token04: error: {error}", stdout=False)
+        return error.status
     except KeyboardInterrupt:
-        _print("zego-token04: interrupted", False)
+        _print("zego-token04: interrupted", stdout=False)
         return EXIT_INTERRUPTED
 
 
 def _run(argv: list[str]) -> int:
     parser, options = _build_parser()
     if argv and not argv[0].startswith("-") and argv[0] not in options:
-        raise _Usage("unknown command" + _did_you_mean(argv[0], list(options)))
+        raise _Exit("unknown command" + _did_you_mean(argv[0], list(options)))
     try:
         args, extra = parser.parse_known_args(argv)
     except SystemExit:  # --help, printed
@@ -108,13 +104,13 @@ def _run(argv: list[str]) -> int:
         _print(f"zego-token04 {__version__}")
         return EXIT_OK
     if args.command is None:
-        raise _Usage("a COMMAND is required: " + ", ".join(options))
+        raise _Exit("a COMMAND is required: " + ", ".join(options))
     if extra:  # options are named, with the nearest real one; values are counted, never shown
         words = [word.split("=", 1)[0] for word in extra if word.startswith("--")]
         unknown = [f"unrecognized option {word}{_did_you_mean(word, options[args.command])}" for word in words]
         values = [f"{len(extra) - len(words)} unexpected argument(s)"] if len(extra) > len(words) else []
         hint = [_HINT] if any(word.startswith("--secret") for word in words) else []
-        raise _Usage("; ".join([*unknown, *values, *hint]))
+        raise _Exit("; ".join([*unknown, *values, *hint]))
     status: int = args.run(args)
     return status
 
@@ -126,14 +122,13 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 def _generate(args: argparse.Namespace) -> int:
     secret = _secret(args, SECRET_ENV)
-    project = ZegoProject(_app_id(args.app_id), secret)
-    ttl = whole_number("3600" if args.ttl is None else args.ttl)
+    project, ttl = ZegoProject(_app_id(args.app_id), secret), whole_number("3600" if args.ttl is None else args.ttl)
     if args.user_id is None or not ttl:
-        raise _Usage("--user-id is required" if args.user_id is None else _REFUSALS["ttl"])
+        raise _Exit("--user-id is required" if args.user_id is None else _REFUSALS["ttl"])
     if args.room_id is None and (args.no_login or args.no_publish or args.stream_id):
-        raise _Usage("--no-login, --no-publish and --stream-id go with --room-id")
+        raise _Exit("--no-login, --no-publish and --stream-id go with --room-id")
     if (args.room_id is not None and args.payload) or (args.user_name and not args.kit_room_id):
-        raise _Usage("--payload goes without --room-id, and --user-name with --kit-room-id")
+        raise _Exit("--payload goes without --room-id, and --user-name with --kit-room-id")
     options: dict[str, Any] = {"ttl": ttl, "mode": MODE_GCM if args.gcm else MODE_CBC, "payload": args.payload}
     if args.room_id is not None:
         options.update(room_id=args.room_id, login=not args.no_login, publish=not args.no_publish)
@@ -144,10 +139,10 @@ def _generate(args: argparse.Namespace) -> int:
             token, project.app_id, args.kit_room_id, args.user_id, args.user_name or ""
         )
     except TokenError as error:
-        raise _Usage(_REFUSALS.get(error.argument, str(error))) from None
+        raise _Exit(_REFUSALS.get(error.argument, str(error))) from None
     made = read_token(kit or token, secret, verify_expiry=False)
     if holds_secret(made, secret):  # what the options put in a token is seen by every client
-        raise _Usage(
+        raise _Exit(
             "a value of --user-id, --payload, --room-id, --stream-id, --kit-room-id or --user-name holds the secret"
         )
     _warn_of_sdk_rules(project, token, args)
@@ -160,13 +155,11 @@ def _warn_of_sdk_rules(project: ZegoProject, token: str, args: argparse.Namespac
     """What check finds of ZEGO's ID rules (and the payload) in a token generate made: the SDK will refuse it."""
     options = {**_WARNED, "room-id-format": "--room-id" if args.room_id is not None else "--kit-room-id"}
     room, privileges = args.room_id or args.kit_room_id, {"login_privilege": False, "publish_privilege": False}
-    reports = [
-        project.check(token, room_id=room, stream_id=stream, **privileges) for stream in args.stream_id or [None]
-    ]
+    reports = [project.check(token, room_id=room, stream_id=s, **privileges) for s in args.stream_id or [None]]
     for option, problem in {
         options[f.code]: f.problem for r in reports for f in r.findings if f.code in options
     }.items():
-        _print(f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is refused", False)
+        _print(f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is refused", stdout=False)
 
 
 def _decode(args: argparse.Namespace) -> int:
@@ -176,15 +169,18 @@ def _decode(args: argparse.Namespace) -> int:
     except ExpiredTokenError as error:
         decoded, expired = error.contents, error
     except InvalidTokenError as error:
-        return _refuse(f"invalid token: {error}")
+        raise _Exit(f"invalid token: {error}", EXIT_REFUSED) from None
     if holds_secret(decoded, secret):
-        return _refuse(
-            "the token holds the ServerSecret (none of it is shown): make a new one, treat the secret as exposed"
+        raise _Exit(
+            "the token holds the ServerSecret (none of it is shown): make a new one, treat the secret as exposed",
+            EXIT_REFUSED,
         )
     document = {**describe(decoded), "expired": expired is not None}
     lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in document.items()]
     _print(_json(document) if args.json else "\n".join(lines))
-    return EXIT_OK if expired is None else _refuse(str(expired))
+    if expired is not None:
+        raise _Exit(str(expired), EXIT_REFUSED)
+    return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -194,44 +190,22 @@ def _check(args: argparse.Namespace) -> int:
     login.update(login_privilege=not args.no_login_check, publish_privilege=not args.no_publish_check)
     login.update(product="zim" if args.zim else "rtc", leeway=_seconds(args.leeway or "0", "--leeway"))
     report = check_token04(_token(args.token), secret, **login)
-    said = {
-        f.code: f"{f.problem}: {_REMEDIES.get(f.code, f.remedy)}" if f.remedy else f.problem for f in report.findings
-    }
-    severity = {f.code: f.severity for f in report.findings}
-    if args.json:
-        findings = [{"code": code, "severity": severity[code], "message": message} for code, message in said.items()]
-        token = report.kit or report.contents
-        _print(
-            json.dumps(
-                {"ok": report.ok, "findings": findings, "checked": report.checked, "token": token and describe(token)}
-            )
-        )
-    else:
-        for code in report.checked:
-            _print(f"{severity[code]:<8}{code}: {said[code]}" if code in said else f"{'ok':<8}{RULES[code][1]}")
-        errors = list(severity.values()).count("error")
-        counts = _count(errors, "error"), _count(len(said) - errors, "warning"), _count(len(report.checked), "check")
-        _print(f"{'ok' if report.ok else 'not ok'}: {counts[0]}, {counts[1]} in {counts[2]}")
+    _print(_json(report.as_dict(_REMEDIES)) if args.json else "\n".join(report.lines(_REMEDIES)))
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
 def _sign(args: argparse.Namespace) -> int:
-    secret = _secret(args, SECRET_ENV)
-    params = [param.partition("=") for param in args.param or []]
-    if any(not (name and equals) for name, equals, _ in params):
-        raise _Usage("--param must be KEY=VALUE")
-    if any(holds_secret(value, secret) for _, _, value in params):
-        raise _Usage("--param holds the ServerSecret; it would be sent in the URL")
+    secret, params = _secret(args, SECRET_ENV), dict[str, list[str]]()
+    for name, equals, value in (param.partition("=") for param in args.param or []):
+        if not (name and equals) or holds_secret(value, secret):
+            raise _Exit("--param must be KEY=VALUE, and not hold the ServerSecret (it would be sent in the URL)")
+        params[name] = [*params.get(name, []), value]  # a KEY given twice is a list: KEY[]=a&KEY[]=b
+    where = {"product": args.product or "rtc", "region": args.region, "base_url": args.base_url}
+    flat = {name: values if len(values) > 1 else values[0] for name, values in params.items()}
     try:
-        base = args.base_url or api_base_url(args.product or "rtc", args.region)
+        _print(ZegoProject(_app_id(args.app_id), secret).api_url(args.action, flat, **where))
     except ValueError as error:
-        raise _Usage(f"--product or --region: {error}") from None
-    signed = ZegoProject(_app_id(args.app_id), secret).api_params(args.action)
-    _print(base + "?" + urllib.parse.urlencode([*signed.items(), *[(name, value) for name, _, value in params]]))
+        raise _Exit(f"--product or --region: {error}") from None
     return EXIT_OK
 
 
@@ -239,10 +213,9 @@ def _verify_callback(args: argparse.Namespace) -> int:
     secret = _secret(args, CALLBACK_SECRET_ENV)
     max_age = None if args.max_age is None else _seconds(args.max_age, "--max-age")
     try:
-        fields = verify_callback(_read_stdin("the callback's body"), secret, max_age=max_age)
+        _print(_json(verify_callback(_read_stdin("the callback's body"), secret, max_age=max_age)))
     except InvalidCallbackError as error:
-        return _refuse(f"not ZEGO's callback ({error.reason}): {error}")
-    _print(_json(fields))
+        raise _Exit(f"not ZEGO's callback ({error.reason}): {error}", EXIT_REFUSED) from None
     return EXIT_OK
 
 
@@ -256,15 +229,15 @@ def _read_stdin(what: str) -> bytes:
     try:
         data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
     except AttributeError:
-        raise _Usage(f"stdin is closed: cannot read {what} from it") from None
+        raise _Exit(f"stdin is closed: cannot read {what} from it") from None
     except OSError as error:
-        raise _Usage(f"cannot read stdin ({error.strerror})") from None
+        raise _Exit(f"cannot read stdin ({error.strerror})") from None
     if data is None:
-        raise _Usage(f"stdin has no data yet (it is non-blocking): pipe {what} in")
+        raise _Exit(f"stdin has no data yet (it is non-blocking): pipe {what} in")
     if len(data) > STDIN_LIMIT:
-        raise _Usage(f"stdin holds more than {STDIN_LIMIT} bytes: it is not {what}")
+        raise _Exit(f"stdin holds more than {STDIN_LIMIT} bytes: it is not {what}")
     if not data.strip():
-        raise _Usage(f"stdin was empty: pipe {what} in")
+        raise _Exit(f"stdin was empty: pipe {what} in")
     return data.removeprefix(b"\xef\xbb\xbf")
 
 
@@ -273,7 +246,7 @@ def _app_id(option: str | None) -> int:
     source, text = ("--app-id", option) if option is not None else (APP_ID_ENV, os.environ.get(APP_ID_ENV, ""))
     app_id = whole_number(text)
     if app_id is None or not 0 < app_id <= MAX_APP_ID:
-        raise _Usage(f"{source} must be {APP_ID_RULE}" if text else f"no AppID: pass --app-id or set {APP_ID_ENV}")
+        raise _Exit(f"{source} must be {APP_ID_RULE}" if text else f"no AppID: pass --app-id or set {APP_ID_ENV}")
     return app_id
 
 
@@ -281,19 +254,19 @@ def _secret(args: argparse.Namespace, variable: str) -> str:
     """A secret from --secret-file (bounded) or the environment, surrounding white space taken off."""
     source, secret = variable, os.environ.get(variable, "")
     if args.secret_file == "-":
-        raise _Usage("--secret-file - is not read: stdin is for the token or the callback; name a file")
+        raise _Exit("--secret-file - is not read: stdin is for the token or the callback; name a file")
     if args.secret_file is not None:
         try:
             with open(args.secret_file, "rb") as secret_file:
                 source, secret = "--secret-file", secret_file.read(SECRET_FILE_LIMIT + 1).decode("utf-8-sig", "replace")
         except OSError as error:
-            raise _Usage(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
+            raise _Exit(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
     if not secret.strip():
-        raise _Usage(f"no secret: set {variable} or pass --secret-file PATH")
+        raise _Exit(f"no secret: set {variable} or pass --secret-file PATH")
     if len(secret) > SECRET_FILE_LIMIT:
-        raise _Usage(f"{source} holds more than {SECRET_FILE_LIMIT} bytes; it is not a secret")
+        raise _Exit(f"{source} holds more than {SECRET_FILE_LIMIT} bytes; it is not a secret")
     if plain_secret(secret.strip()) is None:
-        raise _Usage(secret_problem(secret, f"the secret in {source}"))
+        raise _Exit(secret_problem(secret, f"the secret in {source}"))
     return secret.strip()
 
 
@@ -301,12 +274,7 @@ def _seconds(text: str, option: str) -> float:
     try:
         return seconds(float(text) if len(text) <= 40 else None, option)
     except (TypeError, ValueError):
-        raise _Usage(f"{option} must be a finite number of seconds") from None
-
-
-def _refuse(message: str) -> int:
-    _print(f"zego-token04: error: {message}", False)
-    return EXIT_REFUSED
+        raise _Exit(f"{option} must be a finite number of seconds") from None
 
 
 def _json(document: dict[str, Any]) -> str:
@@ -316,16 +284,17 @@ def _json(document: dict[str, Any]) -> str:
 
 
 def _print(text: str, stdout: bool = True) -> None:
-    """Lines on stdout (_OutputError if it fails) or stderr (if it can take them), escaping what they cannot encode."""
+    """Lines on stdout (exit 3 if it fails) or stderr (if it can take them), escaping what they cannot encode."""
     stream = sys.stdout if stdout else sys.stderr
     try:
-        stream.write(
-            text.encode(stream.encoding or "utf-8", "backslashreplace").decode(stream.encoding or "utf-8") + "\n"
-        )
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
         stream.flush()
     except (AttributeError, OSError, ValueError) as error:  # closed (None), a full disk, a broken pipe
         if stdout:
-            raise _OutputError(getattr(error, "strerror", None) or "it is closed") from None
+            raise _Exit(
+                f"cannot write to stdout: {getattr(error, 'strerror', None) or 'it is closed'}", EXIT_OUTPUT
+            ) from None
         _detach(stream)
 
 
@@ -344,14 +313,15 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, list[str]]]:
     settings: dict[str, Any] = {"epilog": _EXAMPLES, "allow_abbrev": False, "formatter_class": _RAW}
     parser = _Parser(prog="zego-token04", description=_DESCRIPTION, **settings)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    options: dict[str, list[str]] = {}
+    subparsers, options = parser.add_subparsers(dest="command", metavar="COMMAND"), {}
     for line in _COMMANDS.strip().splitlines():
         head, help_text = line.split(": ", 1)
         if not line.startswith(" "):  # "name: summary", then its "  option METAVAR: help" lines
             command = subparsers.add_parser(head, help=help_text, description=help_text, **settings)
             command.set_defaults(run=_RUN[head])
-            options[head] = names = []
+            options[head] = names = ["--secret-file"]
+            secret = CALLBACK_SECRET_ENV if head == "verify-callback" else SECRET_ENV
+            command.add_argument("--secret-file", metavar="PATH", help=f"read the secret here (default: ${secret})")
             continue
         name, metavar = head.split()
         if metavar == "flag":
@@ -382,12 +352,10 @@ generate: print a new token
   --user-name NAME: with --kit-room-id: the user's display name
   --gcm flag: make the AES-GCM variant (default: CBC)
   --json flag: print a JSON object with the token and its fields
-  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
 decode: print what a token holds (exit 1 if it is invalid or expired)
   token TOKEN: the token or kit token, or - to read it from stdin
   --leeway SECONDS: accept a token this long past its expiry
   --json flag: print a JSON object
-  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
 check: would ZEGO accept this token for this login? (exit 1 if not)
   token TOKEN: the token or kit token, or - to read it from stdin
   --app-id N: the login's AppID (default: $ZEGO_APP_ID, if set)
@@ -399,16 +367,13 @@ check: would ZEGO accept this token for this login? (exit 1 if not)
   --zim flag: the login is to ZIM (in-app chat), not RTC
   --leeway SECONDS: accept a token this long past its expiry
   --json flag: print a JSON object
-  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
 sign: print a signed Server API request URL (for curl, or ZEGO's online checker)
   action ACTION: the API's Action, such as DescribeUserNum
-  --param KEY=VALUE*: one of the action's parameters (repeat for more)
+  --param KEY=VALUE*: one of the action's parameters (repeat for more; a KEY repeated is a list)
   --app-id N: the project's AppID (default: $ZEGO_APP_ID)
   --product NAME: the product's host (default: rtc)
   --region REGION: a regional host (sha, hkg, fra, lax, bom, sgp)
   --base-url URL: instead of ZEGO's host (a proxy, a test server)
-  --secret-file PATH: read the ServerSecret from this file (default: $ZEGO_SERVER_SECRET)
-verify-callback: is the callback body on stdin ZEGO's? (exit 1 if not)
-  --max-age SECONDS: refuse a callback older than this
-  --secret-file PATH: read the CallbackSecret from this file (default: $ZEGO_CALLBACK_SECRET)
+verify-callback: is the callback body on stdin ZEGO's? (exit 1 if not; its fields as JSON if so)
+  --max-age SECONDS: refuse a callback older than this (allow for ZEGO's retries)
 """

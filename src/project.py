@@ -30,7 +30,7 @@ from .errors import (
 )
 from .kit import make_kit_token
 from .payload import rtc_room_payload
-from .server import api_params, call_api, verify_callback
+from .server import api_params, api_url, call_api, verify_callback
 from .token04 import MODE_CBC, Token04, decode_token04, generate_token04
 from .values import (
     APP_ID_RULE,
@@ -186,6 +186,19 @@ class ZegoProject:
     def api_params(self, action: str, *, nonce: str | None = None, timestamp: int | None = None) -> dict[str, str]:
         """The signed common parameters of one Server API request, for your own HTTP client (see server.api_params)."""
         return api_params(self.app_id, self._secret, action, nonce=nonce, timestamp=timestamp, is_test=self.is_test)
+
+    def api_url(
+        self,
+        action: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        product: str = "rtc",
+        region: str | None = None,
+        base_url: str | None = None,
+    ) -> str:
+        """A signed GET request URL, for curl or your own HTTP client (see server.api_url)."""
+        where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": self.is_test}
+        return api_url(self.app_id, self._secret, action, params, **where)
 
     def call_api(
         self,

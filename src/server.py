@@ -39,6 +39,7 @@ __all__ = [
     "api_base_url",
     "api_signature",
     "api_params",
+    "api_url",
     "call_api",
     "callback_signature",
     "verify_callback",
@@ -105,6 +106,26 @@ def api_params(
     return params
 
 
+def api_url(
+    app_id: int,
+    secret: str,
+    action: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    product: str = "rtc",
+    region: str | None = None,
+    base_url: str | None = None,
+    is_test: bool | None = None,
+) -> str:
+    """A signed GET request URL: the common parameters, then ``params`` (a list as ``Key[]=a&Key[]=b``).
+
+    For curl, ZEGO's online link checker, or your own HTTP client. It is a
+    credential for 10 minutes: log it no more than the secret.
+    """
+    pairs = [*api_params(app_id, secret, action, is_test=is_test).items(), *_query_pairs(params or {})]
+    return (base_url or api_base_url(product, region)) + "?" + urllib.parse.urlencode(pairs)
+
+
 def call_api(
     app_id: int,
     secret: str,
@@ -130,23 +151,15 @@ def call_api(
     """
     if method not in ("GET", "POST"):
         raise ValueError('method must be "GET" or "POST"')
-    base = base_url or api_base_url(product, region)
-    request = _request(base, api_params(app_id, secret, action, is_test=is_test), params or {}, method)
-    return _answer(*_send(request, seconds(timeout, "timeout")))
-
-
-def _request(base: str, credentials: dict[str, str], params: Mapping[str, Any], method: str) -> urllib.request.Request:
-    """The HTTP request. The signed parameters (valid for 10 minutes) are held only in ``credentials``,
-    a name error trackers hide, and in the Request, which they show by its repr."""
-    if method == "GET":
-        url = base + "?" + urllib.parse.urlencode([*credentials.items(), *_query_pairs(params)])
-        return urllib.request.Request(url, method="GET")  # noqa: S310 (https, or the caller's own base_url)
-    return urllib.request.Request(  # noqa: S310
-        base + "?" + urllib.parse.urlencode(credentials),
-        data=json.dumps(dict(params)).encode(),
-        method="POST",
+    where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": is_test}
+    # The signed URL is held by no variable (an error tracker records them), only by the Request.
+    request = urllib.request.Request(  # noqa: S310 (https, or the caller's own base_url)
+        api_url(app_id, secret, action, params if method == "GET" else None, **where),
+        data=None if method == "GET" else json.dumps(dict(params or {})).encode(),
+        method=method,
         headers={"Content-Type": "application/json"},
     )
+    return _answer(*_send(request, seconds(timeout, "timeout")))
 
 
 def _query_pairs(params: Mapping[str, Any]) -> list[tuple[str, str]]:
