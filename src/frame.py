@@ -228,10 +228,9 @@ def _paste_mistake(token: str, version: str) -> str:
 
 def _length_mistake(token: str, version: str) -> str:
     """A token of base64 characters that does not decode: cut short, its padding lost, or too short."""
-    encoded = token[_VERSION_LENGTH:]
-    size = _frame_size_said(encoded)
-    if size is not None and len(encoded) < _base64_length(size):
-        if len(encoded) == -(-size * 4 // 3):  # every character but the "=" padding
+    size, characters = _frame_size_said(token[_VERSION_LENGTH:]), len(token) - _VERSION_LENGTH
+    if size is not None and characters < _base64_length(size):
+        if characters == -(-size * 4 // 3):  # every character but the "=" padding
             return 'the token has lost the "=" padding at its end: restore it'
         return _cut_short(len(token), _VERSION_LENGTH + _base64_length(size))
     if len(token) < _MIN_TOKEN_LENGTH:
@@ -239,11 +238,11 @@ def _length_mistake(token: str, version: str) -> str:
     return f'token is not standard base64 after its "{version}"'
 
 
-def _frame_size_said(encoded: str) -> int | None:
-    """How many bytes the frame's own length fields say it has, read from its first characters."""
-    start = encoded[:40]  # 30 bytes: every frame's head fits
+def _frame_size_said(token: str) -> int | None:
+    """How many bytes the frame's own length fields say it has, read from its first 40 characters (30 bytes:
+    every frame's head fits)."""
     try:
-        head = binascii.a2b_base64(start + "=" * (-len(start) % 4))
+        head = binascii.a2b_base64(token[:40] + "=" * (-len(token[:40]) % 4))
     except (ValueError, binascii.Error):
         return None
     layout = _LAYOUT_BY_IV_FIELD.get(head[_IV_FIELD])

@@ -64,9 +64,14 @@ _ARGUMENT_BY_CODE = {
 
 
 class _Credentials(NamedTuple):
+    """A project's credentials as given, in the one local error trackers hide by name."""
+
     app_id: object
     secret: object
     callback_secret: object
+
+    def __repr__(self) -> str:  # traceback's capture_locals shows every local by its repr
+        return "_Credentials(<hidden>)"
 
 
 class ZegoProject:
@@ -121,7 +126,10 @@ class ZegoProject:
         return f"ZegoProject(app_id={getattr(self, 'app_id', None)}, secret=<hidden>)"
 
     def __reduce_ex__(self, protocol: Any) -> NoReturn:
-        raise TypeError("a ZegoProject holds its secrets and is not pickled: make it where it is used (from_env)")
+        raise TypeError(_NOT_PICKLED)
+
+    def __getstate__(self) -> NoReturn:  # Python 3.11's default would return the secrets
+        raise TypeError(_NOT_PICKLED)
 
     def __copy__(self) -> ZegoProject:
         return self
@@ -249,6 +257,7 @@ class ZegoProject:
 
 
 _NAMES = (APP_ID_ENV, SECRET_ENV, CALLBACK_SECRET_ENV)
+_NOT_PICKLED = "a ZegoProject holds its secrets and is not pickled: make it where it is used (from_env)"
 
 
 def _text_variable(value: object, name: str) -> str | None:

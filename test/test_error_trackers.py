@@ -8,12 +8,15 @@ that keeps the events, and every event is searched for the secret as text, as by
 """
 
 import json
+import re
 import sys
+import traceback
 
 import pytest
 from support import EXPIRE, OTHER_SECRET, SECRET, frame_of, make_token, token_of
 
-from src import check_token04, cli, decode_kit_token, decode_token04, make_kit_token, token04
+from src import ZegoProject, check_token04, cli, decode_kit_token, decode_token04, make_kit_token, read_token, token04
+from src.errors import InvalidTokenError, ZegoError
 from src import frame as frame_module
 
 sentry_sdk = pytest.importorskip("sentry_sdk")
@@ -56,7 +59,7 @@ LIBRARY = ("src", "zego_token04")
 def captured(tracker, call):
     """What the tracker sends of the library's own frames (their local variables) and of the exceptions
     (their messages) for the exception `call` raises. The test's own frames hold the secret, of course."""
-    with pytest.raises((ValueError, TypeError, RuntimeError, Broken)) as caught:
+    with pytest.raises((ValueError, TypeError, RuntimeError, Broken, ZegoError)) as caught:
         call()
     sentry_sdk.capture_exception(caught.value)
     sentry_sdk.flush()
@@ -171,3 +174,77 @@ def test_the_search_would_find_a_secret_held_in_a_local(tracker, monkeypatch):
     monkeypatch.setattr(token04, "decrypt", library_module["leaky_decrypt"])
     text = captured(tracker, lambda: decode_token04(TOKEN_FOR_DEMO, SECRET))
     assert any(spelling in text for spelling in SPELLINGS)
+
+
+# --- the surfaces added since: ZegoProject, the paste of a secret where a token goes, the server side ---------
+
+CALLBACK_SECRET = "c" * 16 + "0123456789abcdef"
+SPELLINGS += [CALLBACK_SECRET, CALLBACK_SECRET.encode().hex()]
+
+PROJECT_FAILURES = {
+    "constructor-app-id": lambda: ZegoProject(0, SECRET, callback_secret=CALLBACK_SECRET),
+    "constructor-callback-secret": lambda: ZegoProject(1, SECRET, callback_secret=CALLBACK_SECRET + " "),
+    "from-env-app-id-unset": lambda: ZegoProject.from_env({"ZEGO_SERVER_SECRET": SECRET}),
+    "from-env-app-id-1x": lambda: ZegoProject.from_env({"ZEGO_APP_ID": "1x", "ZEGO_SERVER_SECRET": SECRET}),
+    "from-env-quoted": lambda: ZegoProject.from_env({"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": f'"{SECRET}"'}),
+    "from-env-callback": lambda: ZegoProject.from_env(
+        {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET, "ZEGO_CALLBACK_SECRET": f"'{CALLBACK_SECRET}'"}
+    ),
+    "from-env-not-text": lambda: ZegoProject.from_env({"ZEGO_APP_ID": 1234, "ZEGO_SERVER_SECRET": SECRET}),
+    "token": lambda: ZegoProject(1, SECRET).token(""),
+    "decode": lambda: ZegoProject(1, SECRET).decode(TOKEN_FOR_DEMO),
+    "check": lambda: ZegoProject(1, SECRET).check(TOKEN_FOR_DEMO, now="now"),
+    "kit-token": lambda: ZegoProject(1, SECRET).kit_token("u", "房间"),
+    "verify-callback": lambda: ZegoProject(1, SECRET, callback_secret=CALLBACK_SECRET).verify_callback(
+        {"signature": "0" * 40, "timestamp": 1, "nonce": 2}
+    ),
+    "call-api-unreachable": lambda: ZegoProject(1, SECRET).call_api("DescribeUserNum", base_url="http://127.0.0.1:9/"),
+}
+
+
+@pytest.mark.parametrize("call", PROJECT_FAILURES.values(), ids=PROJECT_FAILURES.keys())
+def test_zego_projects_failures_carry_no_secret(tracker, call):
+    text = captured(tracker, call)
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+@pytest.mark.parametrize("name", ["ZEGO_APP_ID", "ZEGO_SERVER_SECRET"])
+def test_from_env_of_the_process_environment_carries_no_secret(tracker, monkeypatch, name):
+    monkeypatch.setenv("ZEGO_APP_ID", "1")
+    monkeypatch.setenv("ZEGO_SERVER_SECRET", SECRET)
+    monkeypatch.setenv("ZEGO_CALLBACK_SECRET", CALLBACK_SECRET)
+    monkeypatch.setenv(name, f'"{SECRET}"' if name == "ZEGO_SERVER_SECRET" else "1x")
+    text = captured(tracker, ZegoProject.from_env)
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+@pytest.mark.parametrize("call", PROJECT_FAILURES.values(), ids=PROJECT_FAILURES.keys())
+def test_a_traceback_with_its_locals_shows_a_secret_only_in_a_variable_named_secret(call):
+    # TracebackException(capture_locals=True) scrubs nothing: it shows every local, a half-made ZegoProject
+    # too (whose repr once raised). Only a parameter named "secret" may hold one; no mapping, no copy.
+    with pytest.raises(Exception) as caught:  # noqa: PT011 (each raises its own documented error)
+        call()
+    shown = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
+    leaks = [line for line in shown.splitlines() if any(s in line for s in (SECRET, CALLBACK_SECRET))]
+    assert all(re.match(r"\s+secret = ", line) for line in leaks), leaks
+
+
+PASTED = {
+    "decode": lambda: decode_token04(SECRET, SECRET),
+    "decode-04-secret": lambda: decode_token04("04" + SECRET, SECRET),
+    "kit": lambda: decode_kit_token(SECRET + "#e30=", SECRET),
+    "read": lambda: read_token(SECRET, OTHER_SECRET),
+    "check": lambda: check_token04(SECRET, SECRET, now="now"),
+}
+
+
+@pytest.mark.parametrize("call", PASTED.values(), ids=PASTED.keys())
+def test_a_secret_pasted_where_a_token_goes_is_not_captured(tracker, call):
+    text = captured(tracker, call)
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+def test_a_gcm_refusal_keeps_no_cipher_alive():
+    with pytest.raises(InvalidTokenError) as caught:
+        decode_token04(token_of(TAMPERED_GCM), SECRET)
+    assert (caught.value.__context__, caught.value.__cause__) == (None, None)

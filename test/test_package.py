@@ -261,3 +261,47 @@ def test_every_value_an_end_user_sends_is_a_token_error():
         with pytest.raises(TokenError) as caught:
             call()
         assert caught.value.error_code in (3, 7) and caught.value.argument
+
+
+def test_a_project_is_never_pickled_with_its_secrets():
+    zego = ZegoProject(1, SECRET, callback_secret=OTHER_SECRET)
+    attempts = (lambda: pickle.dumps(zego), lambda: zego.__reduce_ex__(2), lambda: pickle.dumps([zego], 5))
+    for attempt in (*attempts, lambda: zego.__getstate__()):
+        with pytest.raises(TypeError, match="not pickled"):
+            attempt()
+    assert copy.copy(zego) is zego and copy.deepcopy(zego) is zego  # one project, its secrets not duplicated
+
+
+def test_a_half_made_project_still_has_a_repr():
+    half_made = ZegoProject.__new__(ZegoProject)  # as a traceback's capture_locals meets it when __init__ raised
+    assert repr(half_made) == "ZegoProject(app_id=None, secret=<hidden>)"
+
+
+@pytest.mark.parametrize(
+    ("variables", "name", "words"),
+    [
+        ({"ZEGO_APP_ID": 1234}, "ZEGO_APP_ID", "must be a string, not int"),
+        ({"ZEGO_SERVER_SECRET": b"x" * 32}, "ZEGO_SERVER_SECRET", "must be a string, not bytes"),
+        ({"ZEGO_SERVER_SECRET": f'"{SECRET}"'}, "ZEGO_SERVER_SECRET", "in quotes"),
+        ({"ZEGO_SERVER_SECRET": f"'{SECRET}'"}, "ZEGO_SERVER_SECRET", "in quotes"),
+        ({"ZEGO_SERVER_SECRET": f"ZEGO_SERVER_SECRET={SECRET}"}, "ZEGO_SERVER_SECRET", "NAME=value"),
+        ({"ZEGO_CALLBACK_SECRET": SECRET[:31]}, "ZEGO_CALLBACK_SECRET", "32 ASCII characters, not 31"),
+        ({"ZEGO_CALLBACK_SECRET": {"a": 1}}, "ZEGO_CALLBACK_SECRET", "must be a string"),
+    ],
+)
+def test_from_env_refuses_with_the_error_it_documents_naming_the_variable(variables, name, words):
+    environ = {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET, **variables}
+    with pytest.raises(ValueError, match=name) as caught:
+        ZegoProject.from_env(environ)
+    assert words in str(caught.value)
+    assert SECRET not in str(caught.value) and SECRET[:31] not in str(caught.value)
+
+
+def test_from_env_reads_the_callback_secret_when_it_is_set():
+    environ = {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET}
+    with pytest.raises(ValueError, match="no callback_secret"):
+        ZegoProject.from_env(environ).verify_callback({})
+    zego = ZegoProject.from_env({**environ, "ZEGO_CALLBACK_SECRET": f" {OTHER_SECRET}\n"})
+    with pytest.raises(InvalidCallbackError):
+        zego.verify_callback({"signature": "0" * 40, "timestamp": 1, "nonce": 1})
+    assert OTHER_SECRET not in repr(zego)
