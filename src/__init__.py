@@ -12,33 +12,16 @@ Installed, the package is ``zego_token04``; from a checkout or a copy of
 
 The root holds what users call and catch; limits, modes' details, privilege
 keys and rule tables stay in their modules (``zego_token04.check.RULES``).
+Each name is imported when first used (PEP 562), so that the command can
+catch a Ctrl-C however early it comes.
 """
 
-from . import token04
-from .check import CheckReport, Finding, check_token04
-from .errors import (
-    ERROR_CODE_APP_ID_INVALID,
-    ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-    ERROR_CODE_MODE_INVALID,
-    ERROR_CODE_PAYLOAD_INVALID,
-    ERROR_CODE_SECRET_INVALID,
-    ERROR_CODE_SUCCESS,
-    ERROR_CODE_USER_ID_INVALID,
-    ExpiredTokenError,
-    InvalidCallbackError,
-    InvalidTokenError,
-    TokenError,
-    ZegoApiError,
-    ZegoError,
-)
-from .ids import check_room_id, check_stream_id, check_user_id
-from .kit import KitToken, decode_kit_token, make_kit_token
-from .payload import RtcRoomPayload, parse_rtc_room_payload, rtc_room_payload
-from .project import ZegoProject
-from .reader import read_token
-from .server import api_signature, callback_signature, verify_callback
-from .token03 import Token03, decode_token03
-from .token04 import MODE_CBC, MODE_GCM, Token04, TokenInfo, decode_token04, generate_token04
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "3.0.0"
 
 __all__ = [
     "__version__",
@@ -87,5 +70,48 @@ __all__ = [
     "ERROR_CODE_PAYLOAD_INVALID",
     "ERROR_CODE_MODE_INVALID",
 ]
+# The modules the root's names live in, searched in this order the first time a name is used.
+_HOMES = ("project", "errors", "token04", "token03", "kit", "reader", "payload", "check", "ids", "server")
 
-__version__ = "3.0.0"
+
+def __getattr__(name: str) -> Any:
+    if name == "token04":  # the submodule upstream's users import
+        return importlib.import_module(".token04", __name__)
+    homes = (importlib.import_module(f".{home}", __name__) for home in _HOMES) if name in __all__ else ()
+    for module in homes:
+        if name in module.__all__:
+            globals()[name] = value = getattr(module, name)  # the next use finds it here
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # what type checkers read; at run time, __getattr__ imports each name when first used
+    from . import token04
+    from .check import CheckReport, Finding, check_token04
+    from .errors import (
+        ERROR_CODE_APP_ID_INVALID,
+        ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+        ERROR_CODE_MODE_INVALID,
+        ERROR_CODE_PAYLOAD_INVALID,
+        ERROR_CODE_SECRET_INVALID,
+        ERROR_CODE_SUCCESS,
+        ERROR_CODE_USER_ID_INVALID,
+        ExpiredTokenError,
+        InvalidCallbackError,
+        InvalidTokenError,
+        TokenError,
+        ZegoApiError,
+        ZegoError,
+    )
+    from .ids import check_room_id, check_stream_id, check_user_id
+    from .kit import KitToken, decode_kit_token, make_kit_token
+    from .payload import RtcRoomPayload, parse_rtc_room_payload, rtc_room_payload
+    from .project import ZegoProject
+    from .reader import read_token
+    from .server import api_signature, callback_signature, verify_callback
+    from .token03 import Token03, decode_token03
+    from .token04 import MODE_CBC, MODE_GCM, Token04, TokenInfo, decode_token04, generate_token04

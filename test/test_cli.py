@@ -1154,3 +1154,41 @@ def test_paste_mistakes_are_named_on_the_command_line(cli):
     cut = cli("check", token[:40])
     assert "the token looks cut short: 40 characters" in cut.stdout
     assert_usage_error(cli("decode", "-", stdin="\n"), "stdin was empty: pipe the token in")
+
+
+# --- Ctrl-C before the command has started: while the library is still being imported ------------------------
+
+INTERRUPTED_IMPORT = """
+import sys
+
+class Interrupt:  # a Ctrl-C that lands while the cipher library is being imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "Crypto":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+from src.__main__ import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_library_is_imported_is_one_line_and_exit_130():
+    result = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_IMPORT, "generate"],
+        cwd=ROOT,
+        env=clean_environment(ZEGO_SERVER_SECRET=SECRET),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "zego-token04: interrupted\n")
+
+
+def test_the_entry_point_imports_nothing_heavy_before_its_ctrl_c_handler_is_in_place():
+    code = "import sys; import src.__main__; print(sorted(m for m in sys.modules if m.startswith(('src.', 'Crypto'))))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "['src.__main__']"

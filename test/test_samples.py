@@ -96,7 +96,7 @@ def test_installed_distribution_claims_no_src_name():
         assert {f"zego_token04/{name}" for name in modules} <= files
     assert (dist.read_text("top_level.txt") or "").split() == ["zego_token04"]
     scripts = {entry.name: entry.value for entry in dist.entry_points if entry.group == "console_scripts"}
-    assert scripts == {"zego-token04": "zego_token04.cli:main"}
+    assert scripts == {"zego-token04": "zego_token04.__main__:run"}
     runtime = [req.split(";")[0].replace(" ", "") for req in dist.requires or [] if "extra" not in req]
     assert runtime == ["pycryptodome>=3.9.8"]
     assert dist.metadata["License-Expression"] == "MIT"
