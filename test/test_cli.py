@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from unittest import mock
 
@@ -54,13 +55,14 @@ def assert_nothing_leaked(result):
     assert "Traceback" not in output
 
 
-def run_in_process(*args, secret=SECRET, app_id=None, stdin="", encoding="utf-8"):
-    """main(args) with its own streams and environment, as a CompletedProcess."""
+def run_in_process(*args, secret=SECRET, app_id=None, stdin="", encoding="utf-8", env=None):
+    """main(args) with its own streams and environment (``env``: more variables), as a CompletedProcess."""
     stdin_stream = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8") if isinstance(stdin, str) else stdin))
     stdout = io.TextIOWrapper(io.BytesIO(), encoding=encoding, newline="\n")
     stderr = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="backslashreplace", newline="\n")
     streams = {"stdin": stdin_stream, "stdout": stdout, "stderr": stderr}
-    with mock.patch.dict(os.environ, environment(secret, app_id), clear=True), mock.patch.multiple(sys, **streams):
+    variables = {**environment(secret, app_id), **(env or {})}
+    with mock.patch.dict(os.environ, variables, clear=True), mock.patch.multiple(sys, **streams):
         status = cli_module.main(list(args))
     outputs = []
     for stream in (stdout, stderr):
@@ -1192,3 +1194,90 @@ def test_the_entry_point_imports_nothing_heavy_before_its_ctrl_c_handler_is_in_p
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "['src.__main__']"
+
+
+def test_a_token03_under_the_wrong_secret_is_called_a_token03():
+    vector = load_vectors("token03-go.json")["vectors"][0]
+    decoded = run_in_process("decode", vector["token"], secret=OTHER_SECRET)
+    assert decoded.returncode == 1 and "token03 does not decrypt with this secret" in decoded.stderr
+    checked = run_in_process("check", vector["token"], secret=OTHER_SECRET)
+    assert "error   invalid-token: this token03 does not decrypt with this secret" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("secret", "words"),
+    [
+        (f'"{SECRET}"', "in quotes (as docker --env-file keeps them); remove the quotes"),
+        (f"'{SECRET}'", "in quotes"),
+        (f"ZEGO_SERVER_SECRET={SECRET}", "holds a NAME=value line; keep only the value"),
+    ],
+)
+def test_a_secret_set_with_its_quotes_or_its_name_is_named_so(cli, tmp_path, secret, words):
+    assert_usage_error(cli("decode", "04AAAA", secret=secret), "ZEGO_SERVER_SECRET", words)
+    path = tmp_path / "secret"
+    path.write_text(secret + "\n", encoding="utf-8")
+    assert_usage_error(cli("decode", "04AAAA", "--secret-file", str(path)), "--secret-file", words)
+
+
+# --- sign and verify-callback ------------------------------------------------------------------------------
+
+CALLBACK_SECRET = "0123456789abcdef" * 2
+
+
+def test_sign_prints_a_signed_url_that_zegos_checks_accept(cli):
+    from fake_zego import FakeZego
+
+    with FakeZego({7: SECRET}) as fake:
+        args = ["sign", "DescribeUserNum", "--app-id", "7", "--param", "RoomId=r1", "--param", "RoomId=r2"]
+        result = cli(*args, "--param", "Mode=a=b", "--base-url", fake.url)
+        assert result.returncode == 0, result.stderr
+        url = result.stdout.strip()
+        assert url.startswith(fake.url + "?Action=DescribeUserNum&AppId=7&")
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (the local stand-in)
+            assert json.loads(response.read())["Code"] == 0
+        assert fake.requests[0]["query"]["RoomId[]"] == ["r1", "r2"] and fake.requests[0]["query"]["Mode"] == ["a=b"]
+    assert cli("sign", "A", "--app-id", "1", "--region", "sgp").stdout.startswith("https://rtc-api-sgp.zego.im/?")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--param", "novalue"], "--param must be KEY=VALUE"),
+        (["--param", f"k=x{SECRET}"], "not hold the ServerSecret"),
+        (["--region", "mars"], "--product or --region"),
+        ([], None),
+    ],
+)
+def test_sign_refusals_name_the_option(cli, args, words):
+    result = cli("sign", "DescribeUserNum", "--app-id", "1", *args)
+    if words is None:
+        assert result.returncode == 0
+    else:
+        assert_usage_error(result, words)
+
+
+def test_verify_callback_reads_the_body_on_stdin_and_says_whether_it_is_zegos():
+    from src import callback_signature
+
+    fields = {"event": "room_create", "timestamp": int(time.time()), "nonce": "n1", "room_id": "r"}
+    body = json.dumps({**fields, "signature": callback_signature(CALLBACK_SECRET, fields["timestamp"], "n1")})
+    env = {"ZEGO_CALLBACK_SECRET": CALLBACK_SECRET}
+    ok = run_in_process("verify-callback", "--max-age", "300", stdin=body, secret=None, env=env)
+    forged = run_in_process("verify-callback", stdin=body.replace('"n1"', '"n2"'), secret=None, env=env)
+    empty = run_in_process("verify-callback", stdin="", secret=None, env=env)
+    assert (ok.returncode, json.loads(ok.stdout)["room_id"]) == (0, "r")
+    assert forged.returncode == 1 and "not ZEGO's callback (bad-signature)" in forged.stderr and forged.stdout == ""
+    assert_usage_error(empty, "stdin was empty")
+    for result in (ok, forged, empty):
+        assert CALLBACK_SECRET not in result.stdout + result.stderr
+
+
+def test_verify_callback_takes_its_secret_from_the_environment_or_a_file_never_an_argument(cli, tmp_path):
+    assert_usage_error(cli("verify-callback", stdin="{}"), "no secret: set ZEGO_CALLBACK_SECRET")
+    result = cli("verify-callback", "--secret", CALLBACK_SECRET, stdin="{}")
+    assert_usage_error(result, "unrecognized option --secret")
+    assert CALLBACK_SECRET not in result.stderr
+    path = tmp_path / "callback-secret"
+    path.write_text(CALLBACK_SECRET, encoding="ascii")
+    result = cli("verify-callback", "--secret-file", str(path), stdin="{}")
+    assert result.returncode == 1 and "missing-field" in result.stderr

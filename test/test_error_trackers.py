@@ -16,8 +16,8 @@ import pytest
 from support import EXPIRE, OTHER_SECRET, SECRET, frame_of, make_token, token_of
 
 from src import ZegoProject, check_token04, cli, decode_kit_token, decode_token04, make_kit_token, read_token, token04
-from src.errors import InvalidTokenError, ZegoError
 from src import frame as frame_module
+from src.errors import InvalidTokenError, ZegoError
 
 sentry_sdk = pytest.importorskip("sentry_sdk")
 from sentry_sdk.transport import Transport  # noqa: E402

@@ -1,0 +1,270 @@
+"""ZEGO's server side: request signatures, the Server API over real HTTP (a local stand-in), callbacks verified."""
+
+import hashlib
+import json
+import socket
+import time
+import urllib.parse
+from datetime import timedelta
+
+import pytest
+from fake_zego import FakeZego
+from support import OTHER_SECRET, SECRET
+
+from src import ZegoProject, api_signature, callback_signature, verify_callback
+from src.errors import InvalidCallbackError, ZegoApiError, ZegoError
+from src.server import REGIONS, api_base_url, api_params, api_url
+
+CALLBACK_SECRET = "0123456789abcdef" * 2
+
+# --- the official vectors ---------------------------------------------------------------------------------
+
+
+def test_the_official_api_signature_vector():
+    # ZEGO's Go sample: AppId 12345, nonce 4fd24687296dd9f3, ServerSecret 9193cc..., Timestamp 1615186943.
+    signature = api_signature(12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", 1615186943)
+    assert signature == "43e5cfcca828314675f91b001390566a"
+    assert api_signature(12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", "1615186943") == signature
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "nonce"), [(1470820198, 123412), ("1470820198", "123412"), (1470820198, "123412")]
+)
+def test_the_official_callback_signature_vector(timestamp, nonce):
+    # The callback pages' example: nonce 123412, timestamp 1470820198, secret "secret".
+    assert callback_signature("secret", timestamp, nonce) == "5bd59fd62953a8059fb7eaba95720f66d19e4517"
+
+
+def test_signatures_are_what_the_documentation_writes():
+    assert api_signature(7, "n", SECRET, 5) == hashlib.md5(f"7n{SECRET}5".encode()).hexdigest()  # noqa: S324
+    parts = sorted([CALLBACK_SECRET, "1700000000", "abc"])
+    assert callback_signature(CALLBACK_SECRET, 1700000000, "abc") == hashlib.sha1("".join(parts).encode()).hexdigest()  # noqa: S324
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [((0, "n", SECRET, 1), ValueError), ((1, "n", SECRET[:31], 1), ValueError), ((1, 5, SECRET, 1), TypeError)],
+)
+def test_a_malformed_signature_argument_is_the_callers_error(arguments, error):
+    with pytest.raises(error) as caught:
+        api_signature(*arguments)
+    assert SECRET[:31] not in str(caught.value)
+
+
+# --- the common parameters ------------------------------------------------------------------------------------
+
+
+def test_api_params_are_signed_with_a_fresh_nonce_each_call():
+    first, second = (api_params(1, SECRET, "DescribeUserNum") for _ in range(2))
+    assert set(first) == {"Action", "AppId", "SignatureNonce", "Timestamp", "SignatureVersion", "Signature"}
+    assert (first["Action"], first["AppId"], first["SignatureVersion"]) == ("DescribeUserNum", "1", "2.0")
+    assert first["SignatureNonce"] != second["SignatureNonce"] and len(first["SignatureNonce"]) == 16
+    assert abs(int(first["Timestamp"]) - time.time()) < 60
+    assert first["Signature"] == api_signature(1, first["SignatureNonce"], SECRET, first["Timestamp"])
+
+
+def test_api_params_take_a_nonce_and_a_timestamp_and_is_test():
+    params = api_params(12345, "9193cc662a4c0ec135ec71fb57194b38", "A", nonce="4fd24687296dd9f3", timestamp=1615186943)
+    assert params["Signature"] == "43e5cfcca828314675f91b001390566a"
+    assert "IsTest" not in params
+    assert api_params(1, SECRET, "A", is_test=False)["IsTest"] == "false"
+    assert ZegoProject(1, SECRET, is_test=True).api_params("A")["IsTest"] == "true"
+
+
+def test_the_hosts():
+    assert api_base_url() == "https://rtc-api.zego.im/"
+    assert api_base_url("zim", "sgp") == "https://zim-api-sgp.zego.im/"
+    assert set(REGIONS) == {"sha", "hkg", "fra", "lax", "bom", "sgp"}
+    with pytest.raises(ValueError, match="region"):
+        api_base_url("rtc", "mars")
+    with pytest.raises(ValueError, match="product"):
+        api_base_url("rtc.evil.example/x")
+
+
+def test_a_signed_url_carries_lists_as_zego_reads_them():
+    url = api_url(1, SECRET, "DescribeUsers", {"RoomId": ["r1", "r2"], "Limit": 5, "Live": True})
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    assert (query["RoomId[]"], query["Limit"], query["Live"]) == (["r1", "r2"], ["5"], ["true"])
+    assert url.startswith("https://rtc-api.zego.im/?Action=DescribeUsers&AppId=1&")
+
+
+# --- calling the Server API, over HTTP, against a server that checks as ZEGO's documentation says -------------
+
+
+@pytest.fixture
+def zego_api():
+    answers = {
+        "DescribeUserNum": {"UserCount": 3},
+        "BatchSend": {"Code": 0, "ErrorList": [{"UserId": "u", "SubCode": 1}]},
+    }
+    with FakeZego({1: SECRET, 2: OTHER_SECRET}, answers=answers) as fake:
+        yield fake
+
+
+def test_call_api_gets_the_answer_whole(zego_api):
+    zego = ZegoProject(1, SECRET)
+    answer = zego.call_api("DescribeUserNum", {"RoomId": ["room1", "room2"]}, base_url=zego_api.url)
+    assert (answer["Code"], answer["Data"]) == (0, {"UserCount": 3})
+    (request,) = zego_api.requests
+    assert request["method"] == "GET" and request["query"]["RoomId[]"] == ["room1", "room2"]
+
+
+def test_call_api_posts_a_json_body_with_the_common_parameters_in_the_query(zego_api):
+    answer = ZegoProject(1, SECRET).call_api("BatchSend", {"Users": ["u", "v"]}, method="POST", base_url=zego_api.url)
+    assert answer["ErrorList"] == [{"UserId": "u", "SubCode": 1}]  # per-item failures are never dropped
+    (request,) = zego_api.requests
+    assert request["method"] == "POST" and json.loads(request["body"]) == {"Users": ["u", "v"]}
+    assert request["headers"]["Content-Type"] == "application/json" and "Signature" in request["query"]
+
+
+@pytest.mark.parametrize(
+    ("project", "code", "advice"),
+    [
+        (ZegoProject(1, OTHER_SECRET), 100000005, "check the ServerSecret"),
+        (ZegoProject(3, SECRET), 100000010, ""),
+    ],
+)
+def test_a_refusal_is_a_zego_api_error_with_its_code_and_advice(zego_api, project, code, advice):
+    with pytest.raises(ZegoApiError) as caught:
+        project.call_api("DescribeUserNum", base_url=zego_api.url)
+    assert (caught.value.code, caught.value.request_id) == (code, "req-1")
+    assert advice in str(caught.value) and SECRET not in str(caught.value) and OTHER_SECRET not in str(caught.value)
+
+
+def test_a_clock_ten_minutes_off_is_named(zego_api):
+    zego_api.clock = lambda: time.time() + 601  # this server's clock is ten minutes and a second behind ZEGO's
+    with pytest.raises(ZegoApiError, match="clock") as caught:
+        ZegoProject(1, SECRET).call_api("DescribeUserNum", base_url=zego_api.url)
+    assert caught.value.code == 100000004
+
+
+def test_the_fake_refuses_what_zego_refuses(zego_api):
+    # The stand-in is held to the documentation too: each common parameter missing, the wrong version.
+    params = api_params(1, SECRET, "DescribeUserNum")
+    for name in ("Action", "AppId", "SignatureNonce", "Timestamp", "Signature", "SignatureVersion"):
+        assert zego_api.refusal({key: value for key, value in params.items() if key != name}) != 0, name
+    assert zego_api.refusal({**params, "SignatureVersion": "1.0"}) == 100000014
+    assert zego_api.refusal({**params, "SignatureNonce": "other"}) == 100000005
+    assert zego_api.refusal(params) == 0
+
+
+def test_http_and_network_failures_are_zego_api_errors(zego_api):
+    with FakeZego({1: SECRET}, answers={"Broken": 502}) as fake, pytest.raises(ZegoApiError) as caught:
+        ZegoProject(1, SECRET).call_api("Broken", base_url=fake.url)
+    assert (caught.value.code, caught.value.status) == (0, 502)
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{unused.getsockname()[1]}/"
+    with pytest.raises(ZegoApiError, match="could not reach") as caught:
+        ZegoProject(1, SECRET).call_api("DescribeUserNum", base_url=closed, timeout=5)
+    assert isinstance(caught.value, ZegoError) and caught.value.code == 0
+
+
+def test_a_server_that_never_answers_times_out():
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        started = time.monotonic()
+        with pytest.raises(ZegoApiError, match="could not reach"):
+            ZegoProject(1, SECRET).call_api("A", base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
+        assert time.monotonic() - started < 30
+
+
+def test_call_api_takes_only_get_and_post():
+    with pytest.raises(ValueError, match="method"):
+        ZegoProject(1, SECRET).call_api("A", method="DELETE")
+
+
+# --- callbacks ------------------------------------------------------------------------------------------------
+
+NOW = 1_700_000_000
+
+
+def signed(fields, secret=CALLBACK_SECRET, names=("signature", "timestamp", "nonce")):
+    """A callback's fields with its signature, under either of ZEGO's conventions."""
+    timestamp, nonce = fields[names[1]], fields[names[2]]
+    return {**fields, names[0]: callback_signature(secret, timestamp, nonce)}
+
+
+RTC = signed({"event": "room_create", "appid": 1, "room_id": "r1", "timestamp": NOW, "nonce": "8812"})
+ZIM_STRING_TIME = signed({"event": "user_logout", "appid": "1", "timestamp": str(NOW), "nonce": 99})
+AI_AGENT = signed(
+    {"AppId": 1, "Event": "AgentStarted", "Timestamp": NOW * 1000 + 123, "Nonce": "n1"},
+    names=("Signature", "Timestamp", "Nonce"),
+)
+BODIES = {
+    "rtc-json-bytes": json.dumps(RTC).encode(),
+    "rtc-json-str": json.dumps(RTC),
+    "rtc-mapping": RTC,
+    "rtc-form": urllib.parse.urlencode(RTC),
+    "zim-string-timestamp": json.dumps(ZIM_STRING_TIME),
+    "ai-agent-milliseconds": json.dumps(AI_AGENT).encode(),
+}
+
+
+@pytest.mark.parametrize("body", BODIES.values(), ids=BODIES.keys())
+def test_a_callback_signed_with_the_callback_secret_is_taken(body):
+    fields = verify_callback(body, CALLBACK_SECRET, max_age=300, now=NOW + 60)
+    assert fields.get("event", fields.get("Event"))
+    project = ZegoProject(1, SECRET, callback_secret=CALLBACK_SECRET)
+    assert project.verify_callback(body, max_age=timedelta(minutes=5), now=NOW + 60) == fields
+
+
+FORGED = {
+    "wrong-secret": (json.dumps(signed(dict(RTC), secret=SECRET)), "bad-signature"),
+    "tampered-nonce": (json.dumps({**RTC, "nonce": "8813"}), "bad-signature"),
+    "tampered-timestamp": (json.dumps({**RTC, "timestamp": NOW + 1}), "bad-signature"),
+    "upper-case-signature": (json.dumps({**RTC, "signature": RTC["signature"].upper()}), "bad-signature"),
+    "no-signature": (json.dumps({k: v for k, v in RTC.items() if k != "signature"}), "missing-field"),
+    "signature-not-text": (json.dumps({**RTC, "signature": 5}), "bad-signature"),
+    "not-json": (b"{not json", "malformed"),
+    "a-list": ("[1, 2]", "malformed"),
+    "not-utf8": (b"\xff\xfe", "malformed"),
+    "bad-form": ("a=1&&b", "malformed"),
+    "too-deep": ("[" * 100_000, "malformed"),
+    "too-large": (b"{" + b" " * (1024 * 1024) + b"}", "malformed"),
+    "not-a-body": (12345, "malformed"),
+}
+
+
+@pytest.mark.parametrize(("body", "reason"), FORGED.values(), ids=FORGED.keys())
+def test_a_callback_not_proven_zegos_is_refused_saying_which_check_failed(body, reason):
+    with pytest.raises(InvalidCallbackError) as caught:
+        verify_callback(body, CALLBACK_SECRET, now=NOW)
+    assert caught.value.reason == reason
+    assert CALLBACK_SECRET not in str(caught.value) and RTC["signature"] not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "now", "ok"),
+    [
+        (RTC, NOW + 300, True),
+        (RTC, NOW + 301, False),  # replayed after max_age
+        (RTC, NOW - 301, False),  # from a clock far ahead
+        (AI_AGENT, NOW + 300, True),  # milliseconds read as such
+        (AI_AGENT, NOW + 301, False),
+        (ZIM_STRING_TIME, NOW + 301, False),
+    ],
+)
+def test_max_age_refuses_an_old_callback_and_tells_milliseconds_from_seconds(body, now, ok):
+    if ok:
+        assert verify_callback(body, CALLBACK_SECRET, max_age=300, now=now)
+        return
+    with pytest.raises(InvalidCallbackError) as caught:
+        verify_callback(body, CALLBACK_SECRET, max_age=300, now=now)
+    assert caught.value.reason == "too-old"
+    assert verify_callback(body, CALLBACK_SECRET, now=now)  # without max_age, age is not looked at
+
+
+def test_a_retried_callback_is_the_same_callback():
+    # ZEGO resends an unanswered callback as it was (up to 5 times, after 2 .. 32 s): each verifies alike.
+    assert (
+        len({json.dumps(verify_callback(RTC, CALLBACK_SECRET, max_age=120, now=NOW + d)) for d in (2, 6, 14, 30, 62)})
+        == 1
+    )
+
+
+@pytest.mark.parametrize(("secret", "error"), [(None, TypeError), ("", ValueError), (b"secret", TypeError)])
+def test_a_malformed_callback_secret_is_the_callers_error(secret, error):
+    with pytest.raises(error):
+        verify_callback(RTC, secret)
