@@ -1,7 +1,8 @@
-"""Serve ZEGO tokens from FastAPI: each signed-in user gets a short-lived token for their own user ID.
+"""ZEGO from FastAPI: each signed-in user gets a short-lived token for their own user ID; ZEGO's
+callbacks are verified before anything is done with them.
 
     pip install . fastapi uvicorn python-multipart   # in a checkout of zego-token04
-    export ZEGO_APP_ID=... ZEGO_SERVER_SECRET=...
+    export ZEGO_APP_ID=... ZEGO_SERVER_SECRET=... ZEGO_CALLBACK_SECRET=...
     uvicorn fastapi_app:app                          # in examples/
 
 Try it with curl (the cookie jar keeps the demo session):
@@ -11,16 +12,23 @@ Try it with curl (the cookie jar keeps the demo session):
 
 The ServerSecret stays on the server. The user comes from your own
 authentication dependency (``current_user``), never from the token request.
+
+ZEGO POSTs its callbacks to /zego/callback (the URL set in its console); one not
+signed with the project's CallbackSecret is refused (401). ZEGO resends a
+callback not answered with a 2xx, so the answer comes at once, and a resent one
+is not handled twice.
 """
 
 import logging
 import secrets
+from collections import OrderedDict
 from typing import Optional
 
-from fastapi import Cookie, Depends, FastAPI, Form, HTTPException, Response
-from zego_token04 import TokenError, ZegoProject, check_user_id
+from fastapi import Cookie, Depends, FastAPI, Form, HTTPException, Request, Response
+from zego_token04 import InvalidCallbackError, TokenError, ZegoProject, check_user_id
 
 TOKEN_LIFETIME = 3600  # seconds
+CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after the first try
 
 zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed
 app = FastAPI()
@@ -58,3 +66,23 @@ def zego_token(user_id: str = Depends(current_user)) -> dict:
         log.error("no ZEGO token: %s (code %d)", error, error.error_code)  # never the secret
         raise HTTPException(status_code=500, detail="could not make a token") from None
     return {"token": token, "app_id": zego.app_id, "user_id": user_id, "expires_in": TOKEN_LIFETIME}
+
+
+HANDLED: "OrderedDict[tuple[str, str], None]" = OrderedDict()  # the callbacks handled, newest last (in memory)
+
+
+@app.post("/zego/callback")
+async def zego_callback(request: Request) -> dict:
+    try:
+        event = zego.verify_callback(await request.body(), max_age=CALLBACK_MAX_AGE)
+    except InvalidCallbackError as error:
+        log.warning("refused a callback: %s", error.reason)
+        raise HTTPException(status_code=401, detail="not ZEGO's callback") from None
+    key = (str(event.get("nonce", event.get("Nonce"))), str(event.get("timestamp", event.get("Timestamp"))))
+    if key in HANDLED:  # ZEGO resent it: answered, not handled again
+        return {"handled": False}
+    HANDLED[key] = None
+    while len(HANDLED) > 10_000:
+        HANDLED.popitem(last=False)
+    log.info("ZEGO callback: %s", event.get("event", event.get("Event")))  # hand slow work to a queue
+    return {"handled": True}

@@ -1,7 +1,8 @@
-"""Serve ZEGO tokens from Flask: each signed-in user gets a short-lived token for their own user ID.
+"""ZEGO from Flask: each signed-in user gets a short-lived token for their own user ID; ZEGO's callbacks
+are verified before anything is done with them.
 
     pip install . flask            # in a checkout of zego-token04
-    export ZEGO_APP_ID=... ZEGO_SERVER_SECRET=... FLASK_SECRET_KEY=...
+    export ZEGO_APP_ID=... ZEGO_SERVER_SECRET=... ZEGO_CALLBACK_SECRET=... FLASK_SECRET_KEY=...
     flask --app flask_app run      # in examples/
 
 Try it with curl (the cookie jar keeps Flask's signed session):
@@ -12,15 +13,22 @@ Try it with curl (the cookie jar keeps Flask's signed session):
 The ServerSecret stays on the server. The user ID comes from your own sign-in
 (here Flask's signed session), never from the token request: a client that
 could name the user could get a token for anyone.
+
+ZEGO POSTs its callbacks (room created, user logged out, ...) to the URL set in
+its console, here /zego/callback; one that is not signed with the project's
+CallbackSecret is refused (401). ZEGO resends a callback not answered with a 2xx
+(up to 5 times), so the answer comes at once and a resent one is not handled twice.
 """
 
 import os
 import secrets
+from collections import OrderedDict
 
 from flask import Flask, abort, request, session
-from zego_token04 import TokenError, ZegoProject, check_user_id
+from zego_token04 import InvalidCallbackError, TokenError, ZegoProject, check_user_id
 
 TOKEN_LIFETIME = 3600  # seconds
+CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after the first try
 
 zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed
 app = Flask(__name__)
@@ -50,3 +58,23 @@ def zego_token():
         app.logger.error("no ZEGO token: %s (code %d)", error, error.error_code)  # never the secret
         abort(500)
     return {"token": token, "app_id": zego.app_id, "user_id": str(user_id), "expires_in": TOKEN_LIFETIME}
+
+
+HANDLED: "OrderedDict[tuple[str, str], None]" = OrderedDict()  # the callbacks handled, newest last (in memory)
+
+
+@app.post("/zego/callback")
+def zego_callback():
+    try:
+        event = zego.verify_callback(request.get_data(), max_age=CALLBACK_MAX_AGE)
+    except InvalidCallbackError as error:
+        app.logger.warning("refused a callback: %s", error.reason)
+        abort(401)
+    key = (str(event.get("nonce", event.get("Nonce"))), str(event.get("timestamp", event.get("Timestamp"))))
+    if key in HANDLED:  # ZEGO resent it: answered, not handled again
+        return {"handled": False}
+    HANDLED[key] = None
+    while len(HANDLED) > 10_000:
+        HANDLED.popitem(last=False)
+    app.logger.info("ZEGO callback: %s", event.get("event", event.get("Event")))  # hand slow work to a queue
+    return {"handled": True}

@@ -18,10 +18,13 @@ from pathlib import Path
 import pytest
 from support import OTHER_SECRET, SECRET, clean_environment, installed_package_origin, open_token
 
+from src import callback_signature
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SNIPPETS = re.findall(r"^```python\n(.*?)^```$", README, flags=re.M | re.S)
 ENVIRONMENT = {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET}
+CALLBACK_SECRET = "0123456789abcdef" * 2
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +121,7 @@ def server(request, import_path, tmp_path_factory):
     """An example, served by its framework's own server in a process of its own, as its docstring says to run it."""
     port = free_port()
     env = clean_environment(ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path))
+    env["ZEGO_CALLBACK_SECRET"] = CALLBACK_SECRET
     log = tmp_path_factory.mktemp("server") / "log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
@@ -134,7 +138,7 @@ def server(request, import_path, tmp_path_factory):
             process.kill()
             process.wait()
     logged = log.read_text(encoding="utf-8", errors="replace")
-    assert SECRET not in logged
+    assert SECRET not in logged and CALLBACK_SECRET not in logged
     assert "Traceback" not in logged
 
 
@@ -204,3 +208,66 @@ def test_the_example_docstring_shows_the_requests_the_tests_make(name):
     assert "curl -c jar -d user_id=user_42 http://127.0.0.1:" in doc
     assert "curl -b jar -X POST http://127.0.0.1:" in doc
     assert "DEMO ONLY" in doc
+
+
+def post_callback(server, body, content_type="application/json"):
+    request = urllib.request.Request(  # noqa: S310  loopback
+        server + "/zego/callback", data=body, method="POST", headers={"Content-Type": content_type}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read(65536))
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, None
+
+
+def signed_callback(**fields):
+    fields = {"event": "room_create", "appid": 2913569222, "timestamp": int(time.time()), **fields}
+    signature = callback_signature(CALLBACK_SECRET, fields["timestamp"], fields["nonce"])
+    return {**fields, "signature": signature}
+
+
+def test_the_example_takes_zegos_callback_and_handles_a_retry_once(server):
+    callback = signed_callback(nonce=f"n{time.monotonic_ns()}", room_id="room1")
+    body = json.dumps(callback).encode()
+    assert post_callback(server, body) == (200, {"handled": True})
+    assert post_callback(server, body) == (200, {"handled": False})  # ZEGO resent it
+    form = urllib.parse.urlencode(signed_callback(nonce=f"f{time.monotonic_ns()}")).encode()
+    assert post_callback(server, form, "application/x-www-form-urlencoded") == (200, {"handled": True})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda callback: {**callback, "room_id": "room2"} | {"nonce": callback["nonce"] + "x"},
+        lambda callback: {**callback, "signature": "0" * 40},
+        lambda callback: {key: value for key, value in callback.items() if key != "signature"},
+        lambda callback: signed_callback(nonce=callback["nonce"], timestamp=callback["timestamp"] - 3600),
+    ],
+    ids=["tampered", "forged", "unsigned", "replayed-an-hour-later"],
+)
+def test_the_example_refuses_a_callback_that_is_not_zegos(server, change):
+    callback = change(signed_callback(nonce=f"n{time.monotonic_ns()}", room_id="room1"))
+    assert post_callback(server, json.dumps(callback).encode())[0] == 401
+
+
+def test_the_server_api_script_calls_one_action_over_http(import_path):
+    from fake_zego import FakeZego
+
+    answers = {"DescribeUserNum": {"UserCountList": [{"RoomId": "room1", "UserCount": 2}]}}
+    with FakeZego({2913569222: SECRET}, answers=answers) as fake:
+        env = clean_environment(ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path))
+        run = {"cwd": ROOT / "examples", "capture_output": True, "text": True, "timeout": 60, "check": False}
+        result = subprocess.run(
+            [sys.executable, "server_api.py", "room1"], env={**env, "ZEGO_API_BASE_URL": fake.url}, **run
+        )
+        assert (result.returncode, json.loads(result.stdout)) == (0, answers["DescribeUserNum"]), result.stderr
+        assert fake.requests[0]["query"]["RoomId[]"] == ["room1"]
+        refused = subprocess.run(
+            [sys.executable, "server_api.py"],
+            env={**env, "ZEGO_SERVER_SECRET": OTHER_SECRET, "ZEGO_API_BASE_URL": fake.url},
+            **run,
+        )
+    assert refused.returncode == 1 and "code 100000005" in refused.stderr and "Traceback" not in refused.stderr
+    assert OTHER_SECRET not in refused.stderr
