@@ -179,10 +179,14 @@ def test_benchmark_script_prints_its_figures():
     assert report["backend"] in ("ctypes", "cffi")
     operations = [row["operation"] for row in report["results"]]
     assert operations == [
-        f"{verb} {payload} {mode}"
-        for verb in ("generate", "decode")
-        for mode in ("cbc", "gcm")
-        for payload in ("basic", "privilege", "60000-byte")
+        *(
+            f"{verb} {payload} {mode}"
+            for verb in ("generate", "decode")
+            for mode in ("cbc", "gcm")
+            for payload in ("basic", "privilege", "60000-byte")
+        ),
+        "check kit normal",
+        "check kit 16k-hostile",
     ]
     for row in report["results"]:
         assert row["us_per_call"] > 0
