@@ -1,6 +1,6 @@
 """Sample: a basic token04 (empty payload), printed as upstream prints it.
 
-Run it from a checkout, or anywhere after ``pip install zego-token04``::
+Run it from a checkout, or anywhere once the package is installed (``pip install .`` in a checkout)::
 
     ZEGO_APP_ID=1 ZEGO_SERVER_SECRET=... python test/test.py
 """
