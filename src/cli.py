@@ -15,23 +15,33 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 from . import __version__
 from .check import check_token04
+from .console import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    Exit,
+    detach,
+    read_app_id,
+    read_seconds,
+    read_secret,
+    read_stdin,
+    to_json,
+    token_argument,
+    write,
+)
 from .errors import ExpiredTokenError, InvalidCallbackError, InvalidTokenError, TokenError
 from .kit import KitToken, make_kit_token
 from .project import APP_ID_ENV, CALLBACK_SECRET_ENV, SECRET_ENV, ZegoProject
 from .reader import describe, holds_secret, read_token
 from .server import verify_callback
 from .token04 import MAX_BODY_BYTES, MODE_CBC, MODE_GCM
-from .values import APP_ID_RULE, MAX_APP_ID, plain_secret, seconds, secret_problem, whole_number
-
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-SECRET_FILE_LIMIT = 1024
-"""--secret-file is read up to this many bytes."""
-STDIN_LIMIT = 1024 * 1024
-"""stdin (a token, or a callback's body) is read up to this many bytes."""
+from .values import whole_number
 
 _HINT = f"Secrets are read from {SECRET_ENV} ({CALLBACK_SECRET_ENV}) or --secret-file PATH, never from an argument."
 _EXAMPLES = f"""{_HINT}
@@ -60,57 +70,49 @@ _REMEDIES = {  # check's remedies, for the codes whose Python remedy names no op
 _WARNED = {"user-id-format": "--user-id", "stream-id-format": "--stream-id", "payload-invalid": "--payload"}
 
 
-class _Exit(Exception):
-    """The end of a run that did not succeed: this message on stderr, this exit status."""
-
-    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # argparse quotes a value it refuses, which may be a secret typed in the wrong place.
-        raise _Exit(message.split("'")[0].rstrip(": ") + (" (the value is not shown)" if "'" in message else ""))
+        raise Exit(message.split("'")[0].rstrip(": ") + (" (the value is not shown)" if "'" in message else ""))
 
     def print_help(self, file: Any = None) -> None:
-        _print(self.format_help().rstrip("\n"))
+        write(self.format_help().rstrip("\n"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return its exit status."""
     try:
         return _run(list(sys.argv[1:] if argv is None else argv))
-    except _Exit as error:
+    except Exit as error:
         usage = "usage: zego-token04 COMMAND [OPTIONS] (see --help)\n" if error.status == EXIT_USAGE else ""
         if error.status == EXIT_OUTPUT:
-            _detach(sys.stdout)  # so that the interpreter's own flush at exit cannot fail again
-        _print(f"{usage}zego-token04: error: {error}", stdout=False)
+            detach(sys.stdout)  # so that the interpreter's own flush at exit cannot fail again
+        write(f"{usage}zego-token04: error: {error}", stdout=False)
         return error.status
     except KeyboardInterrupt:
-        _print("zego-token04: interrupted", stdout=False)
+        write("zego-token04: interrupted", stdout=False)
         return EXIT_INTERRUPTED
 
 
 def _run(argv: list[str]) -> int:
     parser, options = _build_parser()
     if argv and not argv[0].startswith("-") and argv[0] not in options:
-        raise _Exit("unknown command" + _did_you_mean(argv[0], list(options)))
+        raise Exit("unknown command" + _did_you_mean(argv[0], list(options)))
     try:
         args, extra = parser.parse_known_args(argv)
     except SystemExit:  # --help, printed
         return EXIT_OK
     if args.version:
-        _print(f"zego-token04 {__version__}")
+        write(f"zego-token04 {__version__}")
         return EXIT_OK
     if args.command is None:
-        raise _Exit("a COMMAND is required: " + ", ".join(options))
+        raise Exit("a COMMAND is required: " + ", ".join(options))
     if extra:  # options are named, with the nearest real one; values are counted, never shown
         words = [word.split("=", 1)[0] for word in extra if word.startswith("--")]
         unknown = [f"unrecognized option {word}{_did_you_mean(word, options[args.command])}" for word in words]
         values = [f"{len(extra) - len(words)} unexpected argument(s)"] if len(extra) > len(words) else []
         hint = [_HINT] if any(word.startswith("--secret") for word in words) else []
-        raise _Exit("; ".join([*unknown, *values, *hint]))
+        raise Exit("; ".join([*unknown, *values, *hint]))
     status: int = args.run(args)
     return status
 
@@ -121,14 +123,14 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    secret = _secret(args, SECRET_ENV)
-    project, ttl = ZegoProject(_app_id(args.app_id), secret), whole_number("3600" if args.ttl is None else args.ttl)
+    secret = read_secret(args.secret_file, SECRET_ENV)
+    project, ttl = ZegoProject(read_app_id(args.app_id), secret), whole_number("3600" if args.ttl is None else args.ttl)
     if args.user_id is None or not ttl:
-        raise _Exit("--user-id is required" if args.user_id is None else _REFUSALS["ttl"])
+        raise Exit("--user-id is required" if args.user_id is None else _REFUSALS["ttl"])
     if args.room_id is None and (args.no_login or args.no_publish or args.stream_id):
-        raise _Exit("--no-login, --no-publish and --stream-id go with --room-id")
+        raise Exit("--no-login, --no-publish and --stream-id go with --room-id")
     if (args.room_id is not None and args.payload) or (args.user_name and not args.kit_room_id):
-        raise _Exit("--payload goes without --room-id, and --user-name with --kit-room-id")
+        raise Exit("--payload goes without --room-id, and --user-name with --kit-room-id")
     options: dict[str, Any] = {"ttl": ttl, "mode": MODE_GCM if args.gcm else MODE_CBC, "payload": args.payload}
     if args.room_id is not None:
         options.update(room_id=args.room_id, login=not args.no_login, publish=not args.no_publish)
@@ -139,15 +141,15 @@ def _generate(args: argparse.Namespace) -> int:
             token, project.app_id, args.kit_room_id, args.user_id, args.user_name or ""
         )
     except TokenError as error:
-        raise _Exit(_REFUSALS.get(error.argument, str(error))) from None
+        raise Exit(_REFUSALS.get(error.argument, str(error))) from None
     made = read_token(kit or token, secret, verify_expiry=False)
     if holds_secret(made, secret):  # what the options put in a token is seen by every client
-        raise _Exit(
+        raise Exit(
             "a value of --user-id, --payload, --room-id, --stream-id, --kit-room-id or --user-name holds the secret"
         )
     _warn_of_sdk_rules(project, token, args)
     fields = describe(made.token if isinstance(made, KitToken) else made)
-    _print(_json({"token": token, "kit_token": kit or None, **fields}) if args.json else kit or token)
+    write(to_json({"token": token, "kit_token": kit or None, **fields}) if args.json else kit or token)
     return EXIT_OK
 
 
@@ -159,153 +161,64 @@ def _warn_of_sdk_rules(project: ZegoProject, token: str, args: argparse.Namespac
     for option, problem in {
         options[f.code]: f.problem for r in reports for f in r.findings if f.code in options
     }.items():
-        _print(f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is refused", stdout=False)
+        write(f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is refused", stdout=False)
 
 
 def _decode(args: argparse.Namespace) -> int:
-    secret, token, expired = _secret(args, SECRET_ENV), _token(args.token), None
+    secret, token, expired = read_secret(args.secret_file, SECRET_ENV), token_argument(args.token), None
     try:
-        decoded: Any = read_token(token, secret, leeway=_seconds(args.leeway or "0", "--leeway"))
+        decoded: Any = read_token(token, secret, leeway=read_seconds(args.leeway or "0", "--leeway"))
     except ExpiredTokenError as error:
         decoded, expired = error.contents, error
     except InvalidTokenError as error:
-        raise _Exit(f"invalid token: {error}", EXIT_REFUSED) from None
+        raise Exit(f"invalid token: {error}", EXIT_REFUSED) from None
     if holds_secret(decoded, secret):
-        raise _Exit(
+        raise Exit(
             "the token holds the ServerSecret (none of it is shown): make a new one, treat the secret as exposed",
             EXIT_REFUSED,
         )
     document = {**describe(decoded), "expired": expired is not None}
     lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in document.items()]
-    _print(_json(document) if args.json else "\n".join(lines))
+    write(to_json(document) if args.json else "\n".join(lines))
     if expired is not None:
-        raise _Exit(str(expired), EXIT_REFUSED)
+        raise Exit(str(expired), EXIT_REFUSED)
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
-    secret = _secret(args, SECRET_ENV)
+    secret = read_secret(args.secret_file, SECRET_ENV)
     login = {"user_id": args.user_id, "room_id": args.room_id, "stream_id": args.stream_id}
-    login["app_id"] = _app_id(args.app_id) if args.app_id or os.environ.get(APP_ID_ENV) else None
+    login["app_id"] = read_app_id(args.app_id) if args.app_id or os.environ.get(APP_ID_ENV) else None
     login.update(login_privilege=not args.no_login_check, publish_privilege=not args.no_publish_check)
-    login.update(product="zim" if args.zim else "rtc", leeway=_seconds(args.leeway or "0", "--leeway"))
-    report = check_token04(_token(args.token), secret, **login)
-    _print(_json(report.as_dict(_REMEDIES)) if args.json else "\n".join(report.lines(_REMEDIES)))
+    login.update(product="zim" if args.zim else "rtc", leeway=read_seconds(args.leeway or "0", "--leeway"))
+    report = check_token04(token_argument(args.token), secret, **login)
+    write(to_json(report.as_dict(_REMEDIES)) if args.json else "\n".join(report.lines(_REMEDIES)))
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
 def _sign(args: argparse.Namespace) -> int:
-    secret, params = _secret(args, SECRET_ENV), dict[str, list[str]]()
+    secret, params = read_secret(args.secret_file, SECRET_ENV), dict[str, list[str]]()
     for name, equals, value in (param.partition("=") for param in args.param or []):
         if not (name and equals) or holds_secret(value, secret):
-            raise _Exit("--param must be KEY=VALUE, and not hold the ServerSecret (it would be sent in the URL)")
+            raise Exit("--param must be KEY=VALUE, and not hold the ServerSecret (it would be sent in the URL)")
         params[name] = [*params.get(name, []), value]  # a KEY given twice is a list: KEY[]=a&KEY[]=b
     where = {"product": args.product or "rtc", "region": args.region, "base_url": args.base_url}
     flat = {name: values if len(values) > 1 else values[0] for name, values in params.items()}
     try:
-        _print(ZegoProject(_app_id(args.app_id), secret).api_url(args.action, flat, **where))
+        write(ZegoProject(read_app_id(args.app_id), secret).api_url(args.action, flat, **where))
     except ValueError as error:
-        raise _Exit(f"--product or --region: {error}") from None
+        raise Exit(f"--product or --region: {error}") from None
     return EXIT_OK
 
 
 def _verify_callback(args: argparse.Namespace) -> int:
-    secret = _secret(args, CALLBACK_SECRET_ENV)
-    max_age = None if args.max_age is None else _seconds(args.max_age, "--max-age")
+    secret = read_secret(args.secret_file, CALLBACK_SECRET_ENV)
+    max_age = None if args.max_age is None else read_seconds(args.max_age, "--max-age")
     try:
-        _print(_json(verify_callback(_read_stdin("the callback's body"), secret, max_age=max_age)))
+        write(to_json(verify_callback(read_stdin("the callback's body"), secret, max_age=max_age)))
     except InvalidCallbackError as error:
-        raise _Exit(f"not ZEGO's callback ({error.reason}): {error}", EXIT_REFUSED) from None
+        raise Exit(f"not ZEGO's callback ({error.reason}): {error}", EXIT_REFUSED) from None
     return EXIT_OK
-
-
-def _token(argument: str) -> str:
-    """The token from its argument or, for "-", from stdin, surrounding white space taken off."""
-    return (argument if argument != "-" else _read_stdin("the token").decode("utf-8", "replace")).strip()
-
-
-def _read_stdin(what: str) -> bytes:
-    """stdin, up to STDIN_LIMIT bytes, a byte order mark (as a Windows editor writes it) taken off."""
-    try:
-        data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
-    except AttributeError:
-        raise _Exit(f"stdin is closed: cannot read {what} from it") from None
-    except OSError as error:
-        raise _Exit(f"cannot read stdin ({error.strerror})") from None
-    if data is None:
-        raise _Exit(f"stdin has no data yet (it is non-blocking): pipe {what} in")
-    if len(data) > STDIN_LIMIT:
-        raise _Exit(f"stdin holds more than {STDIN_LIMIT} bytes: it is not {what}")
-    if not data.strip():
-        raise _Exit(f"stdin was empty: pipe {what} in")
-    return data.removeprefix(b"\xef\xbb\xbf")
-
-
-def _app_id(option: str | None) -> int:
-    """The AppID from --app-id, else ZEGO_APP_ID, read as ZegoProject.from_env reads it."""
-    source, text = ("--app-id", option) if option is not None else (APP_ID_ENV, os.environ.get(APP_ID_ENV, ""))
-    app_id = whole_number(text)
-    if app_id is None or not 0 < app_id <= MAX_APP_ID:
-        raise _Exit(f"{source} must be {APP_ID_RULE}" if text else f"no AppID: pass --app-id or set {APP_ID_ENV}")
-    return app_id
-
-
-def _secret(args: argparse.Namespace, variable: str) -> str:
-    """A secret from --secret-file (bounded) or the environment, surrounding white space taken off."""
-    source, secret = variable, os.environ.get(variable, "")
-    if args.secret_file == "-":
-        raise _Exit("--secret-file - is not read: stdin is for the token or the callback; name a file")
-    if args.secret_file is not None:
-        try:
-            with open(args.secret_file, "rb") as secret_file:
-                source, secret = "--secret-file", secret_file.read(SECRET_FILE_LIMIT + 1).decode("utf-8-sig", "replace")
-        except OSError as error:
-            raise _Exit(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
-    if not secret.strip():
-        raise _Exit(f"no secret: set {variable} or pass --secret-file PATH")
-    if len(secret) > SECRET_FILE_LIMIT:
-        raise _Exit(f"{source} holds more than {SECRET_FILE_LIMIT} bytes; it is not a secret")
-    if plain_secret(secret.strip()) is None:
-        raise _Exit(secret_problem(secret, f"the secret in {source}"))
-    return secret.strip()
-
-
-def _seconds(text: str, option: str) -> float:
-    try:
-        return seconds(float(text) if len(text) <= 40 else None, option)
-    except (TypeError, ValueError):
-        raise _Exit(f"{option} must be a finite number of seconds") from None
-
-
-def _json(document: dict[str, Any]) -> str:
-    """``document`` as JSON, with a \\u escape for any character stdout's encoding lacks (cp864 has no "%")."""
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    return "".join(c if c.encode(encoding, "ignore") else f"\\u{ord(c):04x}" for c in json.dumps(document))
-
-
-def _print(text: str, stdout: bool = True) -> None:
-    """Lines on stdout (exit 3 if it fails) or stderr (if it can take them), escaping what they cannot encode."""
-    stream = sys.stdout if stdout else sys.stderr
-    try:
-        encoding = stream.encoding or "utf-8"
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
-        stream.flush()
-    except (AttributeError, OSError, ValueError) as error:  # closed (None), a full disk, a broken pipe
-        if stdout:
-            raise _Exit(
-                f"cannot write to stdout: {getattr(error, 'strerror', None) or 'it is closed'}", EXIT_OUTPUT
-            ) from None
-        _detach(stream)
-
-
-def _detach(stream: TextIO | None) -> None:
-    """Point a failed stream's descriptor at /dev/null, so that the interpreter's flush at exit finds nothing."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):
-        pass
 
 
 def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, list[str]]]:

@@ -18,7 +18,7 @@ from .payload import parse_rtc_room_payload
 from .token03 import VERSION as TOKEN03_VERSION
 from .token03 import Token03, decode_token03
 from .token04 import Token04, decode_token04
-from .values import Seconds
+from .values import Seconds, utc_datetime
 
 __all__ = ["AnyToken", "read_token", "holds_secret", "describe"]
 
@@ -91,7 +91,7 @@ def describe(decoded: AnyToken) -> dict[str, Any]:
     if isinstance(decoded, KitToken):
         document["token"] = describe(decoded.token)
         return document
-    document["expire_at"] = decoded.expires_at.isoformat().replace("+00:00", "Z")
+    document["expire_at"] = utc_datetime(decoded.expire).isoformat().replace("+00:00", "Z")
     if isinstance(decoded, Token04):
         try:
             document["privilege_payload"] = parse_rtc_room_payload(decoded.payload)._asdict()

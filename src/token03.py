@@ -13,7 +13,6 @@ This module reads them; it makes none.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import NamedTuple
 
 from .errors import InvalidTokenError
@@ -29,7 +28,7 @@ from .frame import (
     read_frame,
 )
 from .token04 import check_expiry
-from .values import Seconds, clock, require_secret, utc_datetime
+from .values import Seconds, clock, require_secret
 
 __all__ = ["VERSION", "Token03", "decode_token03"]
 
@@ -53,11 +52,6 @@ class Token03(NamedTuple):
     """The body's create_time."""
     expire: int
     """The body's expire_time."""
-
-    @property
-    def expires_at(self) -> datetime:
-        """``expire`` as an aware UTC datetime."""
-        return utc_datetime(self.expire)
 
 
 def _is_privilege(value: object) -> bool:
