@@ -181,6 +181,7 @@ def generate_token04(
     refusal = _refusal(app_id, user_id, secret, effective_time_in_seconds, payload, mode, ctime)
     if refusal is not None or ctime is None:
         return refusal or TokenInfo("", ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, _NOW_RULE)
+    secret = plain_secret(secret) or ""  # its plain value (a str subclass's methods are not called)
     nonce = int.from_bytes(os.urandom(4), "big") >> 1
     expire = ctime + (as_int(effective_time_in_seconds) or 0)
     contents = Token04(
