@@ -1281,3 +1281,11 @@ def test_verify_callback_takes_its_secret_from_the_environment_or_a_file_never_a
     path.write_text(CALLBACK_SECRET, encoding="ascii")
     result = cli("verify-callback", "--secret-file", str(path), stdin="{}")
     assert result.returncode == 1 and "missing-field" in result.stderr
+
+
+def test_a_deeply_nested_payload_is_decoded_and_checked_without_a_traceback(cli):
+    token = make_token(payload="[" * 30_000 + "]" * 30_000, ctime=4_000_000_000, expire=4_000_000_060)
+    for args in (["decode", "--json", token], ["decode", token], ["check", token, "--json"]):
+        result = cli(*args)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+        assert result.stdout
