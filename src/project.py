@@ -35,6 +35,7 @@ from .token04 import MODE_CBC, Token04, decode_token04, generate_token04
 from .values import (
     APP_ID_RULE,
     Seconds,
+    app_id_value,
     as_int,
     plain_secret,
     require_app_id,
@@ -114,7 +115,7 @@ class ZegoProject:
         credentials = _Credentials(*(variables.get(name) for name in _NAMES))  # type: ignore[union-attr]
         environ = variables = None  # they hold the secrets: not kept in a frame an error tracker records
         app_id = whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or "")
-        if app_id is None or app_id < 1:
+        if app_id is None or app_id_value(app_id) is None:
             raise ValueError(f"{APP_ID_ENV} must be set to your AppID, {APP_ID_RULE}")
         return cls(  # no local holds a secret: error trackers hide "secret" and "credentials" only
             app_id,

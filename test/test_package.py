@@ -215,6 +215,8 @@ def test_from_env_reads_both_variables_and_names_the_one_that_is_wrong():
     for environ, name in [
         ({"ZEGO_SERVER_SECRET": SECRET}, "ZEGO_APP_ID"),
         ({"ZEGO_APP_ID": "-1", "ZEGO_SERVER_SECRET": SECRET}, "ZEGO_APP_ID"),
+        ({"ZEGO_APP_ID": "4294967296", "ZEGO_SERVER_SECRET": SECRET}, "ZEGO_APP_ID"),
+        ({"ZEGO_APP_ID": "0", "ZEGO_SERVER_SECRET": SECRET}, "ZEGO_APP_ID"),
         ({"ZEGO_APP_ID": "1"}, "ZEGO_SERVER_SECRET"),
         ({"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET[:31]}, "ZEGO_SERVER_SECRET"),
     ]:
