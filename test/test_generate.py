@@ -275,3 +275,10 @@ def test_no_random_module_in_src():
 def test_token_info_is_a_named_triple():
     token, code, message = token04.generate_token04(1, "demo", SECRET, 60, "")
     assert token.startswith("04") and (code, message) == (0, "success")
+
+
+@pytest.mark.parametrize("now", ["soon", float("nan"), object()], ids=repr)
+def test_a_now_that_is_not_a_time_is_refused_with_code_6(now):
+    info = token04.generate_token04(1, "demo", SECRET, 60, "", now=now)
+    assert (info.token, info.error_code) == ("", token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID)
+    assert "now" in info.error_message

@@ -273,3 +273,9 @@ def test_a_malformed_secret_is_the_callers_error(secret, error):
         with pytest.raises(error, match="secret must be") as caught:
             decode_kit_token(kit, secret)
         assert not isinstance(caught.value, InvalidTokenError)
+
+
+@pytest.mark.parametrize("app_id", [1, 1.0, "1", " 1 ", "001"], ids=repr)
+def test_a_kit_app_id_is_a_json_number_or_a_string_of_digits(app_id):
+    kit = decode_kit_token(kit_token(kit_fields(appID=app_id)), SECRET, verify_expiry=False)
+    assert (kit.app_id, type(kit.app_id)) == (1, int)

@@ -86,3 +86,18 @@ def test_a_deep_payload_is_read_in_time_linear_in_its_length(depth):
     payload = "[" * depth + json.dumps(SECRET) + "]" * depth
     assert holds_secret(payload, SECRET)
     assert not holds_secret("[" * depth + "]" * depth, SECRET)
+
+
+def test_escapes_are_undone_up_to_eight_levels_of_json_in_json():
+    text = SECRET
+    for level in range(1, 12):
+        text = json.dumps(text)[1:-1].replace(SECRET[0], f"\\u{ord(SECRET[0]):04x}") if level == 1 else json.dumps(text)
+        assert holds_secret(text, SECRET) is (level <= 8), level
+
+
+def test_the_package_root_lists_its_names():
+    import src
+
+    assert set(src.__all__) <= set(dir(src))
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        src.nothing  # noqa: B018

@@ -324,3 +324,40 @@ def test_tls_is_verified(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_an_answer_that_is_not_zegos_json_is_a_zego_api_error():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Proxy(BaseHTTPRequestHandler):  # a proxy's error page, say
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"<html>bad gateway</html>")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(ZegoApiError, match="not a Server API answer") as caught:
+            ZegoProject(1, SECRET).call_api("A", base_url=f"http://127.0.0.1:{server.server_address[1]}/")
+        assert (caught.value.code, caught.value.status) == (0, 200)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_signed_callback_whose_timestamp_is_not_a_number_is_malformed_for_max_age():
+    body = signed({"event": "x", "timestamp": "soon", "nonce": "n"})
+    assert verify_callback(body, CALLBACK_SECRET)["timestamp"] == "soon"  # signed as sent
+    with pytest.raises(InvalidCallbackError) as caught:
+        verify_callback(body, CALLBACK_SECRET, max_age=60)
+    assert caught.value.reason == "malformed"
+
+
+def test_is_test_is_none_or_a_bool():
+    with pytest.raises(TypeError, match="is_test"):
+        ZegoProject(1, SECRET, is_test="false")
