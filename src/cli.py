@@ -199,9 +199,12 @@ def _check(args: argparse.Namespace) -> int:
 def _sign(args: argparse.Namespace) -> int:
     secret, params = read_secret(args.secret_file, SECRET_ENV), dict[str, list[str]]()
     for name, equals, value in (param.partition("=") for param in args.param or []):
-        if not (name and equals) or holds_secret(value, secret):
-            raise Exit("--param must be KEY=VALUE, and not hold the ServerSecret (it would be sent in the URL)")
+        if not (name and equals):
+            raise Exit("--param must be KEY=VALUE")
         params[name] = [*params.get(name, []), value]  # a KEY given twice is a list: KEY[]=a&KEY[]=b
+    printed = [args.action, args.product, args.base_url, *params, *(v for values in params.values() for v in values)]
+    if any(text and holds_secret(text, secret) for text in printed):  # the URL is printed, and sent
+        raise Exit("ACTION, --param, --product or --base-url holds the ServerSecret; it would be in the URL")
     where = {"product": args.product or "rtc", "region": args.region, "base_url": args.base_url}
     flat = {name: values if len(values) > 1 else values[0] for name, values in params.items()}
     try:

@@ -465,6 +465,18 @@ KIT_SLOTS = [
     ["generate", "--user-id", "u", "--app-id", "1", "--kit-room-id", "r", "--user-name", "{s}"],
     ["generate", "--user-id", "u", "--app-id", "1", "--user-name", "{s}"],
 ]
+SERVER_SLOTS = [
+    ["sign", "{s}", "--app-id", "1"],
+    ["sign", "A", "--app-id", "1", "--param", "k={s}"],
+    ["sign", "A", "--app-id", "1", "--param", "{s}"],
+    ["sign", "A", "--app-id", "1", "--product", "{s}"],
+    ["sign", "A", "--app-id", "1", "--region", "{s}"],
+    ["sign", "A", "--app-id", "1", "--base-url", "{s}"],
+    ["sign", "A", "--app-id", "{s}"],
+    ["verify-callback", "--max-age", "{s}"],
+    ["verify-callback", "--secret-file", "{s}"],
+    ["verify-callback", "{s}"],
+]
 DECODE_SLOTS = [
     ["decode", "{s}"],
     ["decode", "04AAAA", "{s}"],
@@ -482,14 +494,14 @@ def fill(template, value, joined):
         if word == "{s}" and joined and words and words[-1].startswith("--"):
             words[-1] = f"{words[-1]}={value}"
         else:
-            words.append(value if word == "{s}" else word)
+            words.append(word.replace("{s}", value))
     return words
 
 
 @pytest.mark.parametrize("joined", [False, True], ids=["separate", "joined"])
 @pytest.mark.parametrize("secret", [OTHER_SECRET, DASHED_SECRET], ids=["secret", "dashed-secret"])
 @pytest.mark.parametrize(
-    "template", GENERATE_SLOTS + KIT_SLOTS + DECODE_SLOTS + CHECK_SLOTS, ids=lambda t: " ".join(t)[:48]
+    "template", GENERATE_SLOTS + KIT_SLOTS + DECODE_SLOTS + CHECK_SLOTS + SERVER_SLOTS, ids=lambda t: " ".join(t)[:48]
 )
 def test_the_secret_in_any_slot_is_never_shown(template, secret, joined):
     result = run_in_process(*fill(template, secret, joined), secret=secret)
@@ -1243,7 +1255,10 @@ def test_sign_prints_a_signed_url_that_zegos_checks_accept(cli):
     ("args", "words"),
     [
         (["--param", "novalue"], "--param must be KEY=VALUE"),
-        (["--param", f"k=x{SECRET}"], "not hold the ServerSecret"),
+        (["--param", f"k=x{SECRET}"], "holds the ServerSecret"),
+        (["--param", f"{SECRET}=v"], "holds the ServerSecret"),
+        (["--base-url", f"https://{SECRET}.example/"], "holds the ServerSecret"),
+        (["--product", SECRET], "holds the ServerSecret"),
         (["--region", "mars"], "--product or --region"),
         ([], None),
     ],
