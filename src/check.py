@@ -244,10 +244,10 @@ def _read(token: object, secret: str, report: _Report) -> _Contents | KitToken |
 
 def _check_contents(contents: _Contents, login: _Login, now: float, leeway: float, report: _Report) -> None:
     _check_format(contents, login.product, report)
-    _check_times(contents, now, leeway, report)
+    expired = _check_times(contents, now, leeway, report)
     _check_login_values(contents, login.app_id, login.user_id, report)
     if login.product == PRODUCT_ZIM:
-        _check_zim(contents, now, leeway, report)
+        _check_zim(contents, now, expired, report)
     else:
         _check_privileges(contents, login, report)
 
@@ -263,17 +263,20 @@ def _check_format(contents: _Contents, product: str, report: _Report) -> None:
         report.rule("token03", "this is a token03, the older format: ZEGO asks for token04", "make a token04 instead")
 
 
-def _check_times(contents: _Contents, now: float, leeway: float, report: _Report) -> None:
+def _check_times(contents: _Contents, now: float, leeway: float, report: _Report) -> bool:
+    """The expired and issued-in-future rules; True if the token has expired (check_expiry decides)."""
+    expired = None
     try:
         check_expiry(contents, now, leeway)
-        report.rule("expired", None)
     except ExpiredTokenError as error:
-        report.rule("expired", f"{error}, at {_moment(contents.expire)}", "give the client a new token")
+        expired = f"{error}, at {_moment(contents.expire)}"
+    report.rule("expired", expired, "give the client a new token")
     ahead = contents.ctime - now
     future = None
     if ahead > leeway + CLOCK_SKEW_SECONDS:
         future = f"the token was made {ahead:.0f} s from now, at {_moment(contents.ctime)}: its server's clock is ahead"
     report.rule("issued-in-future", future, "set that server's clock right (NTP)")
+    return expired is not None
 
 
 def _check_login_values(contents: _Contents, app_id: object, user_id: object, report: _Report) -> None:
@@ -297,7 +300,7 @@ def _check_login_values(contents: _Contents, app_id: object, user_id: object, re
         )
 
 
-def _check_zim(contents: _Contents, now: float, leeway: float, report: _Report) -> None:
+def _check_zim(contents: _Contents, now: float, expired: bool, report: _Report) -> None:
     """ZIM takes no payload, reads the expire as 32 bits, and judges the validity left at login."""
     if isinstance(contents, Token04):
         report.rule(
@@ -314,7 +317,7 @@ def _check_zim(contents: _Contents, now: float, leeway: float, report: _Report) 
         else None,
         "make it with a lifetime of at most 24 days",
     )
-    if beyond or contents.expire + leeway < now:
+    if beyond or expired:
         return  # the findings above say more
     left = contents.expire - now
     short = long = None

@@ -15,7 +15,7 @@ import sys
 from typing import Any, TextIO
 
 from .project import APP_ID_ENV
-from .values import APP_ID_RULE, MAX_APP_ID, plain_secret, seconds, secret_problem, whole_number
+from .values import APP_ID_RULE, app_id_value, plain_secret, seconds, secret_problem, whole_number
 
 __all__ = [
     "EXIT_OK",
@@ -77,8 +77,8 @@ def read_stdin(what: str) -> bytes:
 def read_app_id(option: str | None) -> int:
     """The AppID from --app-id, else ZEGO_APP_ID, read as ZegoProject.from_env reads it."""
     source, text = ("--app-id", option) if option is not None else (APP_ID_ENV, os.environ.get(APP_ID_ENV, ""))
-    app_id = whole_number(text)
-    if app_id is None or not 0 < app_id <= MAX_APP_ID:
+    app_id = app_id_value(whole_number(text))
+    if app_id is None:
         raise Exit(f"{source} must be {APP_ID_RULE}" if text else f"no AppID: pass --app-id or set {APP_ID_ENV}")
     return app_id
 

@@ -114,8 +114,8 @@ class ZegoProject:
         variables: Mapping[str, object] | None = os.environ if environ is None else environ
         credentials = _Credentials(*(variables.get(name) for name in _NAMES))  # type: ignore[union-attr]
         environ = variables = None  # they hold the secrets: not kept in a frame an error tracker records
-        app_id = whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or "")
-        if app_id is None or app_id_value(app_id) is None:
+        app_id = app_id_value(whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or ""))
+        if app_id is None:
             raise ValueError(f"{APP_ID_ENV} must be set to your AppID, {APP_ID_RULE}")
         return cls(  # no local holds a secret: error trackers hide "secret" and "credentials" only
             app_id,
