@@ -31,7 +31,7 @@ SDK (USER_ID_INVALID_CHARACTER) although the native SDKs' references list it;
 
 from __future__ import annotations
 
-from .values import as_str, type_name
+from .values import as_str, require_str, type_name
 
 __all__ = [
     "PRODUCT_RTC",
@@ -84,9 +84,7 @@ def check_stream_id(stream_id: str) -> str | None:
 
 def product_name(product: object) -> str:
     """The plain value of a product name ("rtc" or "zim"); TypeError or ValueError for anything else."""
-    name = as_str(product)
-    if name is None:
-        raise TypeError(f"product must be a str, not {type_name(product)}")
+    name = require_str(product, "product")
     if name not in MAX_USER_ID_BYTES:
         raise ValueError(f'product must be "{PRODUCT_RTC}" or "{PRODUCT_ZIM}"')
     return name

@@ -29,10 +29,10 @@ from .values import (
     APP_ID_RULE,
     Seconds,
     app_id_value,
-    as_str,
     clock,
     require_app_id,
     require_secret,
+    require_str,
     type_name,
     whole_number,
 )
@@ -89,7 +89,7 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
     only), a name with a lone surrogate, or fields longer than
     MAX_KIT_PART_LENGTH (decode_kit_token would refuse them).
     """
-    token_text = _str_argument(token, "token")
+    token_text = require_str(token, "token")
     fields = {
         "userID": _latin1_field(user_id, "user_id", ERROR_CODE_USER_ID_INVALID),
         "roomID": _latin1_field(room_id, "room_id", ERROR_CODE_PAYLOAD_INVALID),
@@ -212,16 +212,9 @@ def _user_name(encoded: str) -> str:
     return name
 
 
-def _str_argument(value: object, name: str) -> str:
-    text = as_str(value)
-    if text is None:
-        raise TypeError(f"{name} must be a str, not {type_name(value)}")
-    return text
-
-
 def _javascript_string(value: object, name: str) -> str:
     """A str argument as JavaScript holds it: surrogate pairs joined into the characters they make."""
-    return _str_argument(value, name).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return require_str(value, name).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def _latin1_field(value: object, name: str, error_code: int) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from .errors import ERROR_CODE_PAYLOAD_INVALID, InvalidTokenError, TokenError
-from .values import as_str, as_text, parse_json_object, type_name
+from .values import as_text, parse_json_object, require_str
 
 __all__ = [
     "PRIVILEGE_KEY_LOGIN",
@@ -89,10 +89,7 @@ def parse_rtc_room_payload(payload: str) -> RtcRoomPayload:
     is wrong without quoting the payload, for anything else; TypeError if
     ``payload`` is not a str.
     """
-    text = as_str(payload)
-    if text is None:
-        raise TypeError(f"payload must be a str, not {type_name(payload)}")
-    members = parse_json_object(text)
+    members = parse_json_object(require_str(payload, "payload"))
     if members is None:
         raise InvalidTokenError("payload is not a JSON object whose members are each named once")
     if sorted(members) != sorted(_MEMBERS):
@@ -123,10 +120,8 @@ def _stream_ids(stream_id_list: object) -> tuple[str, ...] | None:
 
 
 def _text(value: object, argument: str) -> str:
-    text = as_text(value)
+    text = as_text(require_str(value, argument))
     if text is None:
-        if as_str(value) is None:
-            raise TypeError(f"{argument} must be str, not {type_name(value)}")
         raise TokenError(f"{argument} must be valid Unicode text", ERROR_CODE_PAYLOAD_INVALID, argument)
     return text
 

@@ -29,7 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from .errors import InvalidCallbackError, ZegoApiError
-from .values import as_int, as_str, require_app_id, require_secret, seconds, type_name, whole_number
+from .values import as_int, as_str, require_app_id, require_secret, require_str, seconds, type_name, whole_number
 
 __all__ = [
     "SIGNATURE_VERSION",
@@ -291,9 +291,7 @@ def _check_age(timestamp: int | str, now: float, max_age: float) -> None:
 
 
 def _text(value: object, name: str) -> str:
-    text = as_str(value)
-    if text is None:
-        raise TypeError(f"{name} must be a str, not {type_name(value)}")
+    text = require_str(value, name)
     if not text:
         raise ValueError(f"{name} must not be empty")
     return text

@@ -26,6 +26,7 @@ __all__ = [
     "as_int",
     "as_text",
     "type_name",
+    "require_str",
     "app_id_value",
     "require_app_id",
     "plain_secret",
@@ -74,6 +75,14 @@ def as_text(value: object) -> str | None:
 def type_name(value: object) -> str:
     """The name of a value's type, for a message that refuses it."""
     return type(value).__name__
+
+
+def require_str(value: object, name: str) -> str:
+    """The plain value of a str argument; TypeError, naming the argument, for anything else."""
+    text = as_str(value)
+    if text is None:
+        raise TypeError(f"{name} must be a str, not {type_name(value)}")
+    return text
 
 
 def app_id_value(value: object) -> int | None:
