@@ -55,6 +55,10 @@ class _Layout(NamedTuple):
     trailer: bytes  # what follows the ciphertext
     head: struct.Struct  # expire, len(iv), iv, len(ciphertext)
 
+    def size(self, ciphertext_size: int) -> int:
+        """The bytes of a whole frame of this layout around a ciphertext of that size."""
+        return self.head.size + ciphertext_size + len(self.trailer)
+
 
 _CBC = _Layout(MODE_CBC, 16, b"", struct.Struct(">qH16sH"))
 _GCM = _Layout(MODE_GCM, 12, b"\x01", struct.Struct(">qH12sH"))
@@ -65,9 +69,9 @@ _TAG_SIZE = 16
 _VERSION_LENGTH = 2
 _VERSION_READERS = {"03": "decode_token03", "04": "decode_token04"}
 
-MAX_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-(_CBC.head.size + 0xFFFF + len(_GCM.trailer)) // 3)
+MAX_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-max(_CBC.size(0xFFFF), _GCM.size(0xFFFF)) // 3)
 """No token is longer than this (87,422 characters): a longer one is refused unread."""
-_MIN_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-(_GCM.head.size + _TAG_SIZE + len(_GCM.trailer)) // 3)
+_MIN_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-_GCM.size(_TAG_SIZE) // 3)
 
 # A CBC IV is 16 characters of 0-9a-z, as the official generators make it. A random byte below
 # 252 (7 * 36) maps to the alphabet by its remainder; bytes from 252 up are dropped, so that
@@ -170,8 +174,8 @@ def _unpack(packed: bytes) -> Frame:
     else:
         raise InvalidTokenError("token frame is truncated")
     end = layout.head.size + ciphertext_size
-    if len(packed) < end + len(layout.trailer):
-        shown, said = (_VERSION_LENGTH + _base64_length(size) for size in (len(packed), end + len(layout.trailer)))
+    if len(packed) < layout.size(ciphertext_size):
+        shown, said = (_VERSION_LENGTH + _base64_length(size) for size in (len(packed), layout.size(ciphertext_size)))
         raise InvalidTokenError(_cut_short(shown, said))
     if packed[end:] != layout.trailer:
         raise InvalidTokenError(f"token frame has unexpected bytes after the ciphertext (a {layout.mode} frame)")
@@ -248,8 +252,7 @@ def _frame_size_said(token: str) -> int | None:
     layout = _LAYOUT_BY_IV_FIELD.get(head[_IV_FIELD])
     if layout is None or len(head) < layout.head.size:
         return None
-    ciphertext_size: int = layout.head.unpack_from(head)[-1]
-    return layout.head.size + ciphertext_size + len(layout.trailer)
+    return layout.size(layout.head.unpack_from(head)[-1])
 
 
 class BodyRule(NamedTuple):
