@@ -11,13 +11,13 @@ import atexit
 import shutil
 import tempfile
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 _BUILD_BASE = tempfile.mkdtemp(prefix="zego-token04-build-")
 atexit.register(shutil.rmtree, _BUILD_BASE, ignore_errors=True)
 
 setup(
-    packages=["zego_token04"],
+    packages=["zego_token04", *(f"zego_token04.{name}" for name in find_packages("src"))],
     package_dir={"zego_token04": "src"},
     options={"build": {"build_base": _BUILD_BASE}, "egg_info": {"egg_base": _BUILD_BASE}},
 )
