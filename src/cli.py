@@ -218,7 +218,7 @@ def _verify_callback(args: argparse.Namespace) -> int:
     secret = read_secret(args.secret_file, CALLBACK_SECRET_ENV)
     max_age = None if args.max_age is None else read_seconds(args.max_age, "--max-age")
     try:
-        write(to_json(verify_callback(read_stdin("the callback's body"), secret, max_age=max_age)))
+        write(to_json(verify_callback(read_stdin("the callback's body").strip(), secret, max_age=max_age)))
     except InvalidCallbackError as error:
         raise Exit(f"not ZEGO's callback ({error.reason}): {error}", EXIT_REFUSED) from None
     return EXIT_OK

@@ -24,6 +24,7 @@ __all__ = [
     "ExpiredTokenError",
     "TokenError",
     "InvalidCallbackError",
+    "CallbackLogError",
     "ZegoApiError",
 ]
 
@@ -86,8 +87,9 @@ class TokenError(ZegoError, ValueError):
 class InvalidCallbackError(ZegoError, ValueError):
     """A callback that is not proven to be ZEGO's: ``reason`` says which check failed.
 
-    ``reason`` is one of ``"malformed"``, ``"missing-field"``, ``"bad-signature"``
-    and ``"too-old"``.
+    ``reason`` is one of ``"malformed"``, ``"missing-field"``, ``"bad-signature"``,
+    ``"too-old"`` and ``"replayed"`` (already in the callback log: ZEGO resent it,
+    or someone replays it; answer 2xx and do nothing).
     """
 
     def __init__(self, message: str, reason: str) -> None:
@@ -96,6 +98,13 @@ class InvalidCallbackError(ZegoError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self), self.reason))
+
+
+class CallbackLogError(ZegoError):
+    """The callback log could not be read or written, so the callback was not accepted.
+
+    Answer with a 5xx: ZEGO resends the callback, and a later try may find the log.
+    """
 
 
 class ZegoApiError(ZegoError):

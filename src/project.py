@@ -30,7 +30,7 @@ from .errors import (
 )
 from .kit import make_kit_token
 from .payload import rtc_room_payload
-from .server import api_params, api_url, call_api, verify_callback
+from .server import CallbackLog, api_params, api_url, call_api, verify_callback
 from .token04 import MODE_CBC, Token04, decode_token04, generate_token04
 from .values import (
     APP_ID_RULE,
@@ -240,14 +240,17 @@ class ZegoProject:
         *,
         max_age: float | timedelta | None = None,
         now: float | None = None,
+        seen: CallbackLog | None = None,
     ) -> dict[str, Any]:
-        """The fields of a callback proven ZEGO's with this project's CallbackSecret (see server.verify_callback).
+        """The fields of a callback signed with this project's CallbackSecret, as ``verify_callback`` reads them.
 
-        ValueError if the project was made without a callback_secret.
+        ``seen`` is a callback log (MemoryCallbackLog, RedisCallbackLog): a callback
+        already in it is refused as ``"replayed"``. ValueError if the project was
+        made without a callback_secret.
         """
         if self._callback_secret is None:
             raise ValueError(f"this ZegoProject has no callback_secret: pass it, or set {CALLBACK_SECRET_ENV}")
-        return verify_callback(body, self._callback_secret, max_age=max_age, now=now)
+        return verify_callback(body, self._callback_secret, max_age=max_age, now=now, seen=seen)
 
     def kit_token(self, user_id: str, room_id: str, *, user_name: str = "", ttl: int | timedelta = 3600) -> str:
         """A UIKit kit token: a token for ``user_id`` wrapped with the login fields of ``room_id``.

@@ -171,11 +171,18 @@ def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return members
 
 
-_strict_json = json.JSONDecoder(object_pairs_hook=_unique_members).decode
+def _not_json(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")  # Python's json takes NaN and Infinity; JSON has neither
+
+
+_strict_json = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constant=_not_json).decode
 
 
 def parse_json_object(text: str) -> dict[str, object] | None:
-    """A JSON object whose members are each named once, else None (nesting too deep included)."""
+    """A JSON object (RFC 8259: no NaN, no Infinity) whose members are each named once, else None.
+
+    Nesting too deep is None too; an int of more digits than Python reads (4,300) is None, in linear time.
+    """
     try:
         value = _strict_json(text)
     except (ValueError, RecursionError):

@@ -1271,6 +1271,9 @@ def test_sign_refusals_name_the_option(cli, args, words):
         assert_usage_error(result, words)
 
 
+CALLBACK_ENV = {"ZEGO_CALLBACK_SECRET": CALLBACK_SECRET}
+
+
 def test_verify_callback_reads_the_body_on_stdin_and_says_whether_it_is_zegos():
     from src import callback_signature
 
@@ -1285,6 +1288,33 @@ def test_verify_callback_reads_the_body_on_stdin_and_says_whether_it_is_zegos():
     assert_usage_error(empty, "stdin was empty")
     for result in (ok, forged, empty):
         assert CALLBACK_SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"signature": "x", "timestamp": "\\ud800", "nonce": "1"}',
+        b'{"signature": "x", "timestamp": "", "nonce": "1"}',
+        b"timestamp=&nonce=1&signature=x",
+        b'{"Signature": "x", "Timestamp": 1' + b"0" * 400 + b', "Nonce": "1"}',
+        b'{"signature": "x", "timestamp": NaN, "nonce": "1"}',
+        b"\xff\xfe",
+    ],
+    ids=["surrogate", "empty-json", "empty-form", "huge", "nan", "not-utf8"],
+)
+def test_verify_callback_refuses_a_hostile_body_in_one_line(body):
+    result = run_in_process("verify-callback", "--max-age", "300", stdin=body, secret=None, env=CALLBACK_ENV)
+    assert result.returncode == 1 and "not ZEGO's callback (" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_verify_callback_takes_a_form_body_sent_with_echo():
+    from src import callback_signature
+
+    stamp = int(time.time())
+    form = f"event=room_create&timestamp={stamp}&nonce=42&signature={callback_signature(CALLBACK_SECRET, stamp, 42)}"
+    result = run_in_process("verify-callback", "--max-age", "300", stdin=f"  {form}\n", secret=None, env=CALLBACK_ENV)
+    assert (result.returncode, json.loads(result.stdout)["nonce"]) == (0, "42"), result.stderr
 
 
 def test_verify_callback_takes_its_secret_from_the_environment_or_a_file_never_an_argument(cli, tmp_path):

@@ -7,15 +7,28 @@ public function (and the command line's main(), run in-process) is captured here
 that keeps the events, and every event is searched for the secret as text, as bytes' repr and as hex.
 """
 
+import contextlib
 import json
 import re
 import sys
 import traceback
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from support import EXPIRE, OTHER_SECRET, SECRET, frame_of, make_token, token_of
+from test_callbacks import hostile_bodies
 
-from src import ZegoProject, check_token04, cli, decode_kit_token, decode_token04, make_kit_token, read_token, token04
+from src import (
+    ZegoProject,
+    check_token04,
+    cli,
+    decode_kit_token,
+    decode_token04,
+    make_kit_token,
+    read_token,
+    token04,
+    verify_callback,
+)
 from src import frame as frame_module
 from src.errors import InvalidTokenError, ZegoError
 
@@ -43,14 +56,23 @@ class Kept(Transport):
                 self.events.append(item.payload.json)
 
 
-@pytest.fixture
-def tracker():
+@contextlib.contextmanager
+def tracking():
+    """Sentry as a user starts it, keeping what it would send."""
     kept = Kept()
     # The defaults: include_local_variables on, send_default_pii off, the default scrubber.
     sentry_sdk.init(dsn="https://key@errors.invalid/1", transport=kept)
-    yield kept
-    sentry_sdk.get_client().close()
-    sentry_sdk.get_global_scope().set_client(None)
+    try:
+        yield kept
+    finally:
+        sentry_sdk.get_client().close()
+        sentry_sdk.get_global_scope().set_client(None)
+
+
+@pytest.fixture
+def tracker():
+    with tracking() as kept:
+        yield kept
 
 
 LIBRARY = ("src", "zego_token04")
@@ -248,3 +270,27 @@ def test_a_gcm_refusal_keeps_no_cipher_alive():
     with pytest.raises(InvalidTokenError) as caught:
         decode_token04(token_of(TAMPERED_GCM), SECRET)
     assert (caught.value.__context__, caught.value.__cause__) == (None, None)
+
+
+# --- callbacks: bodies anyone can POST -------------------------------------------------------------------------
+
+LONE_SURROGATES = {
+    "timestamp": '{"signature": "%s", "timestamp": "\\ud800", "nonce": "1"}' % ("0" * 40),
+    "nonce": '{"signature": "%s", "timestamp": 1700000000, "nonce": "\\udfff"}' % ("0" * 40),
+    "pascal": '{"Signature": "%s", "Timestamp": "1", "Nonce": "a\\ud800b"}' % ("0" * 40),
+}
+
+
+@pytest.mark.parametrize("body", LONE_SURROGATES.values(), ids=LONE_SURROGATES.keys())
+def test_a_forged_callback_with_a_lone_surrogate_puts_no_secret_in_the_tracker(tracker, body):
+    zego = ZegoProject(1, SECRET, callback_secret=CALLBACK_SECRET)
+    text = captured(tracker, lambda: zego.verify_callback(body.encode(), max_age=300))
+    assert not any(spelling in text for spelling in SPELLINGS)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(body=hostile_bodies())
+def test_no_body_a_stranger_sends_puts_the_callback_secret_in_the_tracker(body):
+    with tracking() as kept:
+        text = captured(kept, lambda: verify_callback(body, CALLBACK_SECRET, max_age=300, now=1_700_000_000))
+    assert not any(spelling in text for spelling in SPELLINGS)

@@ -17,7 +17,6 @@ hide; no message shows one.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import secrets
 import time
@@ -25,11 +24,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
-from .errors import InvalidCallbackError, ZegoApiError
-from .values import as_int, as_str, require_app_id, require_secret, require_str, seconds, type_name, whole_number
+from ..errors import CallbackLogError, ZegoApiError
+from ..values import as_int, require_app_id, require_secret, require_str, seconds
+from .callback_log import CallbackLog, MemoryCallbackLog, RedisCallbackLog
+from .callbacks import MAX_CALLBACK_BYTES, callback_id, callback_signature, verify_callback
 
 __all__ = [
     "SIGNATURE_VERSION",
@@ -43,14 +43,17 @@ __all__ = [
     "call_api",
     "callback_signature",
     "verify_callback",
+    "callback_id",
+    "CallbackLog",
+    "MemoryCallbackLog",
+    "RedisCallbackLog",
+    "CallbackLogError",
 ]
 
 SIGNATURE_VERSION = "2.0"
 """The Server API's SignatureVersion."""
 REGIONS = ("sha", "hkg", "fra", "lax", "bom", "sgp")
 """The regional hosts' names (not every product has every region: see the product's page)."""
-MAX_CALLBACK_BYTES = 1024 * 1024
-"""verify_callback refuses a larger body unread."""
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 """call_api reads at most this much of a response."""
 
@@ -61,8 +64,6 @@ _ADVICE = {
     100000016: "IsTest is set wrongly for this project: make the ZegoProject with is_test=False (or True)",
     100000017: "the service is not enabled for this AppID: enable it in ZEGO's console",
 }
-_LOWER, _PASCAL = ("signature", "timestamp", "nonce"), ("Signature", "Timestamp", "Nonce")
-_MILLISECONDS_FROM = 10**11  # a timestamp this large is in milliseconds (as seconds: the year 5138)
 
 
 def api_base_url(product: str = "rtc", region: str | None = None) -> str:
@@ -199,95 +200,6 @@ def _answer(status: int, body: bytes) -> dict[str, Any]:
         advice = f": {_ADVICE[code]}" if code in _ADVICE else ""
         raise ZegoApiError(f"ZEGO refused the call: {code} {message}{advice}", code, request_id, status)
     return answer
-
-
-def callback_signature(secret: str, timestamp: int | str, nonce: int | str) -> str:
-    """A callback's signature: sha1 of the CallbackSecret, timestamp and nonce, sorted and joined, in hex.
-
-    ``secret`` is the CallbackSecret; ``timestamp`` and ``nonce`` as they were
-    sent (an int is signed as its decimal digits).
-    """
-    parts = sorted([_text(secret, "secret"), _decimal(timestamp, "timestamp"), _decimal(nonce, "nonce")])
-    return hashlib.sha1("".join(parts).encode(), usedforsecurity=False).hexdigest()
-
-
-def verify_callback(
-    body: bytes | str | Mapping[str, Any],
-    secret: str,
-    *,
-    max_age: float | timedelta | None = None,
-    now: float | None = None,
-) -> dict[str, Any]:
-    """The fields of a callback proven to be ZEGO's, signed with the CallbackSecret ``secret``.
-
-    ``body`` is what the web framework hands over: the raw body (``bytes`` or
-    ``str``, JSON or form-encoded) or a mapping of its fields. The signature
-    fields are found as RTC and ZIM send them (``signature``, ``timestamp``,
-    ``nonce``) or as the AI products do (``Signature``...), signed exactly as
-    sent and compared in constant time. With ``max_age`` (seconds or a
-    timedelta) a callback whose timestamp (seconds or milliseconds) is further
-    than that from ``now`` is refused too: allow for ZEGO's retries, which can
-    come a minute after the first try. Raises InvalidCallbackError, whose
-    ``reason`` says which check failed; TypeError or ValueError for a malformed
-    ``secret``, ``max_age`` or ``now``.
-    """
-    _text(secret, "secret")
-    limit = None if max_age is None else seconds(max_age, "max_age")
-    moment = time.time() if now is None else seconds(now, "now")
-    fields = _fields(body)
-    names = _LOWER if _LOWER[0] in fields else _PASCAL
-    if not all(isinstance(fields.get(name), (str, int)) and not isinstance(fields[name], bool) for name in names):
-        raise InvalidCallbackError(f"the callback has no {', '.join(names)} (strings or numbers)", "missing-field")
-    signature, timestamp, nonce = (fields[name] for name in names)
-    # No local holds the expected signature: it would forge this timestamp and nonce.
-    if not (
-        isinstance(signature, str)
-        and hmac.compare_digest(callback_signature(secret, timestamp, nonce).encode(), signature.encode())
-    ):
-        raise InvalidCallbackError(
-            "the callback's signature is wrong: not ZEGO's, or not this CallbackSecret", "bad-signature"
-        )
-    if limit is not None:
-        _check_age(timestamp, moment, limit)
-    return fields
-
-
-def _fields(body: object) -> dict[str, Any]:
-    """A callback's fields from its raw body (JSON or form-encoded) or a mapping."""
-    if isinstance(body, Mapping):
-        return dict(body)
-    if not isinstance(body, (bytes, str)):
-        raise InvalidCallbackError(f"body must be bytes, str or a mapping, not {type_name(body)}", "malformed")
-    if len(body) > MAX_CALLBACK_BYTES:
-        raise InvalidCallbackError(f"the callback is larger than {MAX_CALLBACK_BYTES} bytes", "malformed")
-    try:
-        text = body.decode() if isinstance(body, bytes) else as_str(body) or ""
-        if text.lstrip().startswith("{"):
-            fields = json.loads(text)
-        else:
-            fields = dict(urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=True))
-    except (ValueError, RecursionError):
-        fields = None
-    if not isinstance(fields, dict):
-        raise InvalidCallbackError("the callback is neither a JSON object nor form fields", "malformed")
-    return fields
-
-
-def _check_age(timestamp: int | str, now: float, max_age: float) -> None:
-    sent = as_int(timestamp) if isinstance(timestamp, int) else whole_number(timestamp)
-    if sent is None:
-        raise InvalidCallbackError(
-            "the callback's timestamp is not a whole number of seconds or milliseconds", "malformed"
-        )
-    sent_seconds = sent / 1000 if sent >= _MILLISECONDS_FROM else sent
-    if now - sent_seconds > max_age:
-        raise InvalidCallbackError(
-            f"the callback is {now - sent_seconds:.0f} s old, more than {max_age:g} s", "too-old"
-        )
-    if sent_seconds - now > max_age:
-        raise InvalidCallbackError(
-            "the callback's timestamp is ahead of this server's clock by more than max_age", "too-old"
-        )
 
 
 def _text(value: object, name: str) -> str:
