@@ -16,16 +16,20 @@ authentication dependency (``current_user``), never from the token request.
 ZEGO POSTs its callbacks to /zego/callback (the URL set in its console); one not
 signed with the project's CallbackSecret is refused (401). ZEGO resends a
 callback not answered with a 2xx, so the answer comes at once, and a resent one
-is not handled twice.
+is answered 200 but not handled twice: the callback log is in Redis when
+REDIS_URL is set (every worker and host shares it; pip install
+'zego-token04[redis]'), else in memory.
 """
 
 import logging
+import os
 import secrets
-from collections import OrderedDict
 from typing import Optional
 
 from fastapi import Cookie, Depends, FastAPI, Form, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 from zego_token04 import InvalidCallbackError, TokenError, ZegoProject, check_user_id
+from zego_token04.server import CallbackLogError, MemoryCallbackLog, RedisCallbackLog
 
 TOKEN_LIFETIME = 3600  # seconds
 CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after the first try
@@ -33,6 +37,19 @@ CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after 
 zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed
 app = FastAPI()
 log = logging.getLogger(__name__)
+
+
+def callback_log():
+    """The callbacks handled: in Redis, shared by every worker, when REDIS_URL is set; else in this process."""
+    if not os.environ.get("REDIS_URL"):
+        return MemoryCallbackLog()
+    import redis  # pip install 'zego-token04[redis]'
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+    return RedisCallbackLog(client)
+
+
+CALLBACK_LOG = callback_log()
 
 # DEMO ONLY, a stand-in for your real authentication: sessions in memory, lost on restart.
 SESSIONS: dict[str, str] = {}
@@ -68,21 +85,26 @@ def zego_token(user_id: str = Depends(current_user)) -> dict:
     return {"token": token, "app_id": zego.app_id, "user_id": user_id, "expires_in": TOKEN_LIFETIME}
 
 
-HANDLED: "OrderedDict[tuple[str, str], None]" = OrderedDict()  # the callbacks handled, newest last (in memory)
+def handle(event):
+    """Your work for a callback: quick, or handed to a queue (ZEGO waits a few seconds for the answer)."""
+    log.info("ZEGO callback: %s", event.get("event", event.get("Event")))
 
 
 @app.post("/zego/callback")
 async def zego_callback(request: Request) -> dict:
-    try:
-        event = zego.verify_callback(await request.body(), max_age=CALLBACK_MAX_AGE)
+    body = await request.body()
+    try:  # in a thread: the Redis log would block the event loop
+        event = await run_in_threadpool(zego.verify_callback, body, max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG)
     except InvalidCallbackError as error:
+        if error.reason == "replayed":  # ZEGO resent one already handled (or someone replays it): done
+            return {"handled": False}
         log.warning("refused a callback: %s", error.reason)
         raise HTTPException(status_code=401, detail="not ZEGO's callback") from None
-    key = (str(event.get("nonce", event.get("Nonce"))), str(event.get("timestamp", event.get("Timestamp"))))
-    if key in HANDLED:  # ZEGO resent it: answered, not handled again
-        return {"handled": False}
-    HANDLED[key] = None
-    while len(HANDLED) > 10_000:
-        HANDLED.popitem(last=False)
-    log.info("ZEGO callback: %s", event.get("event", event.get("Event")))  # hand slow work to a queue
+    except CallbackLogError:
+        raise HTTPException(status_code=503, detail="try again") from None  # ZEGO resends it
+    try:
+        handle(event)
+    except Exception:
+        await run_in_threadpool(CALLBACK_LOG.forget, event)  # so that ZEGO's retry is handled
+        raise HTTPException(status_code=503, detail="try again") from None
     return {"handled": True}

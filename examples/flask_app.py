@@ -17,15 +17,17 @@ could name the user could get a token for anyone.
 ZEGO POSTs its callbacks (room created, user logged out, ...) to the URL set in
 its console, here /zego/callback; one that is not signed with the project's
 CallbackSecret is refused (401). ZEGO resends a callback not answered with a 2xx
-(up to 5 times), so the answer comes at once and a resent one is not handled twice.
+(up to 5 times), so the answer comes at once, and a resent one is answered 200 but
+not handled twice: the callback log is in Redis when REDIS_URL is set (every
+worker and host shares it; pip install 'zego-token04[redis]'), else in memory.
 """
 
 import os
 import secrets
-from collections import OrderedDict
 
 from flask import Flask, abort, request, session
 from zego_token04 import InvalidCallbackError, TokenError, ZegoProject, check_user_id
+from zego_token04.server import MAX_CALLBACK_BYTES, CallbackLogError, MemoryCallbackLog, RedisCallbackLog
 
 TOKEN_LIFETIME = 3600  # seconds
 CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after the first try
@@ -33,6 +35,20 @@ CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after 
 zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed
 app = Flask(__name__)
 app.secret_key = os.environ.get("FLASK_SECRET_KEY") or secrets.token_bytes(32)
+app.config["MAX_CONTENT_LENGTH"] = MAX_CALLBACK_BYTES  # a larger body is refused unread (413)
+
+
+def callback_log():
+    """The callbacks handled: in Redis, shared by every worker, when REDIS_URL is set; else in this process."""
+    if not os.environ.get("REDIS_URL"):
+        return MemoryCallbackLog()
+    import redis  # pip install 'zego-token04[redis]'
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+    return RedisCallbackLog(client)
+
+
+CALLBACK_LOG = callback_log()
 
 
 @app.post("/login")
@@ -60,21 +76,25 @@ def zego_token():
     return {"token": token, "app_id": zego.app_id, "user_id": str(user_id), "expires_in": TOKEN_LIFETIME}
 
 
-HANDLED: "OrderedDict[tuple[str, str], None]" = OrderedDict()  # the callbacks handled, newest last (in memory)
+def handle(event):
+    """Your work for a callback: quick, or handed to a queue (ZEGO waits a few seconds for the answer)."""
+    app.logger.info("ZEGO callback: %s", event.get("event", event.get("Event")))
 
 
 @app.post("/zego/callback")
 def zego_callback():
     try:
-        event = zego.verify_callback(request.get_data(), max_age=CALLBACK_MAX_AGE)
+        event = zego.verify_callback(request.get_data(), max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG)
     except InvalidCallbackError as error:
+        if error.reason == "replayed":  # ZEGO resent one already handled (or someone replays it): done
+            return {"handled": False}
         app.logger.warning("refused a callback: %s", error.reason)
         abort(401)
-    key = (str(event.get("nonce", event.get("Nonce"))), str(event.get("timestamp", event.get("Timestamp"))))
-    if key in HANDLED:  # ZEGO resent it: answered, not handled again
-        return {"handled": False}
-    HANDLED[key] = None
-    while len(HANDLED) > 10_000:
-        HANDLED.popitem(last=False)
-    app.logger.info("ZEGO callback: %s", event.get("event", event.get("Event")))  # hand slow work to a queue
+    except CallbackLogError:
+        abort(503)  # the log is unreachable: not accepted, and ZEGO resends it
+    try:
+        handle(event)
+    except Exception:
+        CALLBACK_LOG.forget(event)  # so that ZEGO's retry is handled
+        abort(503)
     return {"handled": True}

@@ -1,5 +1,7 @@
 """The README and the guides: every block runs as written; the examples serve over real HTTP."""
 
+import concurrent.futures
+import contextlib
 import http.cookiejar
 import importlib.util
 import json
@@ -166,16 +168,17 @@ SERVERS = {
 }
 
 
-@pytest.fixture(scope="module", params=sorted(SERVERS))
-def server(request, import_path, tmp_path_factory):
-    """An example, served by its framework's own server in a process of its own, as its docstring says to run it."""
+@contextlib.contextmanager
+def serving(framework, import_path, folder, **environment):
+    """An example served by its framework's own server in a process of its own, as its docstring says to run it;
+    its base URL. When it stops, its log holds no secret and no traceback."""
     port = free_port()
     env = clean_environment(ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path))
-    env["ZEGO_CALLBACK_SECRET"] = CALLBACK_SECRET
-    log = tmp_path_factory.mktemp("server") / "log"
+    env.update(ZEGO_CALLBACK_SECRET=CALLBACK_SECRET, **environment)
+    log = folder / f"{framework}-{port}.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
-            SERVERS[request.param](port), cwd=ROOT / "examples", env=env, stdout=output, stderr=subprocess.STDOUT
+            SERVERS[framework](port), cwd=ROOT / "examples", env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
         wait_until_listening(port, process)
@@ -189,7 +192,13 @@ def server(request, import_path, tmp_path_factory):
             process.wait()
     logged = log.read_text(encoding="utf-8", errors="replace")
     assert SECRET not in logged and CALLBACK_SECRET not in logged
-    assert "Traceback" not in logged
+    assert "Traceback" not in logged, logged
+
+
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def server(request, import_path, tmp_path_factory):
+    with serving(request.param, import_path, tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 def wait_until_listening(port, process):
@@ -321,3 +330,44 @@ def test_the_server_api_script_calls_one_action_over_http(import_path):
         )
     assert refused.returncode == 1 and "code 100000005" in refused.stderr and "Traceback" not in refused.stderr
     assert OTHER_SECRET not in refused.stderr
+
+
+HOSTILE_CALLBACKS = {
+    "lone-surrogate-timestamp": b'{"signature": "%s", "timestamp": "\\ud800", "nonce": "1"}' % (b"0" * 40),
+    "lone-surrogate-nonce": b'{"Signature": "%s", "Timestamp": 1, "Nonce": "\\udfff"}' % (b"0" * 40),
+    "empty-timestamp": b'{"signature": "x", "timestamp": "", "nonce": "1"}',
+    "empty-form-nonce": b"timestamp=1&nonce=&signature=x",
+    "huge-timestamp": b'{"signature": "x", "timestamp": 1%s, "nonce": "1"}' % (b"0" * 400),
+    "nan": b'{"signature": "x", "timestamp": NaN, "nonce": "1"}',
+    "not-utf8": b"\xff\xfe",
+    "a-list": b"[]",
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_CALLBACKS.values(), ids=HOSTILE_CALLBACKS.keys())
+def test_the_example_answers_401_to_any_malformed_callback(server, body):
+    assert post_callback(server, body)[0] == 401  # and the server logs no traceback: see serving()
+
+
+def test_two_app_processes_on_one_redis_handle_a_callback_once(import_path, tmp_path, redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    with (
+        serving("flask", import_path, tmp_path, REDIS_URL=redis_url) as first,
+        serving("fastapi", import_path, tmp_path, REDIS_URL=redis_url) as second,
+    ):
+        body = json.dumps(signed_callback(nonce=f"r{time.monotonic_ns()}")).encode()
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda url: post_callback(url, body), [first, second, first, second]))
+    assert sorted(answer[1]["handled"] for answer in answers) == [False, False, False, True]
+    assert {answer[0] for answer in answers} == {200}
+
+
+@pytest.mark.parametrize("framework", sorted(SERVERS))
+def test_with_redis_unreachable_the_example_answers_503_and_zego_retries(import_path, tmp_path, framework):
+    pytest.importorskip("redis")
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    with serving(framework, import_path, tmp_path, REDIS_URL=closed) as url:
+        body = json.dumps(signed_callback(nonce=f"u{time.monotonic_ns()}")).encode()
+        assert post_callback(url, body)[0] == 503
