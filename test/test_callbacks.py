@@ -299,12 +299,15 @@ class Recording(MemoryCallbackLog):
         return super().add(callback_id, ttl)
 
 
-@pytest.mark.parametrize(("max_age", "age"), [(300, 0), (300, 299), (60, -30), (MAX_LOGGED_AGE, 0)])
+@pytest.mark.parametrize(
+    ("max_age", "age"), [(300, 0), (300, 299), (60, -30), (MAX_LOGGED_AGE, 0), (MAX_LOGGED_AGE, -MAX_LOGGED_AGE)]
+)
 def test_the_log_keeps_a_callback_as_long_as_max_age_would_take_it(max_age, age):
     log = Recording()
     verify_callback(RTC, CALLBACK_SECRET, max_age=max_age, now=NOW + age, seen=log)
     (ttl,) = log.ttls
-    assert ttl == math.ceil(max_age - age) + LOG_MARGIN
+    assert ttl >= max_age + LOG_MARGIN or ttl == 24 * 3600  # at least max_age and ZEGO's retries
+    assert ttl >= math.ceil(max_age - age) + LOG_MARGIN or ttl == 24 * 3600  # while max_age would take it
     assert ttl <= 24 * 3600
 
 

@@ -9,8 +9,8 @@
         raise
 
 verify_callback enters a callback in the log only once its signature and age
-are proven, so a stranger cannot fill it. An entry lasts as long as max_age
-could still take the callback, plus LOG_MARGIN: never more than a day.
+are proven, so a stranger cannot fill it. An entry lasts max_age, and as long
+as max_age could still take the callback, plus LOG_MARGIN: never more than a day.
 """
 
 from __future__ import annotations

@@ -44,9 +44,10 @@ MAX_CALLBACK_BYTES = 1024 * 1024
 MAX_LOGGED_AGE = 12 * 3600
 """The largest max_age that goes with a callback log: a log keeps an entry at most a day."""
 LOG_MARGIN = 120
-"""Seconds a log keeps an entry beyond the moment max_age would refuse the callback anyway (clocks differ)."""
+"""Seconds a log keeps an entry beyond max_age, and beyond the moment max_age would refuse the callback."""
 
 _LOWER, _PASCAL = ("signature", "timestamp", "nonce"), ("Signature", "Timestamp", "Nonce")
+_MAX_TTL = 24 * 3600
 _MILLISECONDS_FROM = 10**11  # a timestamp this large is in milliseconds (as seconds: the year 5138)
 _SIGNED_INT_LIMIT = 10**20  # a signed number beyond it is no timestamp or nonce ZEGO sends
 
@@ -108,7 +109,8 @@ def verify_callback(
         )
     if limit is not None:
         left = _seconds_left(timestamp, moment, limit)
-        if seen is not None and not seen.add(callback_id(fields), math.ceil(left) + LOG_MARGIN):
+        ttl = min(math.ceil(max(left, limit)) + LOG_MARGIN, _MAX_TTL)  # the whole window, and ZEGO's retries
+        if seen is not None and not seen.add(callback_id(fields), ttl):
             raise InvalidCallbackError("the callback is in the log already: it was handled", "replayed")
     return fields
 
