@@ -30,7 +30,11 @@ from .errors import (
 )
 from .kit import make_kit_token
 from .payload import rtc_room_payload
-from .server import CallbackLog, api_params, api_url, call_api, verify_callback
+from .server import CallbackLog, api_params, api_url, verify_callback
+from .server._async import AsyncClients
+from .server._sync import Connections
+from .server._wire import ApiCall
+from .server.api import asend, send
 from .token04 import MODE_CBC, Token04, decode_token04, generate_token04
 from .values import (
     APP_ID_RULE,
@@ -85,7 +89,7 @@ class ZegoProject:
     need it).
     """
 
-    __slots__ = ("_callback_secret", "_secret", "app_id", "is_test")
+    __slots__ = ("_async_clients", "_callback_secret", "_connections", "_secret", "app_id", "is_test")
 
     def __init__(
         self, app_id: int, secret: str, *, callback_secret: str | None = None, is_test: bool | None = None
@@ -102,6 +106,7 @@ class ZegoProject:
             raise TypeError("is_test must be None or a bool")
         self.is_test: bool | None = is_test
         """The Server API's IsTest, or None when it is not sent."""
+        self._connections, self._async_clients = Connections(), AsyncClients()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, object] | None = None) -> ZegoProject:
@@ -219,20 +224,58 @@ class ZegoProject:
         base_url: str | None = None,
         method: str = "GET",
         timeout: float = 10,
+        retries: int = 2,
     ) -> dict[str, Any]:
-        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see server.call_api)."""
-        return call_api(
-            self.app_id,
-            self._secret,
-            action,
-            params,
-            product=product,
-            region=region,
-            base_url=base_url,
-            method=method,
-            timeout=timeout,
-            is_test=self.is_test,
-        )
+        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see server.call_api).
+
+        The project keeps its connections alive between calls; ``close()`` (or
+        ``with``) closes them.
+        """
+        where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": self.is_test}
+        options: dict[str, Any] = {"method": method, "timeout": timeout, "retries": retries, **where}
+        return send(self._connections, ApiCall(self.app_id, self._secret, action, params, **options))
+
+    async def acall_api(
+        self,
+        action: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        product: str = "rtc",
+        region: str | None = None,
+        base_url: str | None = None,
+        method: str = "GET",
+        timeout: float = 10,
+        retries: int = 2,
+    ) -> dict[str, Any]:
+        """``call_api`` for asyncio, on httpx (``pip install 'zego-token04[async]'``; ImportError without it).
+
+        The project keeps a client for each event loop that calls; ``await
+        aclose()`` (or ``async with``) closes the running loop's.
+        """
+        where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": self.is_test}
+        options: dict[str, Any] = {"method": method, "timeout": timeout, "retries": retries, **where}
+        return await asend(self._async_clients, ApiCall(self.app_id, self._secret, action, params, **options))
+
+    def close(self) -> None:
+        """Close the connections call_api keeps alive (the project stays usable: a next call opens one)."""
+        self._connections.close()
+
+    async def aclose(self) -> None:
+        """Close the client acall_api keeps for the running event loop, and call_api's connections."""
+        self.close()
+        await self._async_clients.aclose()
+
+    def __enter__(self) -> ZegoProject:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> ZegoProject:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     def verify_callback(
         self,

@@ -152,9 +152,9 @@ def test_a_server_that_never_answers_times_out():
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         started = time.monotonic()
-        with pytest.raises(ZegoApiError, match="could not reach"):
+        with pytest.raises(ZegoApiError) as caught:
             ZegoProject(1, SECRET).call_api("A", base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
-        assert time.monotonic() - started < 30
+        assert time.monotonic() - started < 5 and (caught.value.code, caught.value.status) == (0, 0)
 
 
 def test_call_api_takes_only_get_and_post():

@@ -1,0 +1,103 @@
+"""The asyncio transport, on httpx (``pip install 'zego-token04[async]'``): a client per event loop.
+
+A client (its pool of kept-alive connections) belongs to the event loop it was
+made on, so each loop that calls gets its own, reused by every call on that
+loop until ``aclose()``. The deadline is ``asyncio.wait_for`` over the whole
+exchange, so a cancelled or timed-out call leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import ZegoApiError
+from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host
+
+__all__ = ["AsyncClients", "httpx_module"]
+
+_Answer = tuple[int, bytes, str]
+
+
+def httpx_module() -> Any:
+    """httpx, or ImportError naming the extra that installs it."""
+    try:
+        import httpx
+    except ImportError:
+        raise ImportError("acall_api needs httpx: pip install 'zego-token04[async]'") from None
+    return httpx
+
+
+class AsyncClients:
+    """An httpx.AsyncClient for each event loop that calls, made on its first call."""
+
+    def __init__(self) -> None:
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+
+    def __repr__(self) -> str:
+        return f"AsyncClients({len(self._clients)} open)"
+
+    async def send(self, call: ApiCall, request: ApiRequest) -> _Answer:
+        """The status, body and redirect host of the answer to ``request``; ZegoApiError if none came."""
+        httpx = httpx_module()
+        client = self._client(httpx)
+        try:
+            return await asyncio.wait_for(_exchange(client, request), call.remaining())
+        except asyncio.TimeoutError:
+            failure, unsent = (
+                f"the call to {call.action} ran out of time (timeout): the answer did not come in time",
+                False,
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            failure, unsent = f"could not reach ZEGO's Server API: {_reason(error)}", not _is_tls(error)
+        except (httpx.HTTPError, httpx.InvalidURL, OSError) as error:
+            failure, unsent = f"the Server API's answer could not be read: {_reason(error)}", False
+        raise (NotSentError if unsent else ZegoApiError)(failure)  # outside the except: nothing chained
+
+    async def aclose(self) -> None:
+        """Close the client of the running event loop, if it has one."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+    def _client(self, httpx: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = self._clients[loop] = httpx.AsyncClient(follow_redirects=False, timeout=None, trust_env=True)
+        return client
+
+
+async def _exchange(client: Any, request: ApiRequest) -> tuple[int, bytes, str]:
+    """Send the request and read the whole answer (at most MAX_RESPONSE_BYTES and one byte)."""
+    async with client.stream(request.method, request.url, content=request.body, headers=request.headers) as response:
+        body = bytearray()
+        async for chunk in response.aiter_raw():
+            body += chunk
+            if len(body) > MAX_RESPONSE_BYTES:
+                break
+        return response.status_code, bytes(body), location_host(response.headers.get("location"))
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and what caused it (httpx wraps the socket's error), at most ten deep."""
+    cause: BaseException | None = error
+    for _ in range(10):
+        if cause is None:
+            return
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
+def _is_tls(error: BaseException) -> bool:
+    return any(isinstance(cause, ssl.SSLError) for cause in _causes(error))
+
+
+def _reason(error: BaseException) -> str:
+    """The error's kind, and the system's or the certificate's verdict: never the request."""
+    cause = next((cause for cause in _causes(error) if isinstance(cause, OSError)), error)
+    verdict = getattr(cause, "verify_message", None) or getattr(cause, "strerror", None)
+    return f"{type(cause).__name__}" + (f" ({verdict})" if isinstance(verdict, str) else "")

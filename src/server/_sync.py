@@ -1,0 +1,151 @@
+"""The blocking transport, on the standard library's http.client: a connection kept alive per host.
+
+A call takes the idle connection for its host, if there is one and the server
+has not closed it, or opens its own; after a whole answer it leaves its
+connection idle for the next call (one per host: a second is closed). The
+deadline covers everything: the connect gets the time left, and a watchdog
+timer shuts the socket down when the time is up, whatever phase the exchange
+is in (a server that feeds its answer a byte at a time included).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import select
+import socket
+import ssl
+import threading
+import time
+import urllib.parse
+
+from ..errors import ZegoApiError
+from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host
+
+__all__ = ["Connections"]
+
+_Origin = tuple[str, str, int]
+_Answer = tuple[int, bytes, str]
+
+
+class Connections:
+    """Kept-alive HTTP connections, one idle per host; thread-safe. ``close()`` closes the idle ones."""
+
+    def __init__(self) -> None:
+        self._idle: dict[_Origin, http.client.HTTPConnection] = {}
+        self._lock = threading.Lock()
+        self._tls: ssl.SSLContext | None = None
+
+    def __repr__(self) -> str:
+        return f"Connections({len(self._idle)} idle)"
+
+    def send(self, call: ApiCall, request: ApiRequest) -> _Answer:
+        """The status, body and redirect host of the answer to ``request``; ZegoApiError if none came."""
+        origin = _origin(request.url)
+        connection = self._take(origin) or self._connect(origin, call)
+        watchdog = threading.Timer(call.deadline - time.monotonic(), _cut, (connection,))
+        watchdog.daemon = True
+        watchdog.start()
+        failure: str | None = None
+        try:
+            status, body, redirect_host, reusable = _exchange(connection, request)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            failure = _failure(error, call)
+        finally:
+            watchdog.cancel()
+        if failure is not None:
+            connection.close()
+            raise ZegoApiError(failure)  # outside the except: no chained error holds the signed URL
+        self._give_back(origin, connection) if reusable else connection.close()
+        return status, body, redirect_host
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = list(self._idle.values()), {}
+        for connection in idle:
+            connection.close()
+
+    def _take(self, origin: _Origin) -> http.client.HTTPConnection | None:
+        with self._lock:
+            connection = self._idle.pop(origin, None)
+        if connection is not None and not _still_open(connection):
+            connection.close()
+            return None
+        return connection
+
+    def _give_back(self, origin: _Origin, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            extra, self._idle[origin] = self._idle.get(origin), connection
+        if extra is not None:
+            extra.close()
+
+    def _connect(self, origin: _Origin, call: ApiCall) -> http.client.HTTPConnection:
+        scheme, host, port = origin
+        timeout = call.remaining()
+        if scheme == "https":
+            self._tls = self._tls or ssl.create_default_context()
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                host, port, timeout=timeout, context=self._tls
+            )
+        else:
+            connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        try:
+            connection.connect()
+        except ssl.SSLError as error:  # certificates do not get better by trying again
+            failure, unsent = f"could not reach ZEGO's Server API: {_reason(error)}", False
+        except OSError as error:
+            failure, unsent = f"could not reach ZEGO's Server API: {_reason(error)}", True
+        else:
+            return connection
+        connection.close()
+        raise (NotSentError if unsent else ZegoApiError)(failure)
+
+
+def _origin(url: str) -> _Origin:
+    parts = urllib.parse.urlsplit(url)
+    default = 443 if parts.scheme == "https" else 80
+    return parts.scheme, parts.hostname or "", parts.port or default
+
+
+def _exchange(connection: http.client.HTTPConnection, request: ApiRequest) -> tuple[int, bytes, str, bool]:
+    """Send the request and read the whole answer (at most MAX_RESPONSE_BYTES and one byte)."""
+    parts = urllib.parse.urlsplit(request.url)
+    connection.request(request.method, f"{parts.path or '/'}?{parts.query}", request.body, request.headers)
+    response = connection.getresponse()
+    body = response.read(MAX_RESPONSE_BYTES + 1)
+    reusable = response.isclosed() and not response.will_close and len(body) <= MAX_RESPONSE_BYTES
+    return response.status, body, location_host(response.getheader("Location")), reusable
+
+
+def _still_open(connection: http.client.HTTPConnection) -> bool:
+    """Whether an idle connection can take a request: open, and nothing (a close) waiting to be read."""
+    if connection.sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([connection.sock], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # closed already
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: wakes a blocked read
+
+
+def _failure(error: BaseException, call: ApiCall) -> str:
+    if time.monotonic() >= call.deadline:
+        return f"the call to {call.action} ran out of time (timeout): the answer did not come in time"
+    return f"the Server API's answer could not be read: {_reason(error)}"
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, in words that never hold the request: the error's kind and the system's reason."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"TLS certificate not trusted ({error.verify_message})"
+    if isinstance(error, socket.timeout):
+        return "timed out"
+    reason = getattr(error, "strerror", None) or getattr(error, "reason", None)
+    return f"{type(error).__name__}" + (f" ({reason})" if isinstance(reason, str) else "")

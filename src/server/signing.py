@@ -1,0 +1,170 @@
+"""Server API requests signed: the hosts, the Signature, the common parameters, a signed URL. No I/O.
+
+Every request carries ``Action``, ``AppId``, ``SignatureNonce``, ``Timestamp``
+(Unix seconds), ``SignatureVersion`` "2.0" and ``Signature`` =
+md5(AppId + SignatureNonce + ServerSecret + Timestamp), in the query string;
+the action's own parameters go in the query too (GET; a list as
+``Key[]=a&Key[]=b``, a None left out) or in a JSON body (POST).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any
+
+from ..values import as_int, as_text, require_app_id, require_secret, require_str, type_name
+
+__all__ = [
+    "SIGNATURE_VERSION",
+    "PRODUCTS",
+    "REGIONS",
+    "api_base_url",
+    "api_signature",
+    "api_params",
+    "api_url",
+    "checked_base_url",
+    "query_pairs",
+]
+
+SIGNATURE_VERSION = "2.0"
+"""The Server API's SignatureVersion."""
+PRODUCTS = ("rtc", "zim", "cloudrecord", "whiteboard", "docs", "analytics")
+"""The products whose hosts are ``{product}-api.zego.im`` (another product's host: pass it as base_url)."""
+REGIONS = ("sha", "hkg", "fra", "lax", "bom", "sgp")
+"""The regional hosts' names (not every product has every region: see the product's page)."""
+
+_COMMON = {"Action", "AppId", "SignatureNonce", "Timestamp", "SignatureVersion", "Signature", "IsTest"}
+
+
+def api_base_url(product: str = "rtc", region: str | None = None) -> str:
+    """The Server API's host for ``product`` (one of PRODUCTS), in ``region`` (None: the global host)."""
+    name, place = _choice(product, PRODUCTS), None if region is None else _choice(region, REGIONS)
+    if name is None:
+        raise ValueError(f"product must be one of {', '.join(PRODUCTS)} (another product's host: base_url)")
+    if region is not None and place is None:
+        raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
+    return f"https://{name}-api{'' if place is None else '-' + place}.zego.im/"
+
+
+def _choice(value: object, choices: tuple[str, ...]) -> str | None:
+    text = as_text(value)
+    return text if text in choices else None
+
+
+def checked_base_url(base_url: object, product: object = "rtc", region: object = None) -> str:
+    """``base_url`` (an http or https URL with a host, no white space), or the product's host if it is None."""
+    if base_url is None:
+        return api_base_url(product, region)  # type: ignore[arg-type]
+    text = as_text(require_str(base_url, "base_url"))
+    parts = urllib.parse.urlsplit(text or "") if text and text.isprintable() and " " not in text else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ValueError("base_url must be an http:// or https:// URL with a host, no query and no white space")
+    return text  # type: ignore[return-value]
+
+
+def api_signature(app_id: int, signature_nonce: str, secret: str, timestamp: int | str) -> str:
+    """A Server API request's Signature: md5(AppId + SignatureNonce + ServerSecret + Timestamp), lower-case hex.
+
+    ``secret`` is the ServerSecret. Raises TypeError or ValueError for arguments of the wrong kind.
+    """
+    text = f"{require_app_id(app_id)}{_text(signature_nonce, 'signature_nonce')}"
+    return hashlib.md5(
+        (text + require_secret(secret) + _decimal(timestamp)).encode(), usedforsecurity=False
+    ).hexdigest()
+
+
+def api_params(
+    app_id: int,
+    secret: str,
+    action: str,
+    *,
+    nonce: str | None = None,
+    timestamp: int | None = None,
+    is_test: bool | None = None,
+) -> dict[str, str]:
+    """The common parameters of one Server API request, signed: a fresh nonce (from ``secrets``) and the
+    current time unless given; ``IsTest`` only when ``is_test`` is not None."""
+    nonce = secrets.token_hex(8) if nonce is None else _text(nonce, "nonce")
+    stamp = _decimal(int(time.time()) if timestamp is None else timestamp)
+    params = {"Action": _text(action, "action"), "AppId": str(require_app_id(app_id)), "SignatureNonce": nonce}
+    params.update(Timestamp=stamp, SignatureVersion=SIGNATURE_VERSION)
+    params["Signature"] = api_signature(app_id, nonce, secret, stamp)
+    if is_test is not None:
+        params["IsTest"] = "true" if is_test else "false"
+    return params
+
+
+def api_url(
+    app_id: int,
+    secret: str,
+    action: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    product: str = "rtc",
+    region: str | None = None,
+    base_url: str | None = None,
+    is_test: bool | None = None,
+) -> str:
+    """A signed GET request URL: the common parameters, then ``params`` (see query_pairs).
+
+    For curl, ZEGO's online link checker, or your own HTTP client. It is a
+    credential for 10 minutes: log it no more than the secret. Raises
+    TypeError or ValueError, before signing, for a base_url or params that
+    cannot be sent.
+    """
+    where, pairs = checked_base_url(base_url, product, region), query_pairs(params)
+    return where + "?" + urllib.parse.urlencode([*api_params(app_id, secret, action, is_test=is_test).items(), *pairs])
+
+
+def query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """An action's parameters as query pairs: a list or tuple as ``Key[]`` pairs, a bool as true/false, a
+    None left out. TypeError or ValueError, naming the parameter, for one that cannot be sent."""
+    if params is None:
+        return []
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping, not {type_name(params)}")
+    pairs = []
+    for key, value in params.items():
+        name = _param_name(key)
+        items = value if isinstance(value, (list, tuple)) else [value]
+        suffix = "[]" if isinstance(value, (list, tuple)) else ""
+        pairs += [(name + suffix, _query_value(item, name)) for item in items if item is not None]
+    return pairs
+
+
+def _param_name(key: object) -> str:
+    name = as_text(key)
+    if not name or not name.isprintable():
+        raise ValueError("params: each name must be non-empty, printable text")
+    if name.removesuffix("[]") in _COMMON:
+        raise ValueError(f"params must not hold {name!r}: it is a common parameter, set by the library")
+    return name
+
+
+def _query_value(value: object, name: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    number = as_int(value)
+    text = str(number) if number is not None else as_text(value)
+    if text is None:
+        raise TypeError(f"params[{name!r}] must be text (no lone surrogate), a number, a bool or a list of them")
+    return text
+
+
+def _text(value: object, name: str) -> str:
+    text = as_text(require_str(value, name))
+    if not text:
+        raise ValueError(f"{name} must be non-empty text")
+    return text
+
+
+def _decimal(value: object, name: str = "timestamp") -> str:
+    """A timestamp or nonce as it is signed: an int's decimal digits, or a str as it is."""
+    number = as_int(value)
+    if number is not None:
+        return str(number)
+    return _text(value, name)
