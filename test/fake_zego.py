@@ -5,7 +5,13 @@ It knows one project per AppID (its ServerSecret), answers in ZEGO's shape
 parameter, a SignatureVersion other than "2.0", a Timestamp more than 10 minutes
 off (100000004), a Signature that is not md5(AppId + SignatureNonce +
 ServerSecret + Timestamp) (100000005). Its signature check is written from the
-documentation, apart from the library's. It keeps every request it saw.
+documentation, apart from the library's. It keeps every request it saw, and
+counts the connections it accepted (it keeps them alive, as ZEGO's servers do).
+
+An action's answer (``answers``) is its Data, a whole answer (a dict with a
+Code), an HTTP status (an int), a list of those (one per request, in turn), or a
+function of the handler that writes raw bytes itself (a malformed or drip-fed
+answer, a redirect), after which the connection is closed.
 """
 
 from __future__ import annotations
@@ -31,15 +37,17 @@ REQUIRED = {
 class FakeZego:
     """The server, on 127.0.0.1 and a free port, in a thread; ``url`` is its base URL."""
 
-    def __init__(self, secrets: dict[int, str], answers: dict[str, Any] | None = None) -> None:
+    def __init__(self, secrets: dict[int, str], answers: dict[str, Any] | None = None, port: int = 0) -> None:
         self.secrets = secrets
         self.answers = answers or {}  # Action -> Data (or a whole answer, or an HTTP status int)
         self.requests: list[dict[str, Any]] = []
+        self.connections = 0
         self.clock = time.time  # ZEGO's clock
         handler = type("Handler", (_Handler,), {"fake": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})  # 50 connect at once
+        self.server = server(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> FakeZego:
         self.thread.start()
@@ -57,6 +65,8 @@ class FakeZego:
         if code:
             return 200, {"Code": code, "Message": "refused", "RequestId": request_id}
         data = self.answers.get(single["Action"], {})
+        if isinstance(data, list):
+            data = data[min(sum(r["query"].get("Action") == [single["Action"]] for r in self.requests), len(data)) - 1]
         if isinstance(data, int):
             return data, {"Message": "an HTTP failure"}
         if isinstance(data, dict) and "Code" in data:
@@ -83,6 +93,14 @@ class FakeZego:
 
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeZego
+    protocol_version = "HTTP/1.1"  # keep-alive, as ZEGO's servers
+    timeout = 30
+    wbufsize = -1  # an answer goes out in one write (flushed after each request) ...
+    disable_nagle_algorithm = True  # ... at once: no 40 ms of delayed ACK per call
+
+    def setup(self) -> None:
+        super().setup()
+        self.fake.connections += 1
 
     def do_GET(self) -> None:
         self._serve(b"")
@@ -96,6 +114,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.requests.append(
             {"method": self.command, "path": url.path, "query": query, "body": body, "headers": dict(self.headers)}
         )
+        raw = self.fake.answers.get(query.get("Action", [""])[-1])
+        if callable(raw):
+            raw(self)
+            self.close_connection = True
+            return
         status, answer = self.fake.answer(query, body)
         data = json.dumps(answer).encode()
         self.send_response(status)

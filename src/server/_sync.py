@@ -18,6 +18,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+import weakref
 
 from ..errors import ZegoApiError
 from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host
@@ -35,6 +36,7 @@ class Connections:
         self._idle: dict[_Origin, http.client.HTTPConnection] = {}
         self._lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None
+        weakref.finalize(self, _close_all, self._idle)  # garbage collected, or at exit: closed quietly
 
     def __repr__(self) -> str:
         return f"Connections({len(self._idle)} idle)"
@@ -43,16 +45,19 @@ class Connections:
         """The status, body and redirect host of the answer to ``request``; ZegoApiError if none came."""
         origin = _origin(request.url)
         connection = self._take(origin) or self._connect(origin, call)
-        watchdog = threading.Timer(call.deadline - time.monotonic(), _cut, (connection,))
+        cut = threading.Event()
+        watchdog = threading.Timer(call.deadline - time.monotonic(), _cut, (connection, cut))
         watchdog.daemon = True
         watchdog.start()
         failure: str | None = None
         try:
             status, body, redirect_host, reusable = _exchange(connection, request)
         except (OSError, http.client.HTTPException, ValueError) as error:
-            failure = _failure(error, call)
+            failure = f"the Server API's answer could not be read: {_reason(error)}"
         finally:
             watchdog.cancel()
+        if cut.is_set():  # what was read before the cut is not the whole answer, whatever it looks like
+            failure = f"the call to {call.action} ran out of time (timeout): the answer did not come in time"
         if failure is not None:
             connection.close()
             raise ZegoApiError(failure)  # outside the except: no chained error holds the signed URL
@@ -61,9 +66,7 @@ class Connections:
 
     def close(self) -> None:
         with self._lock:
-            idle, self._idle = list(self._idle.values()), {}
-        for connection in idle:
-            connection.close()
+            _close_all(self._idle)
 
     def _take(self, origin: _Origin) -> http.client.HTTPConnection | None:
         with self._lock:
@@ -101,6 +104,12 @@ class Connections:
         raise (NotSentError if unsent else ZegoApiError)(failure)
 
 
+def _close_all(idle: dict[_Origin, http.client.HTTPConnection]) -> None:
+    for connection in idle.values():
+        connection.close()
+    idle.clear()
+
+
 def _origin(url: str) -> _Origin:
     parts = urllib.parse.urlsplit(url)
     default = 443 if parts.scheme == "https" else 80
@@ -113,6 +122,8 @@ def _exchange(connection: http.client.HTTPConnection, request: ApiRequest) -> tu
     connection.request(request.method, f"{parts.path or '/'}?{parts.query}", request.body, request.headers)
     response = connection.getresponse()
     body = response.read(MAX_RESPONSE_BYTES + 1)
+    if response.length and len(body) <= MAX_RESPONSE_BYTES:  # the connection closed short of Content-Length
+        raise http.client.IncompleteRead(b"")
     reusable = response.isclosed() and not response.will_close and len(body) <= MAX_RESPONSE_BYTES
     return response.status, body, location_host(response.getheader("Location")), reusable
 
@@ -128,17 +139,12 @@ def _still_open(connection: http.client.HTTPConnection) -> bool:
     return not readable
 
 
-def _cut(connection: http.client.HTTPConnection) -> None:
+def _cut(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
+    cut.set()
     sock = connection.sock
     if sock is not None:
         with contextlib.suppress(OSError):  # closed already
             socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: wakes a blocked read
-
-
-def _failure(error: BaseException, call: ApiCall) -> str:
-    if time.monotonic() >= call.deadline:
-        return f"the call to {call.action} ran out of time (timeout): the answer did not come in time"
-    return f"the Server API's answer could not be read: {_reason(error)}"
 
 
 def _reason(error: BaseException) -> str:

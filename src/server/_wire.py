@@ -35,7 +35,7 @@ MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 MAX_RETRIES = 10
 RETRIED_CODES = frozenset({1, 7})
 """ZEGO's Codes for a request refused without acting on it: busy, over the QPS limit."""
-_FIRST_DELAY = 0.5  # seconds before the first retry; doubled for each next one, and jittered
+_FIRST_DELAY = 0.2  # seconds before the first retry; doubled for each next one, and jittered
 _MESSAGE_LENGTH = 200
 
 # What to do about the codes users meet, by ZEGO's Code.

@@ -7,7 +7,6 @@ Both build each try with ``ApiCall`` and read the answer with ``read_answer``
 from __future__ import annotations
 
 import asyncio
-import atexit
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -20,7 +19,6 @@ from ._wire import ApiCall, read_answer
 __all__ = ["call_api", "acall_api", "send", "asend"]
 
 _SHARED = Connections()  # the module's call_api keeps its connections alive too
-atexit.register(_SHARED.close)
 
 
 def call_api(
