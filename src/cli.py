@@ -39,7 +39,8 @@ from .errors import ExpiredTokenError, InvalidCallbackError, InvalidTokenError, 
 from .kit import KitToken, make_kit_token
 from .project import APP_ID_ENV, CALLBACK_SECRET_ENV, SECRET_ENV, ZegoProject
 from .reader import describe, holds_secret, read_token
-from .server import verify_callback
+from .server import PRODUCTS, REGIONS, verify_callback
+from .server.signing import checked_base_url
 from .token04 import MAX_BODY_BYTES, MODE_CBC, MODE_GCM
 from .values import whole_number
 
@@ -49,7 +50,7 @@ _EXAMPLES = f"""{_HINT}
 examples:
   TOKEN=$(zego-token04 generate --user-id demo --room-id room1)   # with {APP_ID_ENV} and {SECRET_ENV} set
   zego-token04 decode "$TOKEN"; zego-token04 check "$TOKEN" --user-id demo --room-id room1
-  curl "$(zego-token04 sign DescribeUserNum --param RoomId=room1)"
+  curl "$(zego-token04 sign DescribeUserNum --param 'RoomId[]=room1')"
   zego-token04 verify-callback --max-age 300 < callback.json
 """
 _REFUSALS = {  # TokenError.argument -> what generate says of the option that gave it
@@ -197,21 +198,39 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
-    secret, params = read_secret(args.secret_file, SECRET_ENV), dict[str, list[str]]()
-    for name, equals, value in (param.partition("=") for param in args.param or []):
-        if not (name and equals):
-            raise Exit("--param must be KEY=VALUE")
-        params[name] = [*params.get(name, []), value]  # a KEY given twice is a list: KEY[]=a&KEY[]=b
-    printed = [args.action, args.product, args.base_url, *params, *(v for values in params.values() for v in values)]
+    secret, params = read_secret(args.secret_file, SECRET_ENV), _params(args.param or [])
+    printed = [args.action, args.product, args.base_url, *(args.param or [])]
     if any(text and holds_secret(text, secret) for text in printed):  # the URL is printed, and sent
         raise Exit("ACTION, --param, --product or --base-url holds the ServerSecret; it would be in the URL")
     where = {"product": args.product or "rtc", "region": args.region, "base_url": args.base_url}
-    flat = {name: values if len(values) > 1 else values[0] for name, values in params.items()}
     try:
-        write(ZegoProject(read_app_id(args.app_id), secret).api_url(args.action, flat, **where))
-    except ValueError as error:
-        raise Exit(f"--product or --region: {error}") from None
+        checked_base_url(**where)
+    except ValueError:
+        raise Exit(_where_refusal(args)) from None
+    try:
+        write(ZegoProject(read_app_id(args.app_id), secret).api_url(args.action, params, **where))
+    except (TypeError, ValueError):
+        raise Exit("--param: each KEY must be printable and not a common parameter (Action, AppId, ...)") from None
     return EXIT_OK
+
+
+def _params(pairs: list[str]) -> dict[str, str | list[str]]:
+    """--param KEY=VALUE pairs; a KEY given twice, or written KEY[], is a list: KEY[]=a&KEY[]=b."""
+    params = dict[str, list[str]]()
+    for name, equals, value in (pair.partition("=") for pair in pairs):
+        if not (name.removesuffix("[]") and equals):
+            raise Exit("--param must be KEY=VALUE (KEY[]=VALUE for a list)")
+        params.setdefault(name.removesuffix("[]"), []).append(value)
+    single = {name for name, _, _ in (pair.partition("=") for pair in pairs) if not name.endswith("[]")}
+    return {name: values[0] if name in single and len(values) == 1 else values for name, values in params.items()}
+
+
+def _where_refusal(args: argparse.Namespace) -> str:
+    if args.base_url is not None:
+        return "--base-url must be an http:// or https:// URL with a host, no query and no white space"
+    if (args.product or "rtc") not in PRODUCTS:
+        return f"--product must be one of {', '.join(PRODUCTS)} (another product's host: --base-url)"
+    return f"--region must be one of {', '.join(REGIONS)}"
 
 
 def _verify_callback(args: argparse.Namespace) -> int:
@@ -285,11 +304,11 @@ check: would ZEGO accept this token for this login? (exit 1 if not)
   --json flag: print a JSON object
 sign: print a signed Server API request URL (for curl, or ZEGO's online checker)
   action ACTION: the API's Action, such as DescribeUserNum
-  --param KEY=VALUE*: one of the action's parameters (repeat for more; a KEY repeated is a list)
+  --param KEY=VALUE*: one of the action's parameters (repeat for more; KEY[]=VALUE, or a KEY repeated, is a list)
   --app-id N: the project's AppID (default: $ZEGO_APP_ID)
-  --product NAME: the product's host (default: rtc)
+  --product NAME: the product's host: rtc (the default), zim, cloudrecord, whiteboard, docs, analytics
   --region REGION: a regional host (sha, hkg, fra, lax, bom, sgp)
-  --base-url URL: instead of ZEGO's host (a proxy, a test server)
+  --base-url URL: an http(s) URL instead of ZEGO's host (a proxy, a test server)
 verify-callback: is the callback body on stdin ZEGO's? (exit 1 if not; its fields as JSON if so)
   --max-age SECONDS: refuse a callback older than this (allow for ZEGO's retries)
 """

@@ -11,11 +11,13 @@ import json
 import os
 import platform
 import re
+import shlex
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from unittest import mock
@@ -1251,6 +1253,35 @@ def test_sign_prints_a_signed_url_that_zegos_checks_accept(cli):
     assert cli("sign", "A", "--app-id", "1", "--region", "sgp").stdout.startswith("https://rtc-api-sgp.zego.im/?")
 
 
+def query_of(result):
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(result.stdout.strip()).query)
+
+
+@pytest.mark.parametrize(
+    "params", [["RoomId[]=room1"], ["RoomId=room1", "RoomId=room2"], ["RoomId[]=room1", "RoomId=room2"]]
+)
+def test_sign_makes_a_list_of_a_key_written_with_brackets_or_repeated(cli, params):
+    result = cli("sign", "DescribeUserNum", "--app-id", "1", *(arg for p in params for arg in ("--param", p)))
+    assert result.returncode == 0, result.stderr
+    assert query_of(result)["RoomId[]"] == [p.partition("=")[2] for p in params]
+    assert "RoomId" not in query_of(result)
+
+
+@pytest.mark.parametrize("where", ["--help", "README.md"])
+def test_the_sign_example_builds_the_python_examples_query(cli, where):
+    from src import ZegoProject
+
+    text = cli("--help").stdout if where == "--help" else (ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = [line for line in text.splitlines() if "zego-token04 sign " in line]
+    arguments = shlex.split(example.split("$(", 1)[-1].split(")", 1)[0].split("#")[0])[1:]
+    result = cli(*arguments, "--app-id", "1")
+    python = ZegoProject(1, SECRET).api_url("DescribeUserNum", {"RoomId": ["room1"]})
+    wanted = {k: v for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(python).query).items()}
+    shown = query_of(result)
+    common = {"SignatureNonce", "Timestamp", "Signature"}
+    assert {k: v for k, v in shown.items() if k not in common} == {k: v for k, v in wanted.items() if k not in common}
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -1259,7 +1290,14 @@ def test_sign_prints_a_signed_url_that_zegos_checks_accept(cli):
         (["--param", f"{SECRET}=v"], "holds the ServerSecret"),
         (["--base-url", f"https://{SECRET}.example/"], "holds the ServerSecret"),
         (["--product", SECRET], "holds the ServerSecret"),
-        (["--region", "mars"], "--product or --region"),
+        (["--region", "mars"], "--region must be one of"),
+        (["--product", "zimm"], "--product must be one of"),
+        (["--base-url", "notaurl"], "--base-url must be an http"),
+        (["--base-url", "ftp://x/"], "--base-url must be an http"),
+        (["--base-url", "https://x/ "], "--base-url must be an http"),
+        (["--param", "Signature=x"], "--param"),
+        (["--param", "=x"], "--param must be KEY=VALUE"),
+        (["--param", "[]=x"], "--param must be KEY=VALUE"),
         ([], None),
     ],
 )
