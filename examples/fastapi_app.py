@@ -9,9 +9,14 @@ Try it with curl (the cookie jar keeps the demo session):
 
     curl -c jar -d user_id=user_42 http://127.0.0.1:8000/login
     curl -b jar -X POST http://127.0.0.1:8000/zego/token
+    curl -b jar http://127.0.0.1:8000/rooms/room1/users
 
 The ServerSecret stays on the server. The user comes from your own
 authentication dependency (``current_user``), never from the token request.
+/rooms/{room_id}/users asks ZEGO's Server API how many users a room has, with
+``acall_api`` (pip install 'zego-token04[async]'): the event loop is never
+blocked, and the client is closed when the app stops. ZEGO_API_BASE_URL, if
+set, replaces ZEGO's host (a proxy, a test server).
 
 ZEGO POSTs its callbacks to /zego/callback (the URL set in its console); one not
 signed with the project's CallbackSecret is refused (401). ZEGO resends a
@@ -24,18 +29,28 @@ REDIS_URL is set (every worker and host shares it; pip install
 import logging
 import os
 import secrets
+from contextlib import asynccontextmanager
 from typing import Optional
 
 from fastapi import Cookie, Depends, FastAPI, Form, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
-from zego_token04 import InvalidCallbackError, TokenError, ZegoProject, check_user_id
+from zego_token04 import InvalidCallbackError, TokenError, ZegoApiError, ZegoProject, check_room_id, check_user_id
 from zego_token04.server import CallbackLogError, MemoryCallbackLog, RedisCallbackLog
 
 TOKEN_LIFETIME = 3600  # seconds
 CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after the first try
 
 zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed
-app = FastAPI()
+ZEGO_API_BASE_URL = os.environ.get("ZEGO_API_BASE_URL")  # None: ZEGO's own host
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    async with zego:  # when the app stops: the Server API client closed
+        yield
+
+
+app = FastAPI(lifespan=lifespan)
 log = logging.getLogger(__name__)
 
 
@@ -83,6 +98,18 @@ def zego_token(user_id: str = Depends(current_user)) -> dict:
         log.error("no ZEGO token: %s (code %d)", error, error.error_code)  # never the secret
         raise HTTPException(status_code=500, detail="could not make a token") from None
     return {"token": token, "app_id": zego.app_id, "user_id": user_id, "expires_in": TOKEN_LIFETIME}
+
+
+@app.get("/rooms/{room_id}/users")
+async def room_users(room_id: str, user_id: str = Depends(current_user)) -> dict:
+    if check_room_id(room_id):
+        raise HTTPException(status_code=400, detail="not a room ID ZEGO takes")
+    try:
+        answer = await zego.acall_api("DescribeUserNum", {"RoomId": [room_id]}, base_url=ZEGO_API_BASE_URL)
+    except ZegoApiError as error:  # a refusal (error.code), or no answer in time: never the secret
+        log.error("ZEGO's Server API: %s (code %d, request %s)", error, error.code, error.request_id)
+        raise HTTPException(status_code=502, detail="ZEGO's Server API did not answer") from None
+    return answer["Data"]
 
 
 def handle(event):

@@ -220,6 +220,14 @@ class Browser:
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
+    def get(self, path):
+        try:
+            with self.opener.open(self.base + path, timeout=30) as r:
+                return r.status, json.loads(r.read(65536))
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read(65536).decode("utf-8", "replace")
+
     def post(self, path, **form):
         data = urllib.parse.urlencode(form).encode("ascii")
         try:
@@ -330,6 +338,23 @@ def test_the_server_api_script_calls_one_action_over_http(import_path):
         )
     assert refused.returncode == 1 and "code 100000005" in refused.stderr and "Traceback" not in refused.stderr
     assert OTHER_SECRET not in refused.stderr
+
+
+def test_the_fastapi_example_calls_the_server_api_with_acall_api_over_http(import_path, tmp_path):
+    from fake_zego import FakeZego
+
+    answers = {"DescribeUserNum": {"UserCountList": [{"RoomId": "room1", "UserCount": 2}]}}
+    with FakeZego({2913569222: SECRET}, answers=answers) as fake:
+        with serving("fastapi", import_path, tmp_path, ZEGO_API_BASE_URL=fake.url) as url:
+            browser = Browser(url)
+            assert browser.get("/rooms/room1/users")[0] == 401  # not signed in
+            browser.post("/login", user_id="user_42")
+            for _ in range(5):
+                assert browser.get("/rooms/room1/users") == (200, answers["DescribeUserNum"])
+            fake.answers["DescribeUserNum"] = {"Code": 100000005, "Message": "signature wrong"}
+            assert browser.get("/rooms/room1/users")[0] == 502
+        assert [request["query"]["RoomId[]"] for request in fake.requests] == [["room1"]] * 6
+    assert fake.connections == 1  # one client for the app's event loop, its connection kept alive
 
 
 HOSTILE_CALLBACKS = {
