@@ -8,6 +8,7 @@ import json
 import os
 import re
 import socket
+import shutil
 import subprocess
 import sys
 import time
@@ -396,3 +397,20 @@ def test_with_redis_unreachable_the_example_answers_503_and_zego_retries(import_
     with serving(framework, import_path, tmp_path, REDIS_URL=closed) as url:
         body = json.dumps(signed_callback(nonce=f"u{time.monotonic_ns()}")).encode()
         assert post_callback(url, body)[0] == 503
+
+
+def test_the_readme_has_the_two_commands_a_newcomer_runs_and_ci_runs_both():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for marker in ("# Install into ./.venv, and print a token", "# Run the test suite, in its own ./.venv-test"):
+        (line,) = [index for index, text in enumerate(README.splitlines()) if text.startswith(marker)]
+        command = README.splitlines()[line + 1]
+        assert command.startswith("python3 -m venv ") and f"grep -A1 '^{marker}" in ci
+    assert "pytest" in command and "[test]" in command
+
+
+def test_no_coverage_database_is_kept():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".coverage" in ignored
+    if (ROOT / ".git").exists() and shutil.which("git"):
+        tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        assert not [path for path in tracked.splitlines() if Path(path).name.startswith(".coverage")]
