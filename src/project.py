@@ -114,14 +114,18 @@ class ZegoProject:
 
         ``environ`` defaults to os.environ. Raises ValueError, naming the
         variable, if one is missing or malformed (surrounding white space is
-        taken off; a secret in quotes is named as such).
+        taken off; a secret in quotes is named as such); TypeError if ``environ``
+        is not a mapping.
         """
         variables: Mapping[str, object] | None = os.environ if environ is None else environ
-        credentials = _Credentials(*(variables.get(name) for name in _NAMES))  # type: ignore[union-attr]
+        if not isinstance(variables, Mapping):
+            raise TypeError(f"environ must be a mapping of variables (such as os.environ), not {type_name(environ)}")
+        credentials = _Credentials(*(variables.get(name) for name in _NAMES))
         environ = variables = None  # they hold the secrets: not kept in a frame an error tracker records
         app_id = app_id_value(whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or ""))
         if app_id is None:
-            raise ValueError(f"{APP_ID_ENV} must be set to your AppID, {APP_ID_RULE}")
+            unset = not (_text_variable(credentials.app_id, APP_ID_ENV) or "").strip()
+            raise ValueError(f"{APP_ID_ENV} must be {'set to ' if unset else ''}your AppID, {APP_ID_RULE}")
         return cls(  # no local holds a secret: error trackers hide "secret" and "credentials" only
             app_id,
             _secret_variable(credentials.secret, SECRET_ENV),  # type: ignore[arg-type]

@@ -308,6 +308,20 @@ def test_from_env_refuses_with_the_error_it_documents_naming_the_variable(variab
     assert SECRET not in str(caught.value) and SECRET[:31] not in str(caught.value)
 
 
+@pytest.mark.parametrize("environ", [[("ZEGO_APP_ID", "1")], 5, "ZEGO_APP_ID=1"])
+def test_from_env_of_something_not_a_mapping_is_a_type_error(environ):
+    with pytest.raises(TypeError, match="environ"):
+        ZegoProject.from_env(environ)
+
+
+@pytest.mark.parametrize(("app_id", "unset"), [(None, True), ("  ", True), ("abc", False), ("0", False)])
+def test_from_env_says_set_only_of_an_app_id_that_is_not(app_id, unset):
+    environ = {"ZEGO_SERVER_SECRET": SECRET, **({} if app_id is None else {"ZEGO_APP_ID": app_id})}
+    with pytest.raises(ValueError, match="ZEGO_APP_ID") as caught:
+        ZegoProject.from_env(environ)
+    assert ("must be set" in str(caught.value)) == unset
+
+
 def test_from_env_reads_the_callback_secret_when_it_is_set():
     environ = {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET}
     with pytest.raises(ValueError, match="no callback_secret"):
