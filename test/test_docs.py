@@ -7,8 +7,8 @@ import importlib.util
 import json
 import os
 import re
-import socket
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -411,6 +411,7 @@ def test_the_readme_has_the_two_commands_a_newcomer_runs_and_ci_runs_both():
 def test_no_coverage_database_is_kept():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".coverage" in ignored
-    if (ROOT / ".git").exists() and shutil.which("git"):
-        tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    git = shutil.which("git")
+    if (ROOT / ".git").exists() and git:
+        tracked = subprocess.run([git, "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
         assert not [path for path in tracked.splitlines() if Path(path).name.startswith(".coverage")]
