@@ -216,13 +216,17 @@ def _sign(args: argparse.Namespace) -> int:
 
 def _params(pairs: list[str]) -> dict[str, str | list[str]]:
     """--param KEY=VALUE pairs; a KEY given twice, or written KEY[], is a list: KEY[]=a&KEY[]=b."""
-    params = dict[str, list[str]]()
+    params: dict[str, str | list[str]] = {}
     for name, equals, value in (pair.partition("=") for pair in pairs):
-        if not (name.removesuffix("[]") and equals):
+        key = name.removesuffix("[]")
+        if not (key and equals):
             raise Exit("--param must be KEY=VALUE (KEY[]=VALUE for a list)")
-        params.setdefault(name.removesuffix("[]"), []).append(value)
-    single = {name for name, _, _ in (pair.partition("=") for pair in pairs) if not name.endswith("[]")}
-    return {name: values[0] if name in single and len(values) == 1 else values for name, values in params.items()}
+        held = params.get(key)
+        if held is None:
+            params[key] = [value] if name.endswith("[]") else value
+        else:
+            params[key] = [*([held] if isinstance(held, str) else held), value]
+    return params
 
 
 def _where_refusal(args: argparse.Namespace) -> str:
