@@ -108,14 +108,20 @@ def _run(argv: list[str]) -> int:
         return EXIT_OK
     if args.command is None:
         raise Exit("a COMMAND is required: " + ", ".join(options))
-    if extra:  # options are named, with the nearest real one; values are counted, never shown
-        words = [word.split("=", 1)[0] for word in extra if word.startswith("--")]
-        unknown = [f"unrecognized option {word}{_did_you_mean(word, options[args.command])}" for word in words]
-        values = [f"{len(extra) - len(words)} unexpected argument(s)"] if len(extra) > len(words) else []
-        hint = [_HINT] if any(word.startswith("--secret") for word in words) else []
-        raise Exit("; ".join([*unknown, *values, *hint]))
+    if extra:
+        raise Exit(_strays(extra, options[args.command]))
     status: int = args.run(args)
     return status
+
+
+def _strays(extra: list[str], choices: list[str]) -> str:
+    """What is wrong with words argparse did not take: options named, with the nearest real one; values
+    counted, never shown."""
+    words = [word.split("=", 1)[0] for word in extra if word.startswith("--")]
+    unknown = [f"unrecognized option {word}{_did_you_mean(word, choices)}" for word in words]
+    values = [f"{len(extra) - len(words)} unexpected argument(s)"] if len(extra) > len(words) else []
+    hint = [_HINT] if any(word.startswith("--secret") for word in words) else []
+    return "; ".join([*unknown, *values, *hint])
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
@@ -125,17 +131,7 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 def _generate(args: argparse.Namespace) -> int:
     secret = read_secret(args.secret_file, SECRET_ENV)
-    project, ttl = ZegoProject(read_app_id(args.app_id), secret), whole_number("3600" if args.ttl is None else args.ttl)
-    if args.user_id is None or not ttl:
-        raise Exit("--user-id is required" if args.user_id is None else _REFUSALS["ttl"])
-    if args.room_id is None and (args.no_login or args.no_publish or args.stream_id):
-        raise Exit("--no-login, --no-publish and --stream-id go with --room-id")
-    if (args.room_id is not None and args.payload) or (args.user_name and not args.kit_room_id):
-        raise Exit("--payload goes without --room-id, and --user-name with --kit-room-id")
-    options: dict[str, Any] = {"ttl": ttl, "mode": MODE_GCM if args.gcm else MODE_CBC, "payload": args.payload}
-    if args.room_id is not None:
-        options.update(room_id=args.room_id, login=not args.no_login, publish=not args.no_publish)
-        options.update(stream_ids=args.stream_id, payload=None)
+    project, options = ZegoProject(read_app_id(args.app_id), secret), _token_options(args)
     try:
         token = project.token(args.user_id, **options)
         kit = args.kit_room_id and make_kit_token(
@@ -152,6 +148,30 @@ def _generate(args: argparse.Namespace) -> int:
     fields = describe(made.token if isinstance(made, KitToken) else made)
     write(to_json({"token": token, "kit_token": kit or None, **fields}) if args.json else kit or token)
     return EXIT_OK
+
+
+def _token_options(args: argparse.Namespace) -> dict[str, Any]:
+    """ZegoProject.token's options from generate's, each refused alone if it is missing or out of place."""
+    ttl = whole_number("3600" if args.ttl is None else args.ttl)
+    if args.user_id is None:
+        raise Exit("--user-id is required")
+    if not ttl:
+        raise Exit(_REFUSALS["ttl"])
+    _refuse_misplaced(args)
+    options: dict[str, Any] = {"ttl": ttl, "mode": MODE_GCM if args.gcm else MODE_CBC, "payload": args.payload}
+    if args.room_id is not None:
+        options.update(room_id=args.room_id, login=not args.no_login, publish=not args.no_publish)
+        options.update(stream_ids=args.stream_id, payload=None)
+    return options
+
+
+def _refuse_misplaced(args: argparse.Namespace) -> None:
+    if args.room_id is None and (args.no_login or args.no_publish or args.stream_id):
+        raise Exit("--no-login, --no-publish and --stream-id go with --room-id")
+    if args.room_id is not None and args.payload:
+        raise Exit("--payload goes without --room-id (which makes the payload)")
+    if args.user_name and not args.kit_room_id:
+        raise Exit("--user-name goes with --kit-room-id")
 
 
 def _warn_of_sdk_rules(project: ZegoProject, token: str, args: argparse.Namespace) -> None:

@@ -863,6 +863,20 @@ def test_generate_kit_token_refuses_what_the_uikit_refuses(cli):
     assert_usage_error(cli("generate", "--user-id", "u", "--app-id", "1", "--user-name", "n"), "--kit-room-id")
 
 
+@pytest.mark.parametrize(
+    ("args", "named", "not_named"),
+    [
+        (["--user-name", "Ann"], "--user-name", "--payload"),
+        (["--room-id", "r", "--payload", "{}"], "--payload", "--user-name"),
+        (["--stream-id", "s"], "--stream-id", "--payload"),
+    ],
+)
+def test_a_misplaced_generate_option_is_named_alone(cli, args, named, not_named):
+    result = cli("generate", "--user-id", "u", "--app-id", "1", *args)
+    assert_usage_error(result, named)
+    assert not_named not in result.stderr
+
+
 def test_decode_prints_the_parsed_privilege_payload(cli):
     token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-publish", "--stream-id", "s")
     document = decoded(cli("decode", "--json", token.strip()))
