@@ -211,16 +211,21 @@ def check_token04(
     if decoded is None:
         _check_ids(login, login.user_id, report)
         return report.result(None, None)
-    contents = decoded.token if isinstance(decoded, KitToken) else decoded
-    if isinstance(decoded, KitToken):  # the login is made with the values the kit carries
-        login = login._replace(
-            app_id=decoded.app_id if app_id is None else app_id,
-            user_id=decoded.user_id if user_id is None else user_id,
-            room_id=decoded.room_id if room_id is None else room_id,
-        )
+    kit = decoded if isinstance(decoded, KitToken) else None
+    contents: _Contents = decoded.token if isinstance(decoded, KitToken) else decoded
+    login = login if kit is None else _kit_login(login, kit)
     _check_contents(contents, login, now_seconds, leeway_seconds, report)
     _check_ids(login, contents.user_id if login.user_id is None else login.user_id, report)
-    return report.result(contents, decoded if isinstance(decoded, KitToken) else None)
+    return report.result(contents, kit)
+
+
+def _kit_login(login: _Login, kit: KitToken) -> _Login:
+    """The login made with the values a kit token carries, where the caller gave none."""
+    return login._replace(
+        app_id=kit.app_id if login.app_id is None else login.app_id,
+        user_id=kit.user_id if login.user_id is None else login.user_id,
+        room_id=kit.room_id if login.room_id is None else login.room_id,
+    )
 
 
 def _read(token: object, secret: str, report: _Report) -> _Contents | KitToken | None:
@@ -350,15 +355,19 @@ def _check_privileges(contents: _Contents, login: _Login, report: _Report) -> No
         denied = "the token's login privilege (1) is 0: the login is refused"
         report.rule("login-denied", None if payload.login else denied, "make the token with login allowed")
     if login.publish_privilege and stream_id is not None:
-        denied = "the token's publish privilege (2) is 0: publishing is refused"
-        report.rule("publish-denied", None if payload.publish else denied, "make the token with publish allowed")
-        if payload.stream_ids is not None:
-            outside = f"the stream is not one the token may publish: {list(payload.stream_ids)!r}"
-            report.rule(
-                "stream-id-not-allowed",
-                None if stream_id in payload.stream_ids else outside,
-                "make the token with that stream",
-            )
+        _check_publishing(payload, stream_id, report)
+
+
+def _check_publishing(payload: RtcRoomPayload, stream_id: str, report: _Report) -> None:
+    denied = "the token's publish privilege (2) is 0: publishing is refused"
+    report.rule("publish-denied", None if payload.publish else denied, "make the token with publish allowed")
+    if payload.stream_ids is not None:
+        outside = f"the stream is not one the token may publish: {list(payload.stream_ids)!r}"
+        report.rule(
+            "stream-id-not-allowed",
+            None if stream_id in payload.stream_ids else outside,
+            "make the token with that stream",
+        )
 
 
 def _privilege_payload(contents: _Contents, verified: bool, report: _Report) -> RtcRoomPayload | None:

@@ -214,12 +214,9 @@ _TRANSPORT_MISTAKES = (
 
 def _paste_mistake(token: str, version: str) -> str:
     """Why a token of ``version`` does not read as standard base64 after its version, in a person's words."""
-    if not token.strip():
-        return "the token is empty"
-    if token[:7].lower() == "bearer ":
-        return 'the token starts with "Bearer ": pass the token alone'
-    if token[0] in "\"'" and token[1:3] in _VERSION_READERS:
-        return "the token is in quotes: remove them (your client may be sending the JSON string, not the token)"
+    wrapping = _wrapping_mistake(token)
+    if wrapping is not None:
+        return wrapping
     if token[:2] in _VERSION_READERS and token[:2] != version:
         return f"this is a token{token[:2]}, not a token{version}: read it with {_VERSION_READERS[token[:2]]}"
     if not token.startswith(version):
@@ -228,6 +225,19 @@ def _paste_mistake(token: str, version: str) -> str:
         if any(mark in token for mark in marks):
             return mistake
     return _length_mistake(token, version)
+
+
+def _wrapping_mistake(token: str) -> str | None:
+    """What was pasted around a token: white space, "Bearer ", quotes; None if nothing was."""
+    if not token.strip():
+        return "the token is empty"
+    if token != token.strip():
+        return "the token has white space around it (a space, a line end): remove it"
+    if token[:7].lower() == "bearer ":
+        return 'the token starts with "Bearer ": pass the token alone'
+    if token[0] in "\"'" and token[1:3] in _VERSION_READERS:
+        return "the token is in quotes: remove them (your client may be sending the JSON string, not the token)"
+    return None
 
 
 def _length_mistake(token: str, version: str) -> str:

@@ -182,17 +182,7 @@ def generate_token04(
     if refusal is not None or ctime is None:
         return refusal or TokenInfo("", ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, _NOW_RULE)
     secret = plain_secret(secret) or ""  # its plain value (a str subclass's methods are not called)
-    nonce = int.from_bytes(os.urandom(4), "big") >> 1
-    expire = ctime + (as_int(effective_time_in_seconds) or 0)
-    contents = Token04(
-        app_id_value(app_id) or 0,
-        as_str(user_id) or "",
-        nonce,
-        ctime,
-        expire,
-        as_str(payload) or "",
-        as_str(mode) or MODE_CBC,
-    )
+    contents = _new_contents(app_id, user_id, ctime, effective_time_in_seconds, payload, mode)
     try:
         token = encode_token04(contents, secret, new_iv(contents.mode))
     except TokenError as error:
@@ -222,6 +212,16 @@ def _refusal(
         (as_str(mode) in (MODE_CBC, MODE_GCM), ERROR_CODE_MODE_INVALID, 'mode must be "cbc" or "gcm"'),
     )
     return next((TokenInfo("", code, message) for ok, code, message in checks if not ok), None)
+
+
+def _new_contents(app_id: object, user_id: object, ctime: int, ttl: object, payload: object, mode: object) -> Token04:
+    """A new token's contents, from arguments _refusal took (their plain values), with a fresh nonce."""
+    nonce = int.from_bytes(os.urandom(4), "big") >> 1
+    expire = ctime + (as_int(ttl) or 0)
+    plain_user_id, plain_payload = as_str(user_id) or "", as_str(payload) or ""
+    return Token04(
+        app_id_value(app_id) or 0, plain_user_id, nonce, ctime, expire, plain_payload, as_str(mode) or MODE_CBC
+    )
 
 
 def _ctime(now: object) -> int | None:

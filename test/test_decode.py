@@ -114,9 +114,15 @@ def test_a_malformed_secret_is_the_callers_error_not_the_tokens(secret, error):
         assert not isinstance(caught.value, InvalidTokenError)
 
 
-@pytest.mark.parametrize("prefix", ["", "4", "05", " 04", "O4"])
+@pytest.mark.parametrize("prefix", ["", "4", "05", "O4"])
 def test_wrong_prefix(prefix):
     rejects(prefix + make_token()[2:], match='start with "04"')
+
+
+@pytest.mark.parametrize("wrapped", [" {}", "{}\n", "\t{} ", "\r\n{}\r\n"])
+def test_white_space_around_a_token_is_named_as_the_paste_mistake_it_is(wrapped):
+    message = rejects(wrapped.format(make_token()), match="white space around it")
+    assert "start with" not in message
 
 
 # --- the commonest paste mistakes, by name ---------------------------------------------------
