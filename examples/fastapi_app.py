@@ -34,7 +34,14 @@ from typing import Optional
 
 from fastapi import Cookie, Depends, FastAPI, Form, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
-from zego_token04 import InvalidCallbackError, TokenError, ZegoApiError, ZegoProject, check_room_id, check_user_id
+from zego_token04 import (
+    InvalidCallbackError,
+    TokenError,
+    ZegoApiError,
+    ZegoProject,
+    check_room_id,
+    check_user_id,
+)
 from zego_token04.server import CallbackLogError, MemoryCallbackLog, RedisCallbackLog
 
 TOKEN_LIFETIME = 3600  # seconds
@@ -55,12 +62,15 @@ log = logging.getLogger(__name__)
 
 
 def callback_log():
-    """The callbacks handled: in Redis, shared by every worker, when REDIS_URL is set; else in this process."""
+    """The callbacks handled: in Redis, shared by every worker, when REDIS_URL is set; else in this
+    process."""
     if not os.environ.get("REDIS_URL"):
         return MemoryCallbackLog()
     import redis  # pip install 'zego-token04[redis]'
 
-    client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+    client = redis.Redis.from_url(
+        os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
+    )
     return RedisCallbackLog(client)
 
 
@@ -105,15 +115,20 @@ async def room_users(room_id: str, user_id: str = Depends(current_user)) -> dict
     if check_room_id(room_id):
         raise HTTPException(status_code=400, detail="not a room ID ZEGO takes")
     try:
-        answer = await zego.acall_api("DescribeUserNum", {"RoomId": [room_id]}, base_url=ZEGO_API_BASE_URL)
+        answer = await zego.acall_api(
+            "DescribeUserNum", {"RoomId": [room_id]}, base_url=ZEGO_API_BASE_URL
+        )
     except ZegoApiError as error:  # a refusal (error.code), or no answer in time: never the secret
-        log.error("ZEGO's Server API: %s (code %d, request %s)", error, error.code, error.request_id)
+        log.error(
+            "ZEGO's Server API: %s (code %d, request %s)", error, error.code, error.request_id
+        )
         raise HTTPException(status_code=502, detail="ZEGO's Server API did not answer") from None
     return answer["Data"]
 
 
 def handle(event):
-    """Your work for a callback: quick, or handed to a queue (ZEGO waits a few seconds for the answer)."""
+    """Your work for a callback: quick, or handed to a queue (ZEGO waits a few seconds for the
+    answer)."""
     log.info("ZEGO callback: %s", event.get("event", event.get("Event")))
 
 
@@ -121,9 +136,13 @@ def handle(event):
 async def zego_callback(request: Request) -> dict:
     body = await request.body()
     try:  # in a thread: the Redis log would block the event loop
-        event = await run_in_threadpool(zego.verify_callback, body, max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG)
+        event = await run_in_threadpool(
+            zego.verify_callback, body, max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG
+        )
     except InvalidCallbackError as error:
-        if error.reason == "replayed":  # ZEGO resent one already handled (or someone replays it): done
+        if (
+            error.reason == "replayed"
+        ):  # ZEGO resent one already handled (or someone replays it): done
             return {"handled": False}
         log.warning("refused a callback: %s", error.reason)
         raise HTTPException(status_code=401, detail="not ZEGO's callback") from None

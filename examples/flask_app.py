@@ -1,4 +1,5 @@
-"""ZEGO from Flask: each signed-in user gets a short-lived token for their own user ID; ZEGO's callbacks
+"""ZEGO from Flask: each signed-in user gets a short-lived token for their own user ID; ZEGO's
+callbacks
 are verified before anything is done with them.
 
     pip install . flask            # in a checkout of zego-token04
@@ -27,7 +28,12 @@ import secrets
 
 from flask import Flask, abort, request, session
 from zego_token04 import InvalidCallbackError, TokenError, ZegoProject, check_user_id
-from zego_token04.server import MAX_CALLBACK_BYTES, CallbackLogError, MemoryCallbackLog, RedisCallbackLog
+from zego_token04.server import (
+    MAX_CALLBACK_BYTES,
+    CallbackLogError,
+    MemoryCallbackLog,
+    RedisCallbackLog,
+)
 
 TOKEN_LIFETIME = 3600  # seconds
 CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after the first try
@@ -39,12 +45,15 @@ app.config["MAX_CONTENT_LENGTH"] = MAX_CALLBACK_BYTES  # a larger body is refuse
 
 
 def callback_log():
-    """The callbacks handled: in Redis, shared by every worker, when REDIS_URL is set; else in this process."""
+    """The callbacks handled: in Redis, shared by every worker, when REDIS_URL is set; else in this
+    process."""
     if not os.environ.get("REDIS_URL"):
         return MemoryCallbackLog()
     import redis  # pip install 'zego-token04[redis]'
 
-    client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+    client = redis.Redis.from_url(
+        os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
+    )
     return RedisCallbackLog(client)
 
 
@@ -53,7 +62,8 @@ CALLBACK_LOG = callback_log()
 
 @app.post("/login")
 def login():
-    # DEMO ONLY, a stand-in for your real authentication: it signs in whoever asks, as whoever they say.
+    # DEMO ONLY, a stand-in for your real authentication: it signs in whoever asks, as whoever they
+    # say.
     user_id = request.form.get("user_id", "")
     problem = check_user_id(user_id)  # ZEGO's SDK would refuse a login with this user ID
     if problem:
@@ -73,20 +83,30 @@ def zego_token():
     except TokenError as error:
         app.logger.error("no ZEGO token: %s (code %d)", error, error.error_code)  # never the secret
         abort(500)
-    return {"token": token, "app_id": zego.app_id, "user_id": str(user_id), "expires_in": TOKEN_LIFETIME}
+    return {
+        "token": token,
+        "app_id": zego.app_id,
+        "user_id": str(user_id),
+        "expires_in": TOKEN_LIFETIME,
+    }
 
 
 def handle(event):
-    """Your work for a callback: quick, or handed to a queue (ZEGO waits a few seconds for the answer)."""
+    """Your work for a callback: quick, or handed to a queue (ZEGO waits a few seconds for the
+    answer)."""
     app.logger.info("ZEGO callback: %s", event.get("event", event.get("Event")))
 
 
 @app.post("/zego/callback")
 def zego_callback():
     try:
-        event = zego.verify_callback(request.get_data(), max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG)
+        event = zego.verify_callback(
+            request.get_data(), max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG
+        )
     except InvalidCallbackError as error:
-        if error.reason == "replayed":  # ZEGO resent one already handled (or someone replays it): done
+        if (
+            error.reason == "replayed"
+        ):  # ZEGO resent one already handled (or someone replays it): done
             return {"handled": False}
         app.logger.warning("refused a callback: %s", error.reason)
         abort(401)

@@ -71,13 +71,28 @@ __all__ = [
     "ERROR_CODE_MODE_INVALID",
 ]
 # The modules the root's names live in, searched in this order the first time a name is used.
-_HOMES = ("project", "errors", "token04", "token03", "kit", "reader", "payload", "check", "ids", "server")
+_HOMES = (
+    "project",
+    "errors",
+    "token04",
+    "token03",
+    "kit",
+    "reader",
+    "payload",
+    "check",
+    "ids",
+    "server",
+)
 
 
 def __getattr__(name: str) -> Any:
     if name == "token04":  # the submodule upstream's users import
         return importlib.import_module(".token04", __name__)
-    homes = (importlib.import_module(f".{home}", __name__) for home in _HOMES) if name in __all__ else ()
+    homes = (
+        (importlib.import_module(f".{home}", __name__) for home in _HOMES)
+        if name in __all__
+        else ()
+    )
     for module in homes:
         if name in module.__all__:
             globals()[name] = value = getattr(module, name)  # the next use finds it here
@@ -89,7 +104,9 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-if TYPE_CHECKING:  # what type checkers read; at run time, __getattr__ imports each name when first used
+if (
+    TYPE_CHECKING
+):  # what type checkers read; at run time, __getattr__ imports each name when first used
     from . import token04
     from .check import CheckReport, Finding, check_token04
     from .errors import (

@@ -1,10 +1,12 @@
-"""``python -m zego_token04`` (``python -m src`` from a checkout), and the ``zego-token04`` command."""
+"""``python -m zego_token04`` (``python -m src`` from a checkout), and the ``zego-token04``
+command."""
 
 import sys
 
 
 def run() -> None:
-    """The command's entry point: a Ctrl-C while the library is still being imported is one line and exit 130."""
+    """The command's entry point: a Ctrl-C while the library is still being imported is one line and
+    exit 130."""
     try:
         from .cli import main
     except KeyboardInterrupt:

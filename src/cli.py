@@ -44,11 +44,15 @@ from .server.signing import checked_base_url
 from .token04 import MAX_BODY_BYTES, MODE_CBC, MODE_GCM
 from .values import whole_number
 
-_HINT = f"Secrets are read from {SECRET_ENV} ({CALLBACK_SECRET_ENV}) or --secret-file PATH, never from an argument."
+_HINT = (
+    f"Secrets are read from {SECRET_ENV} ({CALLBACK_SECRET_ENV}) or --secret-file PATH, "
+    "never from an argument."
+)
 _EXAMPLES = f"""{_HINT}
 
 examples:
-  TOKEN=$(zego-token04 generate --user-id demo --room-id room1)   # with {APP_ID_ENV} and {SECRET_ENV} set
+  # with {APP_ID_ENV} and {SECRET_ENV} set
+  TOKEN=$(zego-token04 generate --user-id demo --room-id room1)
   zego-token04 decode "$TOKEN"; zego-token04 check "$TOKEN" --user-id demo --room-id room1
   curl "$(zego-token04 sign DescribeUserNum --param 'RoomId[]=room1')"
   zego-token04 verify-callback --max-age 300 < callback.json
@@ -56,25 +60,35 @@ examples:
 _REFUSALS = {  # TokenError.argument -> what generate says of the option that gave it
     "user_id": "--user-id must be valid text, not empty",
     "ttl": "--ttl must be a whole number of seconds > 0 whose expire time fits a 64-bit number",
-    "payload": f"--payload (with --user-id) must be valid text, the token body at most {MAX_BODY_BYTES} bytes",
-    "room_id": "--room-id and --kit-room-id must be valid text (the kit's: characters up to U+00FF)",
+    "payload": "--payload (with --user-id) must be valid text, the token body at most "
+    f"{MAX_BODY_BYTES} bytes",
+    "room_id": "--room-id and --kit-room-id must be valid text (the kit's: characters up to "
+    "U+00FF)",
     "stream_ids": "--stream-id must be valid text",
     "user_name": "--user-name must be valid text, short enough for the kit fields",
 }
 _REMEDIES = {  # check's remedies, for the codes whose Python remedy names no option of the command
     "zim-payload": "make it with generate, without --payload or --room-id",
-    "no-privilege-payload": "make it with generate --room-id ROOM (or check with --no-login-check --no-publish-check)",
+    "no-privilege-payload": "make it with generate --room-id ROOM (or check with "
+    "--no-login-check --no-publish-check)",
     "payload-invalid": "make the payload with generate --room-id",
     "duration-too-long": "make it with a --ttl of at most 24 days",
     "expire-beyond-2038": "make it with a --ttl of at most 24 days",
 }
-_WARNED = {"user-id-format": "--user-id", "stream-id-format": "--stream-id", "payload-invalid": "--payload"}
+_WARNED = {
+    "user-id-format": "--user-id",
+    "stream-id-format": "--stream-id",
+    "payload-invalid": "--payload",
+}
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # argparse quotes a value it refuses, which may be a secret typed in the wrong place.
-        raise Exit(message.split("'")[0].rstrip(": ") + (" (the value is not shown)" if "'" in message else ""))
+        raise Exit(
+            message.split("'")[0].rstrip(": ")
+            + (" (the value is not shown)" if "'" in message else "")
+        )
 
     def print_help(self, file: Any = None) -> None:
         write(self.format_help().rstrip("\n"))
@@ -85,7 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(list(sys.argv[1:] if argv is None else argv))
     except Exit as error:
-        usage = "usage: zego-token04 COMMAND [OPTIONS] (see --help)\n" if error.status == EXIT_USAGE else ""
+        usage = (
+            "usage: zego-token04 COMMAND [OPTIONS] (see --help)\n"
+            if error.status == EXIT_USAGE
+            else ""
+        )
         if error.status == EXIT_OUTPUT:
             detach(sys.stdout)  # so that the interpreter's own flush at exit cannot fail again
         write(f"{usage}zego-token04: error: {error}", stdout=False)
@@ -115,11 +133,14 @@ def _run(argv: list[str]) -> int:
 
 
 def _strays(extra: list[str], choices: list[str]) -> str:
-    """What is wrong with words argparse did not take: options named, with the nearest real one; values
+    """What is wrong with words argparse did not take: options named, with the nearest real one;
+    values
     counted, never shown."""
     words = [word.split("=", 1)[0] for word in extra if word.startswith("--")]
     unknown = [f"unrecognized option {word}{_did_you_mean(word, choices)}" for word in words]
-    values = [f"{len(extra) - len(words)} unexpected argument(s)"] if len(extra) > len(words) else []
+    values = (
+        [f"{len(extra) - len(words)} unexpected argument(s)"] if len(extra) > len(words) else []
+    )
     hint = [_HINT] if any(word.startswith("--secret") for word in words) else []
     return "; ".join([*unknown, *values, *hint])
 
@@ -142,23 +163,31 @@ def _generate(args: argparse.Namespace) -> int:
     made = read_token(kit or token, secret, verify_expiry=False)
     if holds_secret(made, secret):  # what the options put in a token is seen by every client
         raise Exit(
-            "a value of --user-id, --payload, --room-id, --stream-id, --kit-room-id or --user-name holds the secret"
+            "a value of --user-id, --payload, --room-id, --stream-id, --kit-room-id or "
+            "--user-name holds the secret"
         )
     _warn_of_sdk_rules(project, token, args)
     fields = describe(made.token if isinstance(made, KitToken) else made)
-    write(to_json({"token": token, "kit_token": kit or None, **fields}) if args.json else kit or token)
+    write(
+        to_json({"token": token, "kit_token": kit or None, **fields}) if args.json else kit or token
+    )
     return EXIT_OK
 
 
 def _token_options(args: argparse.Namespace) -> dict[str, Any]:
-    """ZegoProject.token's options from generate's, each refused alone if it is missing or out of place."""
+    """ZegoProject.token's options from generate's, each refused alone if it is missing or out of
+    place."""
     ttl = whole_number("3600" if args.ttl is None else args.ttl)
     if args.user_id is None:
         raise Exit("--user-id is required")
     if not ttl:
         raise Exit(_REFUSALS["ttl"])
     _refuse_misplaced(args)
-    options: dict[str, Any] = {"ttl": ttl, "mode": MODE_GCM if args.gcm else MODE_CBC, "payload": args.payload}
+    options: dict[str, Any] = {
+        "ttl": ttl,
+        "mode": MODE_GCM if args.gcm else MODE_CBC,
+        "payload": args.payload,
+    }
     if args.room_id is not None:
         options.update(room_id=args.room_id, login=not args.no_login, publish=not args.no_publish)
         options.update(stream_ids=args.stream_id, payload=None)
@@ -175,27 +204,48 @@ def _refuse_misplaced(args: argparse.Namespace) -> None:
 
 
 def _warn_of_sdk_rules(project: ZegoProject, token: str, args: argparse.Namespace) -> None:
-    """What check finds of ZEGO's ID rules (and the payload) in a token generate made: the SDK will refuse it."""
-    options = {**_WARNED, "room-id-format": "--room-id" if args.room_id is not None else "--kit-room-id"}
-    room, privileges = args.room_id or args.kit_room_id, {"login_privilege": False, "publish_privilege": False}
-    reports = [project.check(token, room_id=room, stream_id=s, **privileges) for s in args.stream_id or [None]]
+    """What check finds of ZEGO's ID rules (and the payload) in a token generate made: the SDK will
+    refuse it."""
+    options = {
+        **_WARNED,
+        "room-id-format": "--room-id" if args.room_id is not None else "--kit-room-id",
+    }
+    room, privileges = (
+        args.room_id or args.kit_room_id,
+        {"login_privilege": False, "publish_privilege": False},
+    )
+    reports = [
+        project.check(token, room_id=room, stream_id=s, **privileges)
+        for s in args.stream_id or [None]
+    ]
     for option, problem in {
         options[f.code]: f.problem for r in reports for f in r.findings if f.code in options
     }.items():
-        write(f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is refused", stdout=False)
+        write(
+            f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is "
+            "refused",
+            stdout=False,
+        )
 
 
 def _decode(args: argparse.Namespace) -> int:
-    secret, token, expired = read_secret(args.secret_file, SECRET_ENV), token_argument(args.token), None
+    secret, token, expired = (
+        read_secret(args.secret_file, SECRET_ENV),
+        token_argument(args.token),
+        None,
+    )
     try:
-        decoded: Any = read_token(token, secret, leeway=read_seconds(args.leeway or "0", "--leeway"))
+        decoded: Any = read_token(
+            token, secret, leeway=read_seconds(args.leeway or "0", "--leeway")
+        )
     except ExpiredTokenError as error:
         decoded, expired = error.contents, error
     except InvalidTokenError as error:
         raise Exit(f"invalid token: {error}", EXIT_REFUSED) from None
     if holds_secret(decoded, secret):
         raise Exit(
-            "the token holds the ServerSecret (none of it is shown): make a new one, treat the secret as exposed",
+            "the token holds the ServerSecret (none of it is shown): make a new one, treat the "
+            "secret as exposed",
             EXIT_REFUSED,
         )
     document = {**describe(decoded), "expired": expired is not None}
@@ -209,9 +259,15 @@ def _decode(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     secret = read_secret(args.secret_file, SECRET_ENV)
     login = {"user_id": args.user_id, "room_id": args.room_id, "stream_id": args.stream_id}
-    login["app_id"] = read_app_id(args.app_id) if args.app_id or os.environ.get(APP_ID_ENV) else None
-    login.update(login_privilege=not args.no_login_check, publish_privilege=not args.no_publish_check)
-    login.update(product="zim" if args.zim else "rtc", leeway=read_seconds(args.leeway or "0", "--leeway"))
+    login["app_id"] = (
+        read_app_id(args.app_id) if args.app_id or os.environ.get(APP_ID_ENV) else None
+    )
+    login.update(
+        login_privilege=not args.no_login_check, publish_privilege=not args.no_publish_check
+    )
+    login.update(
+        product="zim" if args.zim else "rtc", leeway=read_seconds(args.leeway or "0", "--leeway")
+    )
     report = check_token04(token_argument(args.token), secret, **login)
     write(to_json(report.as_dict(_REMEDIES)) if args.json else "\n".join(report.lines(_REMEDIES)))
     return EXIT_OK if report.ok else EXIT_REFUSED
@@ -221,7 +277,10 @@ def _sign(args: argparse.Namespace) -> int:
     secret, params = read_secret(args.secret_file, SECRET_ENV), _params(args.param or [])
     printed = [args.action, args.product, args.base_url, *(args.param or [])]
     if any(text and holds_secret(text, secret) for text in printed):  # the URL is printed, and sent
-        raise Exit("ACTION, --param, --product or --base-url holds the ServerSecret; it would be in the URL")
+        raise Exit(
+            "ACTION, --param, --product or --base-url holds the ServerSecret; it would be in "
+            "the URL"
+        )
     where = {"product": args.product or "rtc", "region": args.region, "base_url": args.base_url}
     try:
         checked_base_url(**where)
@@ -230,7 +289,9 @@ def _sign(args: argparse.Namespace) -> int:
     try:
         write(ZegoProject(read_app_id(args.app_id), secret).api_url(args.action, params, **where))
     except (TypeError, ValueError):
-        raise Exit("--param: each KEY must be printable and not a common parameter (Action, AppId, ...)") from None
+        raise Exit(
+            "--param: each KEY must be printable and not a common parameter (Action, AppId, ...)"
+        ) from None
     return EXIT_OK
 
 
@@ -251,9 +312,13 @@ def _params(pairs: list[str]) -> dict[str, str | list[str]]:
 
 def _where_refusal(args: argparse.Namespace) -> str:
     if args.base_url is not None:
-        return "--base-url must be an http:// or https:// URL with a host, no query and no white space"
+        return (
+            "--base-url must be an http:// or https:// URL with a host, no query and no white space"
+        )
     if (args.product or "rtc") not in PRODUCTS:
-        return f"--product must be one of {', '.join(PRODUCTS)} (another product's host: --base-url)"
+        return (
+            f"--product must be one of {', '.join(PRODUCTS)} (another product's host: --base-url)"
+        )
     return f"--region must be one of {', '.join(REGIONS)}"
 
 
@@ -261,14 +326,19 @@ def _verify_callback(args: argparse.Namespace) -> int:
     secret = read_secret(args.secret_file, CALLBACK_SECRET_ENV)
     max_age = None if args.max_age is None else read_seconds(args.max_age, "--max-age")
     try:
-        write(to_json(verify_callback(read_stdin("the callback's body").strip(), secret, max_age=max_age)))
+        write(
+            to_json(
+                verify_callback(read_stdin("the callback's body").strip(), secret, max_age=max_age)
+            )
+        )
     except InvalidCallbackError as error:
         raise Exit(f"not ZEGO's callback ({error.reason}): {error}", EXIT_REFUSED) from None
     return EXIT_OK
 
 
 def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, list[str]]]:
-    """The parser, from _COMMANDS, and each command's option names (to name the nearest to a mistyped one)."""
+    """The parser, from _COMMANDS, and each command's option names (to name the nearest to a
+    mistyped one)."""
     settings: dict[str, Any] = {"epilog": _EXAMPLES, "allow_abbrev": False, "formatter_class": _RAW}
     parser = _Parser(prog="zego-token04", description=_DESCRIPTION, **settings)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
@@ -280,7 +350,9 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, list[str]]]:
             command.set_defaults(run=_RUN[head])
             options[head] = names = ["--secret-file"]
             secret = CALLBACK_SECRET_ENV if head == "verify-callback" else SECRET_ENV
-            command.add_argument("--secret-file", metavar="PATH", help=f"read the secret here (default: ${secret})")
+            command.add_argument(
+                "--secret-file", metavar="PATH", help=f"read the secret here (default: ${secret})"
+            )
             continue
         name, metavar = head.split()
         if metavar == "flag":
@@ -288,15 +360,26 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, list[str]]]:
         else:  # METAVAR* may be given more than once
             many = metavar.endswith("*")
             command.add_argument(
-                name, metavar=metavar.rstrip("*"), help=help_text, action="append" if many else "store"
+                name,
+                metavar=metavar.rstrip("*"),
+                help=help_text,
+                action="append" if many else "store",
             )
         names += [name] if name.startswith("--") else []
     return parser, options
 
 
 _RAW = argparse.RawDescriptionHelpFormatter
-_DESCRIPTION = "Make, read and check ZEGO token04s; sign Server API requests; verify ZEGO's callbacks."
-_RUN = {"generate": _generate, "decode": _decode, "check": _check, "sign": _sign, "verify-callback": _verify_callback}
+_DESCRIPTION = (
+    "Make, read and check ZEGO token04s; sign Server API requests; verify ZEGO's callbacks."
+)
+_RUN = {
+    "generate": _generate,
+    "decode": _decode,
+    "check": _check,
+    "sign": _sign,
+    "verify-callback": _verify_callback,
+}
 _COMMANDS = """
 generate: print a new token
   --user-id USER: the user the token is for
@@ -328,9 +411,9 @@ check: would ZEGO accept this token for this login? (exit 1 if not)
   --json flag: print a JSON object
 sign: print a signed Server API request URL (for curl, or ZEGO's online checker)
   action ACTION: the API's Action, such as DescribeUserNum
-  --param KEY=VALUE*: one of the action's parameters (repeat for more; KEY[]=VALUE, or a KEY repeated, is a list)
+  --param KEY=VALUE*: an action's parameter (repeat for more; KEY[]=V, or a KEY repeated, is a list)
   --app-id N: the project's AppID (default: $ZEGO_APP_ID)
-  --product NAME: the product's host: rtc (the default), zim, cloudrecord, whiteboard, docs, analytics
+  --product NAME: the product's host: rtc (default), zim, cloudrecord, whiteboard, docs, analytics
   --region REGION: a regional host (sha, hkg, fra, lax, bom, sgp)
   --base-url URL: an http(s) URL instead of ZEGO's host (a proxy, a test server)
 verify-callback: is the callback body on stdin ZEGO's? (exit 1 if not; its fields as JSON if so)

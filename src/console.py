@@ -1,4 +1,5 @@
-"""The command's terminal: what it reads (secrets, stdin, numbers) and writes, each bounded, each failure an Exit.
+"""The command's terminal: what it reads (secrets, stdin, numbers) and writes, each bounded, each
+failure an Exit.
 
 The command (``cli``) parses its arguments and calls the library; everything it
 reads from the terminal, the environment or a file, and everything it writes,
@@ -37,7 +38,8 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-"""Done; refused (an invalid token, a failed check, a forged callback); usage; stdout failed; interrupted."""
+"""Done; refused (an invalid token, a failed check, a forged callback); usage; stdout failed;
+interrupted."""
 SECRET_FILE_LIMIT = 1024
 """--secret-file is read up to this many bytes."""
 STDIN_LIMIT = 1024 * 1024
@@ -54,11 +56,14 @@ class Exit(Exception):
 
 def token_argument(argument: str) -> str:
     """The token from its argument or, for "-", from stdin, surrounding white space taken off."""
-    return (argument if argument != "-" else read_stdin("the token").decode("utf-8", "replace")).strip()
+    return (
+        argument if argument != "-" else read_stdin("the token").decode("utf-8", "replace")
+    ).strip()
 
 
 def read_stdin(what: str) -> bytes:
-    """stdin, up to STDIN_LIMIT bytes, a byte order mark (as a Windows editor writes it) taken off."""
+    """stdin, up to STDIN_LIMIT bytes, a byte order mark (as a Windows editor writes it) taken
+    off."""
     try:
         data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
     except AttributeError:
@@ -76,22 +81,34 @@ def read_stdin(what: str) -> bytes:
 
 def read_app_id(option: str | None) -> int:
     """The AppID from --app-id, else ZEGO_APP_ID, read as ZegoProject.from_env reads it."""
-    source, text = ("--app-id", option) if option is not None else (APP_ID_ENV, os.environ.get(APP_ID_ENV, ""))
+    source, text = (
+        ("--app-id", option) if option is not None else (APP_ID_ENV, os.environ.get(APP_ID_ENV, ""))
+    )
     app_id = app_id_value(whole_number(text))
     if app_id is None:
-        raise Exit(f"{source} must be {APP_ID_RULE}" if text else f"no AppID: pass --app-id or set {APP_ID_ENV}")
+        raise Exit(
+            f"{source} must be {APP_ID_RULE}"
+            if text
+            else f"no AppID: pass --app-id or set {APP_ID_ENV}"
+        )
     return app_id
 
 
 def read_secret(path: str | None, variable: str) -> str:
-    """A secret from the file at ``path`` (bounded) or the environment ``variable``, white space around it off."""
+    """A secret from the file at ``path`` (bounded) or the environment ``variable``, white space
+    around it off."""
     source, secret = variable, os.environ.get(variable, "")
     if path == "-":
-        raise Exit("--secret-file - is not read: stdin is for the token or the callback; name a file")
+        raise Exit(
+            "--secret-file - is not read: stdin is for the token or the callback; name a file"
+        )
     if path is not None:
         try:
             with open(path, "rb") as secret_file:
-                source, secret = "--secret-file", secret_file.read(SECRET_FILE_LIMIT + 1).decode("utf-8-sig", "replace")
+                source, secret = (
+                    "--secret-file",
+                    secret_file.read(SECRET_FILE_LIMIT + 1).decode("utf-8-sig", "replace"),
+                )
         except OSError as error:
             raise Exit(f"cannot read --secret-file: {error.strerror or 'not readable'}") from None
     if not secret.strip():
@@ -112,29 +129,39 @@ def read_seconds(text: str, option: str) -> float:
 
 
 def to_json(document: dict[str, Any]) -> str:
-    """``document`` as JSON, with a \\u escape for any character stdout's encoding lacks (cp864 has no "%")."""
+    """``document`` as JSON, with a \\u escape for any character stdout's encoding lacks (cp864 has
+    no "%")."""
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    return "".join(c if c.encode(encoding, "ignore") else f"\\u{ord(c):04x}" for c in json.dumps(document))
+    return "".join(
+        c if c.encode(encoding, "ignore") else f"\\u{ord(c):04x}" for c in json.dumps(document)
+    )
 
 
 def write(text: str, stdout: bool = True) -> None:
-    """Lines on stdout (an Exit with EXIT_OUTPUT if it fails) or stderr (if it can take them), escaping what
+    """Lines on stdout (an Exit with EXIT_OUTPUT if it fails) or stderr (if it can take them),
+    escaping what
     their encoding cannot show."""
     stream = sys.stdout if stdout else sys.stderr
     try:
         encoding = stream.encoding or "utf-8"
         stream.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
         stream.flush()
-    except (AttributeError, OSError, ValueError) as error:  # closed (None), a full disk, a broken pipe
+    except (
+        AttributeError,
+        OSError,
+        ValueError,
+    ) as error:  # closed (None), a full disk, a broken pipe
         if stdout:
             raise Exit(
-                f"cannot write to stdout: {getattr(error, 'strerror', None) or 'it is closed'}", EXIT_OUTPUT
+                f"cannot write to stdout: {getattr(error, 'strerror', None) or 'it is closed'}",
+                EXIT_OUTPUT,
             ) from None
         detach(stream)
 
 
 def detach(stream: TextIO | None) -> None:
-    """Point a failed stream's descriptor at /dev/null, so that the interpreter's flush at exit finds nothing."""
+    """Point a failed stream's descriptor at /dev/null, so that the interpreter's flush at exit
+    finds nothing."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]

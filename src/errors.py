@@ -38,9 +38,11 @@ ERROR_CODE_USER_ID_INVALID = 3
 ERROR_CODE_SECRET_INVALID = 5
 """secret is not a str of exactly 32 ASCII characters."""
 ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID = 6
-"""effective_time_in_seconds is not an int > 0 whose expire fits an int64 (or ``now`` is not a time)."""
+"""effective_time_in_seconds is not an int > 0 whose expire fits an int64 (or ``now`` is not a
+time)."""
 ERROR_CODE_PAYLOAD_INVALID = 7
-"""payload is not a str (or None) of valid Unicode text, or the token body is too large for the frame."""
+"""payload is not a str (or None) of valid Unicode text, or the token body is too large for the
+frame."""
 ERROR_CODE_MODE_INVALID = 8
 """mode is neither MODE_CBC nor MODE_GCM."""
 

@@ -91,19 +91,25 @@ class Frame(NamedTuple):
 
 
 def seal(version: str, mode: str, secret: str, expire: int, iv: bytes, body: bytes) -> str:
-    """The token that carries ``body`` encrypted under ``secret``: the mirror of read_frame and decrypt."""
+    """The token that carries ``body`` encrypted under ``secret``: the mirror of read_frame and
+    decrypt."""
     layout = _LAYOUTS[mode]
     if layout is _GCM:
-        ciphertext, tag = AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=iv).encrypt_and_digest(body)
+        ciphertext, tag = AES.new(
+            secret.encode("ascii"), AES.MODE_GCM, nonce=iv
+        ).encrypt_and_digest(body)
         ciphertext += tag
     else:
-        ciphertext = AES.new(secret.encode("ascii"), AES.MODE_CBC, iv).encrypt(pad(body, AES.block_size))
+        ciphertext = AES.new(secret.encode("ascii"), AES.MODE_CBC, iv).encrypt(
+            pad(body, AES.block_size)
+        )
     packed = layout.head.pack(expire, len(iv), iv, len(ciphertext)) + ciphertext + layout.trailer
     return version + binascii.b2a_base64(packed, newline=False).decode("ascii")
 
 
 def new_iv(mode: str) -> bytes:
-    """A fresh IV from os.urandom: 16 characters of 0-9a-z (CBC, as the official generators), 12 bytes (GCM)."""
+    """A fresh IV from os.urandom: 16 characters of 0-9a-z (CBC, as the official generators), 12
+    bytes (GCM)."""
     if mode == MODE_GCM:
         return os.urandom(_GCM.iv_size)
     iv = b""
@@ -113,7 +119,8 @@ def new_iv(mode: str) -> bytes:
 
 
 def read_frame(token: object, version: str, mode: str | None = None) -> Frame:
-    """The frame of a token of ``version``; InvalidTokenError, naming the paste mistake, if it is none.
+    """The frame of a token of ``version``; InvalidTokenError, naming the paste mistake, if it is
+    none.
 
     ``mode`` pins the cipher: a frame of the other mode is refused, before anything is decrypted.
     ValueError if ``mode`` is not None, MODE_CBC or MODE_GCM (the caller's configuration).
@@ -124,7 +131,9 @@ def read_frame(token: object, version: str, mode: str | None = None) -> Frame:
         raise InvalidTokenError(f"token must be a str, not {type_name(token)}")
     token = str.__str__(token)
     if len(token) > MAX_TOKEN_LENGTH:
-        raise InvalidTokenError(f"token is longer than any token ({len(token)} > {MAX_TOKEN_LENGTH} characters)")
+        raise InvalidTokenError(
+            f"token is longer than any token ({len(token)} > {MAX_TOKEN_LENGTH} characters)"
+        )
     packed = canonical_base64(token[_VERSION_LENGTH:]) if token.startswith(version) else None
     if packed is None:
         raise InvalidTokenError(_paste_mistake(token, version))
@@ -140,7 +149,9 @@ def decrypt(frame: Frame, secret: str, version: str) -> bytes:
     """The body inside the frame: the GCM tag verified, or the CBC padding removed."""
     body = _open_gcm(frame, secret) if frame.mode == MODE_GCM else _open_cbc(frame, secret)
     if body is None:  # raised out here, so that no exception keeps the cipher (and its key) alive
-        raise InvalidTokenError(f"this token{version} does not decrypt with this secret (wrong secret or corrupted)")
+        raise InvalidTokenError(
+            f"this token{version} does not decrypt with this secret (wrong secret or corrupted)"
+        )
     return body
 
 
@@ -149,7 +160,9 @@ def _open_gcm(frame: Frame, secret: str) -> bytes | None:
         return None
     ciphertext, tag = frame.ciphertext[:-_TAG_SIZE], frame.ciphertext[-_TAG_SIZE:]
     try:
-        return AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=frame.iv).decrypt_and_verify(ciphertext, tag)
+        return AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=frame.iv).decrypt_and_verify(
+            ciphertext, tag
+        )
     except ValueError:
         return None
 
@@ -159,7 +172,10 @@ def _open_cbc(frame: Frame, secret: str) -> bytes | None:
     if not frame.ciphertext or len(frame.ciphertext) % AES.block_size:
         return None
     try:
-        return unpad(AES.new(secret.encode("ascii"), AES.MODE_CBC, frame.iv).decrypt(frame.ciphertext), AES.block_size)
+        return unpad(
+            AES.new(secret.encode("ascii"), AES.MODE_CBC, frame.iv).decrypt(frame.ciphertext),
+            AES.block_size,
+        )
     except ValueError:
         return None
 
@@ -175,17 +191,23 @@ def _unpack(packed: bytes) -> Frame:
         raise InvalidTokenError("token frame is truncated")
     end = layout.head.size + ciphertext_size
     if len(packed) < layout.size(ciphertext_size):
-        shown, said = (_VERSION_LENGTH + _base64_length(size) for size in (len(packed), layout.size(ciphertext_size)))
+        shown, said = (
+            _VERSION_LENGTH + _base64_length(size)
+            for size in (len(packed), layout.size(ciphertext_size))
+        )
         raise InvalidTokenError(_cut_short(shown, said))
     if packed[end:] != layout.trailer:
-        raise InvalidTokenError(f"token frame has unexpected bytes after the ciphertext (a {layout.mode} frame)")
+        raise InvalidTokenError(
+            f"token frame has unexpected bytes after the ciphertext (a {layout.mode} frame)"
+        )
     return Frame(layout.mode, expire, iv, packed[layout.head.size : end])
 
 
 def canonical_base64(encoded: str) -> bytes | None:
     """Standard, padded, canonical base64 (the one spelling a generator writes) to bytes, else None.
 
-    The only base64 read_frame takes: a token has one spelling, so a token changed on its way is refused."""
+    The only base64 read_frame takes: a token has one spelling, so a token changed on its way is
+    refused."""
     try:
         data = encoded.encode("ascii")
         decoded = binascii.a2b_base64(data)
@@ -199,26 +221,43 @@ def _base64_length(size: int) -> int:
 
 
 def _cut_short(characters: int, expected: int) -> str:
-    return f"the token looks cut short: {characters} characters, where its frame says {expected}; copy the whole token"
+    return (
+        f"the token looks cut short: {characters} characters, where its frame says "
+        f"{expected}; copy the whole token"
+    )
 
 
 # What a token meets on its way through a web stack, each named by what it leaves in the token.
 _TRANSPORT_MISTAKES = (
     (("\n", "\r"), "the token is wrapped over several lines: join them into one"),
-    (("#",), 'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with decode_kit_token'),
-    (("%2B", "%2b", "%2F", "%2f", "%3D", "%3d"), "the token is still URL-encoded (%2B, %3D): URL-decode it once"),
-    ((" ",), 'the token has spaces where its "+" were (it went through a URL query string unencoded)'),
+    (
+        ("#",),
+        'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with '
+        "decode_kit_token",
+    ),
+    (
+        ("%2B", "%2b", "%2F", "%2f", "%3D", "%3d"),
+        "the token is still URL-encoded (%2B, %3D): URL-decode it once",
+    ),
+    (
+        (" ",),
+        'the token has spaces where its "+" were (it went through a URL query string unencoded)',
+    ),
     (("-", "_"), 'the token is in URL-safe base64 ("-" and "_"): ZEGO\'s tokens use "+" and "/"'),
 )
 
 
 def _paste_mistake(token: str, version: str) -> str:
-    """Why a token of ``version`` does not read as standard base64 after its version, in a person's words."""
+    """Why a token of ``version`` does not read as standard base64 after its version, in a person's
+    words."""
     wrapping = _wrapping_mistake(token)
     if wrapping is not None:
         return wrapping
     if token[:2] in _VERSION_READERS and token[:2] != version:
-        return f"this is a token{token[:2]}, not a token{version}: read it with {_VERSION_READERS[token[:2]]}"
+        return (
+            f"this is a token{token[:2]}, not a token{version}: read it with "
+            f"{_VERSION_READERS[token[:2]]}"
+        )
     if not token.startswith(version):
         return f'token does not start with "{version}"'
     for marks, mistake in _TRANSPORT_MISTAKES:
@@ -236,24 +275,32 @@ def _wrapping_mistake(token: str) -> str | None:
     if token[:7].lower() == "bearer ":
         return 'the token starts with "Bearer ": pass the token alone'
     if token[0] in "\"'" and token[1:3] in _VERSION_READERS:
-        return "the token is in quotes: remove them (your client may be sending the JSON string, not the token)"
+        return (
+            "the token is in quotes: remove them (your client may be sending the JSON "
+            "string, not the token)"
+        )
     return None
 
 
 def _length_mistake(token: str, version: str) -> str:
-    """A token of base64 characters that does not decode: cut short, its padding lost, or too short."""
+    """A token of base64 characters that does not decode: cut short, its padding lost, or too
+    short."""
     size, characters = _frame_size_said(token[_VERSION_LENGTH:]), len(token) - _VERSION_LENGTH
     if size is not None and characters < _base64_length(size):
         if characters == -(-size * 4 // 3):  # every character but the "=" padding
             return 'the token has lost the "=" padding at its end: restore it'
         return _cut_short(len(token), _VERSION_LENGTH + _base64_length(size))
     if len(token) < _MIN_TOKEN_LENGTH:
-        return f"the token is too short to be one ({len(token)} characters; the shortest has {_MIN_TOKEN_LENGTH})"
+        return (
+            f"the token is too short to be one ({len(token)} characters; the shortest has "
+            f"{_MIN_TOKEN_LENGTH})"
+        )
     return f'token is not standard base64 after its "{version}"'
 
 
 def _frame_size_said(token: str) -> int | None:
-    """How many bytes the frame's own length fields say it has, read from its first 40 characters (30 bytes:
+    """How many bytes the frame's own length fields say it has, read from its first 40 characters
+    (30 bytes:
     every frame's head fits)."""
     try:
         head = binascii.a2b_base64(token[:40] + "=" * (-len(token[:40]) % 4))
@@ -266,7 +313,8 @@ def _frame_size_said(token: str) -> int | None:
 
 
 class BodyRule(NamedTuple):
-    """What one member of a token's JSON body must be: its description, and the test of a parsed value."""
+    """What one member of a token's JSON body must be: its description, and the test of a parsed
+    value."""
 
     description: str
     test: Callable[[object], bool]
@@ -279,19 +327,31 @@ def int_member(bits: int, signed: bool = True) -> BodyRule:
 
 
 APP_ID_MEMBER = BodyRule(
-    f"an AppID ({APP_ID_RULE})", lambda value: type(value) is int and app_id_value(value) is not None
+    f"an AppID ({APP_ID_RULE})",
+    lambda value: type(value) is int and app_id_value(value) is not None,
 )
 """A body's AppID."""
-TEXT_MEMBER = BodyRule("a string", lambda value: isinstance(value, str) and as_text(value) is not None)
+TEXT_MEMBER = BodyRule(
+    "a string", lambda value: isinstance(value, str) and as_text(value) is not None
+)
 """A body's string of valid Unicode text."""
-USER_ID_MEMBER = BodyRule("a non-empty string", lambda value: value != "" and TEXT_MEMBER.test(value))
+USER_ID_MEMBER = BodyRule(
+    "a non-empty string", lambda value: value != "" and TEXT_MEMBER.test(value)
+)
 """A body's user ID."""
 
 
 def read_body(
-    body: bytes, frame: Frame, version: str, rules: dict[str, BodyRule], *, expire: str, optional: str = ""
+    body: bytes,
+    frame: Frame,
+    version: str,
+    rules: dict[str, BodyRule],
+    *,
+    expire: str,
+    optional: str = "",
 ) -> dict[str, object]:
-    """A token's body: a UTF-8 JSON object of exactly the members of ``rules`` (``optional`` may be absent),
+    """A token's body: a UTF-8 JSON object of exactly the members of ``rules`` (``optional`` may be
+    absent),
     each named once and keeping its rule, its ``expire`` member equal to the frame's."""
     try:
         members = parse_json_object(body.decode("utf-8"))
@@ -301,7 +361,8 @@ def read_body(
     if members is None or not (names - {optional} <= members.keys() <= names):
         absent = f" ({optional} may be absent)" if optional else ""
         raise InvalidTokenError(
-            f"token{version} body is not a JSON object with exactly the members {', '.join(rules)}{absent}, each once"
+            f"token{version} body is not a JSON object with exactly the members "
+            f"{', '.join(rules)}{absent}, each once"
         )
     for name, rule in rules.items():
         if name in members and not rule.test(members[name]):

@@ -69,7 +69,13 @@ def check_user_id(user_id: str, product: str = PRODUCT_RTC) -> str | None:
     Raises TypeError for a product that is not a str and ValueError for an
     unknown one (the ID itself never raises).
     """
-    return _check_id(user_id, "user_id", MAX_USER_ID_BYTES[product_name(product)], _USER_ID_PUNCTUATION, _USER_ID_NOTES)
+    return _check_id(
+        user_id,
+        "user_id",
+        MAX_USER_ID_BYTES[product_name(product)],
+        _USER_ID_PUNCTUATION,
+        _USER_ID_NOTES,
+    )
 
 
 def check_room_id(room_id: str) -> str | None:
@@ -83,7 +89,8 @@ def check_stream_id(stream_id: str) -> str | None:
 
 
 def product_name(product: object) -> str:
-    """The plain value of a product name ("rtc" or "zim"); TypeError or ValueError for anything else."""
+    """The plain value of a product name ("rtc" or "zim"); TypeError or ValueError for anything
+    else."""
     name = require_str(product, "product")
     if name not in MAX_USER_ID_BYTES:
         raise ValueError(f'product must be "{PRODUCT_RTC}" or "{PRODUCT_ZIM}"')

@@ -22,7 +22,12 @@ import re
 import urllib.parse
 from typing import NamedTuple
 
-from .errors import ERROR_CODE_PAYLOAD_INVALID, ERROR_CODE_USER_ID_INVALID, InvalidTokenError, TokenError
+from .errors import (
+    ERROR_CODE_PAYLOAD_INVALID,
+    ERROR_CODE_USER_ID_INVALID,
+    InvalidTokenError,
+    TokenError,
+)
 from .frame import read_frame
 from .token04 import MAX_TOKEN_LENGTH, VERSION, Token04, check_expiry, decode_token04
 from .values import (
@@ -97,12 +102,15 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
         "appID": require_app_id(app_id),
     }
     if KIT_SEPARATOR in token_text:
-        raise InvalidTokenError(f'token must not contain "{KIT_SEPARATOR}": pass the token generate_token04 made')
+        raise InvalidTokenError(
+            f'token must not contain "{KIT_SEPARATOR}": pass the token generate_token04 made'
+        )
     read_frame(token_text, VERSION)
     part = base64.b64encode(_stringify(fields).encode("latin-1")).decode("ascii")
     if len(part) > MAX_KIT_PART_LENGTH:
         raise TokenError(
-            f"the kit fields would be longer than {MAX_KIT_PART_LENGTH} characters: shorten the IDs or user_name",
+            f"the kit fields would be longer than {MAX_KIT_PART_LENGTH} characters: shorten "
+            "the IDs or user_name",
             ERROR_CODE_PAYLOAD_INVALID,
             "user_name",
         )
@@ -120,7 +128,8 @@ def decode_kit_token(
 ) -> KitToken:
     """Read a kit token: decode its token04 with ``secret``, and its login fields.
 
-    Raises InvalidTokenError when the token04 is bad, when the login fields are not a kit's, and when the
+    Raises InvalidTokenError when the token04 is bad, when the login fields are not a kit's, and
+    when the
     fields' appID or userID differ from the token's: the UIKit would log in as
     someone the token is not for; then ExpiredTokenError (carrying the
     KitToken) when it has expired. ``now``, ``leeway``, ``verify_expiry`` and
@@ -132,7 +141,9 @@ def decode_kit_token(
     if not isinstance(token, str):
         raise InvalidTokenError(f"kit token must be a str, not {type_name(token)}")
     if len(token) > MAX_KIT_TOKEN_LENGTH:
-        raise InvalidTokenError(f"kit token is longer than any kit token ({MAX_KIT_TOKEN_LENGTH} characters)")
+        raise InvalidTokenError(
+            f"kit token is longer than any kit token ({MAX_KIT_TOKEN_LENGTH} characters)"
+        )
     token, separator, fields = str.__str__(token).partition(KIT_SEPARATOR)
     if not separator:
         raise InvalidTokenError(
@@ -143,10 +154,13 @@ def decode_kit_token(
         *_read_fields(fields.partition(KIT_SEPARATOR)[0]),  # the UIKit reads split("#")[1]
     )
     if kit.app_id != kit.token.app_id:
-        raise InvalidTokenError(f"the kit's appID {kit.app_id} differs from the token's app_id {kit.token.app_id}")
+        raise InvalidTokenError(
+            f"the kit's appID {kit.app_id} differs from the token's app_id {kit.token.app_id}"
+        )
     if kit.user_id != kit.token.user_id:
         raise InvalidTokenError(
-            "the kit's userID differs from the token's user_id: the UIKit would log in as another user"
+            "the kit's userID differs from the token's user_id: the UIKit would log in as "
+            "another user"
         )
     if verify_expiry:
         check_expiry(kit, now_seconds, leeway_seconds)
@@ -165,7 +179,12 @@ def _read_fields(part: str) -> tuple[int, str, str, str]:
             raise InvalidTokenError(f"the kit fields have no {name}")
         if not isinstance(fields[name], str):
             raise InvalidTokenError(f"the kit's {name} is not a string")
-    return _app_id_field(fields.get("appID")), fields["userID"], fields["roomID"], _user_name(fields["userName"])
+    return (
+        _app_id_field(fields.get("appID")),
+        fields["userID"],
+        fields["roomID"],
+        _user_name(fields["userName"]),
+    )
 
 
 def _atob(part: str) -> bytes:
@@ -186,7 +205,9 @@ _json_decoder = json.JSONDecoder(parse_constant=_refuse_constant)
 
 def _json_parse(data: bytes) -> object:
     try:
-        return _json_decoder.decode(data.decode("latin-1"))  # a repeated name: the last one, as JSON.parse
+        return _json_decoder.decode(
+            data.decode("latin-1")
+        )  # a repeated name: the last one, as JSON.parse
     except (ValueError, RecursionError):
         raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not JSON') from None
 
@@ -202,36 +223,57 @@ def _app_id_field(value: object) -> int:
 
 
 def _user_name(encoded: str) -> str:
-    """decodeURIComponent(userName): %XX escapes read as UTF-8; a broken one is refused, as JavaScript does."""
+    """decodeURIComponent(userName): %XX escapes read as UTF-8; a broken one is refused, as
+    JavaScript does."""
     try:
-        name = None if _BROKEN_ESCAPE.search(encoded) else urllib.parse.unquote(encoded, errors="strict")
+        name = (
+            None
+            if _BROKEN_ESCAPE.search(encoded)
+            else urllib.parse.unquote(encoded, errors="strict")
+        )
     except UnicodeDecodeError:  # escapes that are not UTF-8
         name = None
     if name is None:
-        raise InvalidTokenError("the kit's userName is not percent-encoded UTF-8 (a broken % escape)")
+        raise InvalidTokenError(
+            "the kit's userName is not percent-encoded UTF-8 (a broken % escape)"
+        )
     return name
 
 
 def _javascript_string(value: object, name: str) -> str:
-    """A str argument as JavaScript holds it: surrogate pairs joined into the characters they make."""
-    return require_str(value, name).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    """A str argument as JavaScript holds it: surrogate pairs joined into the characters they
+    make."""
+    return (
+        require_str(value, name)
+        .encode("utf-16-le", "surrogatepass")
+        .decode("utf-16-le", "surrogatepass")
+    )
 
 
 def _latin1_field(value: object, name: str, error_code: int) -> str:
     """An ID for the kit fields, refused unless the UIKit's btoa can write it (Latin-1)."""
     text = _javascript_string(value, name)
-    if not all(character <= "\xff" or "\ud800" <= character <= "\udfff" for character in text):  # a lone one: \u
-        raise TokenError(f"{name} must be characters up to U+00FF: the UIKit's btoa refuses others", error_code, name)
+    if not all(
+        character <= "\xff" or "\ud800" <= character <= "\udfff" for character in text
+    ):  # a lone one: \u
+        raise TokenError(
+            f"{name} must be characters up to U+00FF: the UIKit's btoa refuses others",
+            error_code,
+            name,
+        )
     return text
 
 
 def _encode_uri_component(text: str) -> str:
-    """JavaScript's encodeURIComponent: UTF-8, %XX in capitals; a lone surrogate is refused, as there."""
+    """JavaScript's encodeURIComponent: UTF-8, %XX in capitals; a lone surrogate is refused, as
+    there."""
     try:
         return urllib.parse.quote(text, safe=_URI_UNRESERVED, errors="strict")
     except UnicodeEncodeError:
         raise TokenError(
-            "user_name has a lone surrogate: encodeURIComponent refuses it", ERROR_CODE_PAYLOAD_INVALID, "user_name"
+            "user_name has a lone surrogate: encodeURIComponent refuses it",
+            ERROR_CODE_PAYLOAD_INVALID,
+            "user_name",
         ) from None
 
 

@@ -1,4 +1,5 @@
-"""The privilege payload of an RTC room token: ``rtc_room_payload`` writes it, ``parse_rtc_room_payload`` reads it.
+"""The privilege payload of an RTC room token: ``rtc_room_payload`` writes it,
+``parse_rtc_room_payload`` reads it.
 
     {"room_id": "room1", "privilege": {"1": 1, "2": 0}, "stream_id_list": null}
 
@@ -68,14 +69,22 @@ def rtc_room_payload(
     """
     if not (isinstance(login, bool) and isinstance(publish, bool)):
         raise TypeError("login and publish must be bool")
-    if isinstance(stream_ids, (str, bytes)) or not (stream_ids is None or isinstance(stream_ids, Iterable)):
+    if isinstance(stream_ids, (str, bytes)) or not (
+        stream_ids is None or isinstance(stream_ids, Iterable)
+    ):
         raise TypeError("stream_ids must be None or a list of str")
-    stream_id_list = None if stream_ids is None else [_text(stream_id, "stream_ids") for stream_id in stream_ids]
+    stream_id_list = (
+        None if stream_ids is None else [_text(stream_id, "stream_ids") for stream_id in stream_ids]
+    )
     privilege = {
         _PRIVILEGE_KEYS[0]: PRIVILEGE_ENABLE if login else PRIVILEGE_DISABLE,
         _PRIVILEGE_KEYS[1]: PRIVILEGE_ENABLE if publish else PRIVILEGE_DISABLE,
     }
-    members = {"room_id": _text(room_id, "room_id"), "privilege": privilege, "stream_id_list": stream_id_list}
+    members = {
+        "room_id": _text(room_id, "room_id"),
+        "privilege": privilege,
+        "stream_id_list": stream_id_list,
+    }
     return json.dumps(members, ensure_ascii=False)
 
 
@@ -102,11 +111,15 @@ def parse_rtc_room_payload(payload: str) -> RtcRoomPayload:
 
 def _privileges(privilege: object) -> tuple[bool, bool]:
     if not isinstance(privilege, dict) or sorted(privilege) != sorted(_PRIVILEGE_KEYS):
-        raise InvalidTokenError('payload\'s privilege is not an object with exactly the keys "1" and "2"')
+        raise InvalidTokenError(
+            'payload\'s privilege is not an object with exactly the keys "1" and "2"'
+        )
     for key in _PRIVILEGE_KEYS:
         value = privilege[key]
         if not (type(value) is int and value in (PRIVILEGE_DISABLE, PRIVILEGE_ENABLE)):
-            raise InvalidTokenError(f'payload\'s privilege "{key}" is {_json_kind(value)}; it must be 0 or 1')
+            raise InvalidTokenError(
+                f'payload\'s privilege "{key}" is {_json_kind(value)}; it must be 0 or 1'
+            )
     login, publish = (privilege[key] == PRIVILEGE_ENABLE for key in _PRIVILEGE_KEYS)
     return login, publish
 
@@ -114,7 +127,9 @@ def _privileges(privilege: object) -> tuple[bool, bool]:
 def _stream_ids(stream_id_list: object) -> tuple[str, ...] | None:
     if stream_id_list is None:
         return None
-    if not isinstance(stream_id_list, list) or not all(isinstance(item, str) for item in stream_id_list):
+    if not isinstance(stream_id_list, list) or not all(
+        isinstance(item, str) for item in stream_id_list
+    ):
         raise InvalidTokenError("payload's stream_id_list is neither null nor a list of strings")
     return tuple(stream_id_list)
 
@@ -122,12 +137,15 @@ def _stream_ids(stream_id_list: object) -> tuple[str, ...] | None:
 def _text(value: object, argument: str) -> str:
     text = as_text(require_str(value, argument))
     if text is None:
-        raise TokenError(f"{argument} must be valid Unicode text", ERROR_CODE_PAYLOAD_INVALID, argument)
+        raise TokenError(
+            f"{argument} must be valid Unicode text", ERROR_CODE_PAYLOAD_INVALID, argument
+        )
     return text
 
 
 def _json_kind(value: object) -> str:
-    """A parsed JSON value in JSON's words: numbers, true, false and null as written, others by kind."""
+    """A parsed JSON value in JSON's words: numbers, true, false and null as written, others by
+    kind."""
     if isinstance(value, (str, list, dict)):
         return {str: "a string", list: "an array", dict: "an object"}[type(value)]
     return json.dumps(value)

@@ -56,7 +56,8 @@ APP_ID_ENV = "ZEGO_APP_ID"
 SECRET_ENV = "ZEGO_SERVER_SECRET"
 """The environment variable from_env (and the command) reads the ServerSecret from."""
 CALLBACK_SECRET_ENV = "ZEGO_CALLBACK_SECRET"
-"""The environment variable from_env (and the command) reads the CallbackSecret from, when it is set."""
+"""The environment variable from_env (and the command) reads the CallbackSecret from, when it is
+set."""
 
 _ARGUMENT_BY_CODE = {
     ERROR_CODE_APP_ID_INVALID: "app_id",
@@ -89,13 +90,28 @@ class ZegoProject:
     need it).
     """
 
-    __slots__ = ("_async_clients", "_callback_secret", "_connections", "_secret", "app_id", "is_test")
+    __slots__ = (
+        "_async_clients",
+        "_callback_secret",
+        "_connections",
+        "_secret",
+        "app_id",
+        "is_test",
+    )
 
     def __init__(
-        self, app_id: int, secret: str, *, callback_secret: str | None = None, is_test: bool | None = None
+        self,
+        app_id: int,
+        secret: str,
+        *,
+        callback_secret: str | None = None,
+        is_test: bool | None = None,
     ) -> None:
         credentials = _Credentials(app_id, secret, callback_secret)
-        del secret, callback_secret  # error trackers record locals: they hide "credentials", not "callback_secret"
+        del (
+            secret,
+            callback_secret,
+        )  # error trackers record locals: they hide "credentials", not "callback_secret"
         self.app_id: int = require_app_id(credentials.app_id)
         """The project's AppID."""
         self._secret = require_secret(credentials.secret)
@@ -119,17 +135,26 @@ class ZegoProject:
         """
         variables: Mapping[str, object] | None = os.environ if environ is None else environ
         if not isinstance(variables, Mapping):
-            raise TypeError(f"environ must be a mapping of variables (such as os.environ), not {type_name(environ)}")
+            raise TypeError(
+                "environ must be a mapping of variables (such as os.environ), not "
+                f"{type_name(environ)}"
+            )
         credentials = _Credentials(*(variables.get(name) for name in _NAMES))
-        environ = variables = None  # they hold the secrets: not kept in a frame an error tracker records
+        environ = variables = (
+            None  # they hold the secrets: not kept in a frame an error tracker records
+        )
         app_id = app_id_value(whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or ""))
         if app_id is None:
             unset = not (_text_variable(credentials.app_id, APP_ID_ENV) or "").strip()
-            raise ValueError(f"{APP_ID_ENV} must be {'set to ' if unset else ''}your AppID, {APP_ID_RULE}")
+            raise ValueError(
+                f"{APP_ID_ENV} must be {'set to ' if unset else ''}your AppID, {APP_ID_RULE}"
+            )
         return cls(  # no local holds a secret: error trackers hide "secret" and "credentials" only
             app_id,
             _secret_variable(credentials.secret, SECRET_ENV),  # type: ignore[arg-type]
-            callback_secret=_secret_variable(credentials.callback_secret, CALLBACK_SECRET_ENV, required=False),
+            callback_secret=_secret_variable(
+                credentials.callback_secret, CALLBACK_SECRET_ENV, required=False
+            ),
         )
 
     def __repr__(self) -> str:
@@ -173,7 +198,9 @@ class ZegoProject:
             payload = rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
         elif not (login is True and publish is True and stream_ids is None):
             raise TypeError("login, publish and stream_ids go with room_id")
-        info = generate_token04(self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode)
+        info = generate_token04(
+            self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode
+        )
         if info.error_code:
             message = info.error_message
             if info.error_code == ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID:
@@ -190,20 +217,36 @@ class ZegoProject:
         verify_expiry: bool = True,
         mode: str | None = None,
     ) -> Token04:
-        """What ``token`` holds, as decode_token04 reads it; InvalidTokenError too if it is for another AppID."""
-        contents = decode_token04(token, self._secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode)
+        """What ``token`` holds, as decode_token04 reads it; InvalidTokenError too if it is for
+        another AppID."""
+        contents = decode_token04(
+            token, self._secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode
+        )
         if contents.app_id != self.app_id:
-            raise InvalidTokenError(f"the token is for AppID {contents.app_id}, not this project's {self.app_id}")
+            raise InvalidTokenError(
+                f"the token is for AppID {contents.app_id}, not this project's {self.app_id}"
+            )
         return contents
 
     def check(self, token: str, **login: Any) -> CheckReport:
-        """check_token04 for this project: ``login`` as check_token04 takes it, app_id this project's."""
+        """check_token04 for this project: ``login`` as check_token04 takes it, app_id this
+        project's."""
         login.setdefault("app_id", self.app_id)
         return check_token04(token, self._secret, **login)
 
-    def api_params(self, action: str, *, nonce: str | None = None, timestamp: int | None = None) -> dict[str, str]:
-        """The signed common parameters of one Server API request, for your own HTTP client (see server.api_params)."""
-        return api_params(self.app_id, self._secret, action, nonce=nonce, timestamp=timestamp, is_test=self.is_test)
+    def api_params(
+        self, action: str, *, nonce: str | None = None, timestamp: int | None = None
+    ) -> dict[str, str]:
+        """The signed common parameters of one Server API request, for your own HTTP client (see
+        server.api_params)."""
+        return api_params(
+            self.app_id,
+            self._secret,
+            action,
+            nonce=nonce,
+            timestamp=timestamp,
+            is_test=self.is_test,
+        )
 
     def api_url(
         self,
@@ -215,7 +258,12 @@ class ZegoProject:
         base_url: str | None = None,
     ) -> str:
         """A signed GET request URL, for curl or your own HTTP client (see server.api_url)."""
-        where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": self.is_test}
+        where: dict[str, Any] = {
+            "product": product,
+            "region": region,
+            "base_url": base_url,
+            "is_test": self.is_test,
+        }
         return api_url(self.app_id, self._secret, action, params, **where)
 
     def call_api(
@@ -230,14 +278,27 @@ class ZegoProject:
         timeout: float = 10,
         retries: int = 2,
     ) -> dict[str, Any]:
-        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see server.call_api).
+        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see
+        server.call_api).
 
         The project keeps its connections alive between calls; ``close()`` (or
         ``with``) closes them.
         """
-        where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": self.is_test}
-        options: dict[str, Any] = {"method": method, "timeout": timeout, "retries": retries, **where}
-        return send(self._connections, ApiCall(self.app_id, self._secret, action, params, **options))
+        where: dict[str, Any] = {
+            "product": product,
+            "region": region,
+            "base_url": base_url,
+            "is_test": self.is_test,
+        }
+        options: dict[str, Any] = {
+            "method": method,
+            "timeout": timeout,
+            "retries": retries,
+            **where,
+        }
+        return send(
+            self._connections, ApiCall(self.app_id, self._secret, action, params, **options)
+        )
 
     async def acall_api(
         self,
@@ -251,21 +312,36 @@ class ZegoProject:
         timeout: float = 10,
         retries: int = 2,
     ) -> dict[str, Any]:
-        """``call_api`` for asyncio, on httpx (``pip install 'zego-token04[async]'``; ImportError without it).
+        """``call_api`` for asyncio, on httpx (``pip install 'zego-token04[async]'``; ImportError
+        without it).
 
         The project keeps a client for each event loop that calls; ``await
         aclose()`` (or ``async with``) closes the running loop's.
         """
-        where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": self.is_test}
-        options: dict[str, Any] = {"method": method, "timeout": timeout, "retries": retries, **where}
-        return await asend(self._async_clients, ApiCall(self.app_id, self._secret, action, params, **options))
+        where: dict[str, Any] = {
+            "product": product,
+            "region": region,
+            "base_url": base_url,
+            "is_test": self.is_test,
+        }
+        options: dict[str, Any] = {
+            "method": method,
+            "timeout": timeout,
+            "retries": retries,
+            **where,
+        }
+        return await asend(
+            self._async_clients, ApiCall(self.app_id, self._secret, action, params, **options)
+        )
 
     def close(self) -> None:
-        """Close the connections call_api keeps alive (the project stays usable: a next call opens one)."""
+        """Close the connections call_api keeps alive (the project stays usable: a next call opens
+        one)."""
         self._connections.close()
 
     async def aclose(self) -> None:
-        """Close the client acall_api keeps for the running event loop, and call_api's connections."""
+        """Close the client acall_api keeps for the running event loop, and call_api's
+        connections."""
         self.close()
         await self._async_clients.aclose()
 
@@ -289,37 +365,48 @@ class ZegoProject:
         now: float | None = None,
         seen: CallbackLog | None = None,
     ) -> dict[str, Any]:
-        """The fields of a callback signed with this project's CallbackSecret, as ``verify_callback`` reads them.
+        """The fields of a callback signed with this project's CallbackSecret, as
+        ``verify_callback`` reads them.
 
         ``seen`` is a callback log (MemoryCallbackLog, RedisCallbackLog): a callback
         already in it is refused as ``"replayed"``. ValueError if the project was
         made without a callback_secret.
         """
         if self._callback_secret is None:
-            raise ValueError(f"this ZegoProject has no callback_secret: pass it, or set {CALLBACK_SECRET_ENV}")
+            raise ValueError(
+                f"this ZegoProject has no callback_secret: pass it, or set {CALLBACK_SECRET_ENV}"
+            )
         return verify_callback(body, self._callback_secret, max_age=max_age, now=now, seen=seen)
 
-    def kit_token(self, user_id: str, room_id: str, *, user_name: str = "", ttl: int | timedelta = 3600) -> str:
+    def kit_token(
+        self, user_id: str, room_id: str, *, user_name: str = "", ttl: int | timedelta = 3600
+    ) -> str:
         """A UIKit kit token: a token for ``user_id`` wrapped with the login fields of ``room_id``.
 
         Raises TokenError, as token() does, for a value the UIKit cannot carry.
         """
-        return make_kit_token(self.token(user_id, ttl=ttl), self.app_id, room_id, user_id, user_name)
+        return make_kit_token(
+            self.token(user_id, ttl=ttl), self.app_id, room_id, user_id, user_name
+        )
 
 
 _NAMES = (APP_ID_ENV, SECRET_ENV, CALLBACK_SECRET_ENV)
-_NOT_PICKLED = "a ZegoProject holds its secrets and is not pickled: make it where it is used (from_env)"
+_NOT_PICKLED = (
+    "a ZegoProject holds its secrets and is not pickled: make it where it is used (from_env)"
+)
 
 
 def _text_variable(value: object, name: str) -> str | None:
-    """A variable's text, None if unset; a value that is not text (a mapping read from YAML) is refused by name."""
+    """A variable's text, None if unset; a value that is not text (a mapping read from YAML) is
+    refused by name."""
     if value is None or isinstance(value, str):
         return value
     raise ValueError(f"{name} must be a string, not {type_name(value)}")
 
 
 def _secret_variable(secret: object, name: str, required: bool = True) -> str | None:
-    """A secret from its variable, surrounding white space taken off; None if it is unset and not required."""
+    """A secret from its variable, surrounding white space taken off; None if it is unset and not
+    required."""
     secret = _text_variable(secret, name)
     if secret is None and not required:
         return None
@@ -336,7 +423,9 @@ def _ttl_seconds(ttl: object) -> int:
         seconds, rest = divmod(ttl, timedelta(seconds=1))
         if rest:
             raise TokenError(
-                "ttl must be a whole number of seconds", ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, "ttl"
+                "ttl must be a whole number of seconds",
+                ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+                "ttl",
             )
         return int(seconds)
     whole = as_int(ttl)

@@ -28,7 +28,16 @@ AnyToken = Union[Token04, Token03, KitToken]
 # One round of JSON string unescaping. A string that holds JSON that holds a string... is one
 # round deeper each time: a secret escaped more than _UNESCAPE_ROUNDS times over is not looked for.
 _JSON_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))')
-_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
 _UNESCAPE_ROUNDS = 8
 
 
@@ -48,13 +57,20 @@ def read_token(
     the token, TypeError or ValueError for the caller's configuration.
     """
     if isinstance(token, str) and KIT_SEPARATOR in token:
-        return decode_kit_token(token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode)
-    read = decode_token03 if isinstance(token, str) and token.startswith(TOKEN03_VERSION) else decode_token04
+        return decode_kit_token(
+            token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode
+        )
+    read = (
+        decode_token03
+        if isinstance(token, str) and token.startswith(TOKEN03_VERSION)
+        else decode_token04
+    )
     return read(token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode)
 
 
 def holds_secret(value: str | tuple[object, ...], secret: str) -> bool:
-    """True if ``value`` (a str, or a decoded token: every str it holds, at any depth) spells ``secret``.
+    """True if ``value`` (a str, or a decoded token: every str it holds, at any depth) spells
+    ``secret``.
 
     Spelled as itself, or with JSON's escapes (``\\u0066a94...``, ``\\/``), in a
     payload's member names and values alike, and in JSON nested in JSON.
@@ -82,9 +98,12 @@ def _unescape(escape: re.Match[str]) -> str:
 
 
 def describe(decoded: AnyToken) -> dict[str, Any]:
-    """What a decoded token holds, as a JSON-ready dict: its ``format`` ("token04", "token03", "kittoken"),
-    its fields, ``expire_at`` (ISO 8601, UTC), a token04's ``privilege_payload`` as parse_rtc_room_payload
-    reads it (None if it reads none), and a kit token's ``token`` (what its token04 holds) described so too.
+    """What a decoded token holds, as a JSON-ready dict: its ``format`` ("token04", "token03",
+    "kittoken"),
+    its fields, ``expire_at`` (ISO 8601, UTC), a token04's ``privilege_payload`` as
+    parse_rtc_room_payload
+    reads it (None if it reads none), and a kit token's ``token`` (what its token04 holds)
+    described so too.
 
     Show it only after holds_secret has said no: it holds every field of the token."""
     document: dict[str, Any] = {"format": type(decoded).__name__.lower(), **decoded._asdict()}

@@ -96,7 +96,9 @@ def decode_token03(
     frame = read_frame(token, VERSION, mode)
     if frame.mode != MODE_CBC:
         raise InvalidTokenError("a token03 frame is CBC (an IV of 16 bytes); this one is GCM")
-    members = read_body(decrypt(frame, secret, VERSION), frame, VERSION, _BODY_RULES, expire="expire_time")
+    members = read_body(
+        decrypt(frame, secret, VERSION), frame, VERSION, _BODY_RULES, expire="expire_time"
+    )
     privilege: dict[str, int] = members["privilege"]  # type: ignore[assignment]
     contents = Token03(
         members["app_id"],  # type: ignore[arg-type]

@@ -111,7 +111,8 @@ __all__ = [
 VERSION = "04"
 """What a token04 starts with."""
 MAX_BODY_BYTES = 65519
-"""The largest UTF-8 JSON body a token can carry: the frame stores the ciphertext's length in 16 bits,
+"""The largest UTF-8 JSON body a token can carry: the frame stores the ciphertext's length in 16
+bits,
 and both modes add up to 16 bytes (CBC padding, the GCM tag). The body is measured with its nonce
 at its longest (MAX_NONCE_DIGITS), so whether a payload fits never depends on the nonce drawn."""
 MAX_NONCE_DIGITS = 10
@@ -194,38 +195,75 @@ _NOW_RULE = "now must be a number of Unix seconds"
 
 
 def _refusal(
-    app_id: object, user_id: object, secret: object, lifetime: object, payload: object, mode: object, ctime: int | None
+    app_id: object,
+    user_id: object,
+    secret: object,
+    lifetime: object,
+    payload: object,
+    mode: object,
+    ctime: int | None,
 ) -> TokenInfo | None:
     """generate_token04's arguments checked in upstream's order: the first one refused, or None."""
     seconds = as_int(lifetime)
     lifetime_ok = seconds is not None and (ctime is None or 0 < seconds <= _INT64_MAX - ctime)
     checks = (
-        (app_id_value(app_id) is not None, ERROR_CODE_APP_ID_INVALID, f"app_id must be {APP_ID_RULE}"),
-        (bool(as_text(user_id)), ERROR_CODE_USER_ID_INVALID, "user_id must be a non-empty str of valid Unicode text"),
-        (plain_secret(secret) is not None, ERROR_CODE_SECRET_INVALID, "secret must be 32 ASCII characters"),
+        (
+            app_id_value(app_id) is not None,
+            ERROR_CODE_APP_ID_INVALID,
+            f"app_id must be {APP_ID_RULE}",
+        ),
+        (
+            bool(as_text(user_id)),
+            ERROR_CODE_USER_ID_INVALID,
+            "user_id must be a non-empty str of valid Unicode text",
+        ),
+        (
+            plain_secret(secret) is not None,
+            ERROR_CODE_SECRET_INVALID,
+            "secret must be 32 ASCII characters",
+        ),
         (
             lifetime_ok,
             ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-            "effective_time_in_seconds must be an int > 0 whose expire time fits a signed 64-bit integer",
+            "effective_time_in_seconds must be an int > 0 whose expire time fits a signed "
+            "64-bit integer",
         ),
-        (payload is None or as_text(payload) is not None, ERROR_CODE_PAYLOAD_INVALID, "payload must be text or None"),
-        (as_str(mode) in (MODE_CBC, MODE_GCM), ERROR_CODE_MODE_INVALID, 'mode must be "cbc" or "gcm"'),
+        (
+            payload is None or as_text(payload) is not None,
+            ERROR_CODE_PAYLOAD_INVALID,
+            "payload must be text or None",
+        ),
+        (
+            as_str(mode) in (MODE_CBC, MODE_GCM),
+            ERROR_CODE_MODE_INVALID,
+            'mode must be "cbc" or "gcm"',
+        ),
     )
     return next((TokenInfo("", code, message) for ok, code, message in checks if not ok), None)
 
 
-def _new_contents(app_id: object, user_id: object, ctime: int, ttl: object, payload: object, mode: object) -> Token04:
-    """A new token's contents, from arguments _refusal took (their plain values), with a fresh nonce."""
+def _new_contents(
+    app_id: object, user_id: object, ctime: int, ttl: object, payload: object, mode: object
+) -> Token04:
+    """A new token's contents, from arguments _refusal took (their plain values), with a fresh
+    nonce."""
     nonce = int.from_bytes(os.urandom(4), "big") >> 1
     expire = ctime + (as_int(ttl) or 0)
     plain_user_id, plain_payload = as_str(user_id) or "", as_str(payload) or ""
     return Token04(
-        app_id_value(app_id) or 0, plain_user_id, nonce, ctime, expire, plain_payload, as_str(mode) or MODE_CBC
+        app_id_value(app_id) or 0,
+        plain_user_id,
+        nonce,
+        ctime,
+        expire,
+        plain_payload,
+        as_str(mode) or MODE_CBC,
     )
 
 
 def _ctime(now: object) -> int | None:
-    """The Unix time a token is made at: the caller's ``now`` (None if it is not a time) or the clock."""
+    """The Unix time a token is made at: the caller's ``now`` (None if it is not a time) or the
+    clock."""
     if now is None:
         return int(time.time())
     try:
@@ -235,7 +273,8 @@ def _ctime(now: object) -> int | None:
 
 
 def encode_token04(contents: Token04, secret: str, iv: bytes) -> str:
-    """The token04 that holds ``contents``, sealed with ``iv``: the deterministic mirror of decode_token04.
+    """The token04 that holds ``contents``, sealed with ``iv``: the deterministic mirror of
+    decode_token04.
 
     ``contents`` must hold valid values (generate_token04 checks them). Raises
     TokenError (``ERROR_CODE_PAYLOAD_INVALID``) when the body is too large.
@@ -248,7 +287,8 @@ def encode_token04(contents: Token04, secret: str, iv: bytes) -> str:
     size_at_longest_nonce = len(body) - len(nonce_text) + MAX_NONCE_DIGITS
     if size_at_longest_nonce > MAX_BODY_BYTES:
         raise TokenError(
-            f"token body would be {size_at_longest_nonce} bytes (with a {MAX_NONCE_DIGITS}-digit nonce);"
+            f"token body would be {size_at_longest_nonce} bytes (with a "
+            f"{MAX_NONCE_DIGITS}-digit nonce);"
             f" at most {MAX_BODY_BYTES} fit in a token: shorten the payload (or the user_id)",
             ERROR_CODE_PAYLOAD_INVALID,
             "payload",
@@ -299,7 +339,8 @@ class Expiring(Protocol):
 
 
 def check_expiry(contents: Expiring, now: float, leeway: float) -> None:
-    """Raise ExpiredTokenError (carrying ``contents``) if the token's ``expire`` plus ``leeway`` is before ``now``.
+    """Raise ExpiredTokenError (carrying ``contents``) if the token's ``expire`` plus ``leeway`` is
+    before ``now``.
 
     The one place the library compares a token's expiry; ``contents`` is any
     decoded token (its ``expire`` in Unix seconds).
@@ -308,7 +349,10 @@ def check_expiry(contents: Expiring, now: float, leeway: float) -> None:
     if expire + leeway >= now:
         return
     if expire < now:
-        message = f"token expired at {expire}, {now - expire:.0f} seconds before now (leeway {leeway:g} s)"
+        message = (
+            f"token expired at {expire}, {now - expire:.0f} seconds before now (leeway "
+            f"{leeway:g} s)"
+        )
     else:
         message = (
             f"token expires at {expire}, {expire - now:.0f} seconds from now:"

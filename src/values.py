@@ -1,4 +1,5 @@
-"""How the library reads its arguments: one home for each rule (AppID, secret, seconds, JSON objects).
+"""How the library reads its arguments: one home for each rule (AppID, secret, seconds, JSON
+objects).
 
 Every function that takes a ``str`` or an ``int`` takes a subclass too (an
 enum member, a framework's safe string), read by its plain value; ``bool`` is
@@ -51,7 +52,8 @@ Seconds = Union[float, timedelta]
 
 
 def as_str(value: object) -> str | None:
-    """The plain value of a str (or a str subclass: an enum member reads as its value), else None."""
+    """The plain value of a str (or a str subclass: an enum member reads as its value), else
+    None."""
     return str.__str__(value) if isinstance(value, str) else None
 
 
@@ -61,7 +63,8 @@ def as_int(value: object) -> int | None:
 
 
 def as_text(value: object) -> str | None:
-    """The plain value of a str that is valid Unicode text (encodes to UTF-8: no lone surrogate), else None."""
+    """The plain value of a str that is valid Unicode text (encodes to UTF-8: no lone surrogate),
+    else None."""
     text = as_str(value)
     if text is None or text.isascii():
         return text
@@ -105,13 +108,17 @@ def require_app_id(value: object) -> int:
 
 
 def plain_secret(secret: object) -> str | None:
-    """The plain value of a well-formed secret (a str of SECRET_LENGTH ASCII characters), else None."""
+    """The plain value of a well-formed secret (a str of SECRET_LENGTH ASCII characters), else
+    None."""
     secret = as_str(secret)
-    return secret if secret is not None and len(secret) == SECRET_LENGTH and secret.isascii() else None
+    return (
+        secret if secret is not None and len(secret) == SECRET_LENGTH and secret.isascii() else None
+    )
 
 
 def secret_problem(secret: str, name: str = "secret") -> str:
-    """Why ``secret`` is not a well-formed secret, with the commonest mistakes named; its text is never shown."""
+    """Why ``secret`` is not a well-formed secret, with the commonest mistakes named; its text is
+    never shown."""
     rule = f"{name} must be exactly {SECRET_LENGTH} ASCII characters"
     if secret.strip()[:1] in "\"'" and plain_secret(secret.strip().strip("\"'")) is not None:
         return f"{rule}: it is in quotes (as docker --env-file keeps them); remove the quotes"
@@ -119,11 +126,16 @@ def secret_problem(secret: str, name: str = "secret") -> str:
         return f"{rule}: it holds a NAME=value line; keep only the value"
     if plain_secret(secret.strip()) is not None:
         return f"{rule}: it has white space around it; remove it"
-    return f"{rule}, not {len(secret)} characters" if secret.isascii() else f"{rule}; it has non-ASCII characters"
+    return (
+        f"{rule}, not {len(secret)} characters"
+        if secret.isascii()
+        else f"{rule}; it has non-ASCII characters"
+    )
 
 
 def require_secret(secret: object, name: str = "secret") -> str:
-    """A well-formed secret given by the caller's configuration; TypeError or ValueError if it is not one."""
+    """A well-formed secret given by the caller's configuration; TypeError or ValueError if it is
+    not one."""
     if not isinstance(secret, str):
         raise TypeError(f"{name} must be a str, not {type_name(secret)}")
     secret = str.__str__(secret)
@@ -133,15 +145,18 @@ def require_secret(secret: object, name: str = "secret") -> str:
 
 
 def whole_number(text: str) -> int | None:
-    """ASCII decimal digits (surrounding white space allowed; no sign, no other scripts' digits) as an int."""
+    """ASCII decimal digits (surrounding white space allowed; no sign, no other scripts' digits) as
+    an int."""
     text = text.strip()
     return int(text) if 0 < len(text) <= 20 and text.isascii() and text.isdigit() else None
 
 
 def seconds(value: object, name: str) -> float:
-    """A number of seconds given by the caller, as a finite float; TypeError or ValueError if it is none.
+    """A number of seconds given by the caller, as a finite float; TypeError or ValueError if it is
+    none.
 
-    Takes an int, a float, any other real number (Fraction, Decimal, numpy's) and a timedelta; not bool.
+    Takes an int, a float, any other real number (Fraction, Decimal, numpy's) and a timedelta;
+    not bool.
     """
     if isinstance(value, timedelta):
         number = value.total_seconds()
@@ -151,14 +166,20 @@ def seconds(value: object, name: str) -> float:
         except (OverflowError, ValueError):  # too large for a float; Decimal's signalling NaN
             number = math.nan
     else:
-        raise TypeError(f"{name} must be a number of seconds or a timedelta, not {type_name(value)}")
+        raise TypeError(
+            f"{name} must be a number of seconds or a timedelta, not {type_name(value)}"
+        )
     if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number of seconds, no larger than a float holds (about 1.8e308)")
+        raise ValueError(
+            f"{name} must be a finite number of seconds, no larger than a float holds (about "
+            "1.8e308)"
+        )
     return number
 
 
 def clock(now: object, leeway: object, verify_expiry: object = True) -> tuple[float, float]:
-    """A decoder's clock: ``now`` (None: the current Unix time) and ``leeway`` as seconds, ``verify_expiry`` a bool."""
+    """A decoder's clock: ``now`` (None: the current Unix time) and ``leeway`` as seconds,
+    ``verify_expiry`` a bool."""
     if not isinstance(verify_expiry, bool):
         raise TypeError("verify_expiry must be a bool")
     return (time.time() if now is None else seconds(now, "now")), seconds(leeway, "leeway")
@@ -172,7 +193,9 @@ def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def _not_json(constant: str) -> object:
-    raise ValueError(f"{constant} is not JSON")  # Python's json takes NaN and Infinity; JSON has neither
+    raise ValueError(
+        f"{constant} is not JSON"
+    )  # Python's json takes NaN and Infinity; JSON has neither
 
 
 _strict_json = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constant=_not_json).decode
@@ -181,7 +204,8 @@ _strict_json = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constan
 def parse_json_object(text: str) -> dict[str, object] | None:
     """A JSON object (RFC 8259: no NaN, no Infinity) whose members are each named once, else None.
 
-    Nesting too deep is None too; an int of more digits than Python reads (4,300) is None, in linear time.
+    Nesting too deep is None too; an int of more digits than Python reads (4,300) is None, in
+    linear time.
     """
     try:
         value = _strict_json(text)
@@ -194,7 +218,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def utc_datetime(timestamp: float) -> datetime:
-    """A Unix time as an aware UTC datetime; one beyond what datetime holds is datetime.min or .max (UTC)."""
+    """A Unix time as an aware UTC datetime; one beyond what datetime holds is datetime.min or .max
+    (UTC)."""
     try:
         return _EPOCH + timedelta(seconds=timestamp)
     except OverflowError:

@@ -41,7 +41,9 @@ import sys
 import timeit
 from typing import Any, Callable
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))  # the checkout's src
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir)
+)  # the checkout's src
 
 import Crypto
 import Crypto.Util._raw_api
@@ -87,7 +89,11 @@ def generate_floor(payload: str, mode: str) -> Callable[[], object]:
         else:
             iv, trailer = CBC_IV, b""
             ciphertext = AES.new(KEY, AES.MODE_CBC, iv).encrypt(pad(body, 16))
-        frame = struct.pack(f">qH{len(iv)}sH", 1_700_003_600, len(iv), iv, len(ciphertext)) + ciphertext + trailer
+        frame = (
+            struct.pack(f">qH{len(iv)}sH", 1_700_003_600, len(iv), iv, len(ciphertext))
+            + ciphertext
+            + trailer
+        )
         return "04" + base64.b64encode(frame).decode("ascii")
 
     return steps
@@ -100,9 +106,14 @@ def decode_floor(payload: str, mode: str) -> Callable[[], object]:
     def steps() -> object:
         frame = base64.b64decode(token[2:])
         iv_size = int.from_bytes(frame[8:10], "big")
-        iv, ciphertext = frame[10 : 10 + iv_size], frame[12 + iv_size : len(frame) - (mode == token04.MODE_GCM)]
+        iv, ciphertext = (
+            frame[10 : 10 + iv_size],
+            frame[12 + iv_size : len(frame) - (mode == token04.MODE_GCM)],
+        )
         if mode == token04.MODE_GCM:
-            body = AES.new(KEY, AES.MODE_GCM, nonce=iv).decrypt_and_verify(ciphertext[:-16], ciphertext[-16:])
+            body = AES.new(KEY, AES.MODE_GCM, nonce=iv).decrypt_and_verify(
+                ciphertext[:-16], ciphertext[-16:]
+            )
         else:
             body = unpad(AES.new(KEY, AES.MODE_CBC, iv).decrypt(ciphertext), 16)
         return json.loads(body.decode("utf-8"))
@@ -118,10 +129,22 @@ def cases() -> list[tuple[str, Callable[[], object], Callable[[], object]]]:
     rows = []
     for mode in (token04.MODE_CBC, token04.MODE_GCM):
         for name, payload in PAYLOADS.items():
-            rows.append((f"generate {name} {mode}", generate_operation(payload, mode), generate_floor(payload, mode)))
+            rows.append(
+                (
+                    f"generate {name} {mode}",
+                    generate_operation(payload, mode),
+                    generate_floor(payload, mode),
+                )
+            )
     for mode in (token04.MODE_CBC, token04.MODE_GCM):
         for name, payload in PAYLOADS.items():
-            rows.append((f"decode {name} {mode}", decode_operation(payload, mode), decode_floor(payload, mode)))
+            rows.append(
+                (
+                    f"decode {name} {mode}",
+                    decode_operation(payload, mode),
+                    decode_floor(payload, mode),
+                )
+            )
     normal_kit = check_kit_operation(make_kit_token(TOKEN, 1, "room1", "demo", "Ann Lee"))
     rows.append(("check kit normal", normal_kit, normal_kit))
     rows.append(("check kit 16k-hostile", check_kit_operation(HOSTILE_KIT_TOKEN), normal_kit))
@@ -231,14 +254,20 @@ def measure_api(calls: int, delay: float) -> dict[str, float]:
             for _ in range(calls):
                 zego.call_api("DescribeUserNum", base_url=fake.url)
                 zego.close()
-            figures["call_api, a connection per call (calls/s)"] = calls / (time.perf_counter() - started)
+            figures["call_api, a connection per call (calls/s)"] = calls / (
+                time.perf_counter() - started
+            )
 
         async def run(concurrent: bool) -> float:
             async with ZegoProject(1, SECRET) as zego:
-                await zego.acall_api("DescribeUserNum", base_url=fake.url)  # the client made, a connection open
+                await zego.acall_api(
+                    "DescribeUserNum", base_url=fake.url
+                )  # the client made, a connection open
                 started = time.perf_counter()
                 if concurrent:
-                    await asyncio.gather(*(zego.acall_api("DescribeUserNum", base_url=fake.url) for _ in range(50)))
+                    await asyncio.gather(
+                        *(zego.acall_api("DescribeUserNum", base_url=fake.url) for _ in range(50))
+                    )
                 else:
                     for _ in range(50):
                         await zego.acall_api("DescribeUserNum", base_url=fake.url)
@@ -262,17 +291,29 @@ def _delayed(answer: Callable[..., Any], delay: float) -> Callable[..., Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--repeat", type=int, default=15, help="repeats per figure; the best counts (default 15)")
-    parser.add_argument("--seconds", type=float, default=0.1, help="seconds per repeat (default 0.1)")
-    parser.add_argument("--only", default="", metavar="TEXT", help="only the operations whose name holds TEXT")
+    parser.add_argument(
+        "--repeat", type=int, default=15, help="repeats per figure; the best counts (default 15)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=0.1, help="seconds per repeat (default 0.1)"
+    )
+    parser.add_argument(
+        "--only", default="", metavar="TEXT", help="only the operations whose name holds TEXT"
+    )
     parser.add_argument("--api", action="store_true", help="time the Server API client instead")
-    parser.add_argument("--api-calls", type=int, default=200, help="sequential calls per figure (default 200)")
-    parser.add_argument("--api-delay", type=float, default=0.02, help="the stand-in's answer time (default 0.02)")
+    parser.add_argument(
+        "--api-calls", type=int, default=200, help="sequential calls per figure (default 200)"
+    )
+    parser.add_argument(
+        "--api-delay", type=float, default=0.02, help="the stand-in's answer time (default 0.02)"
+    )
     args = parser.parse_args()
     if args.api:
         figures = measure_api(args.api_calls, args.api_delay)
         print(
-            json.dumps(figures, indent=2) if args.json else "\n".join(f"{k:<46}{v:>10.2f}" for k, v in figures.items())
+            json.dumps(figures, indent=2)
+            if args.json
+            else "\n".join(f"{k:<46}{v:>10.2f}" for k, v in figures.items())
         )
         return
     report = measure(args.repeat, args.seconds, args.only)

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, settings
 collect_ignore = ["test.py", "test_rtcroom.py", "benchmark.py"]
 
 settings.register_profile("quick", max_examples=60, deadline=None)
-settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
@@ -31,7 +33,11 @@ def redis_url(tmp_path_factory):
     Where none is installed the Redis tests skip, saying so; in CI (CI set) that is a failure instead.
     """
     executable = shutil.which("redis-server")
-    missing = "redis-server is not installed (Debian: apt-get install redis-server)" if executable is None else ""
+    missing = (
+        "redis-server is not installed (Debian: apt-get install redis-server)"
+        if executable is None
+        else ""
+    )
     if not missing and importlib.util.find_spec("redis") is None:
         missing = "redis-py is not installed (pip install '.[redis]')"
     if missing:
@@ -42,8 +48,21 @@ def redis_url(tmp_path_factory):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     folder = tmp_path_factory.mktemp("redis")
-    arguments = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
-    process = subprocess.Popen([executable, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    arguments = [
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(folder),
+    ]
+    process = subprocess.Popen(
+        [executable, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     client = redis.Redis(port=port, socket_timeout=5, socket_connect_timeout=1)
     try:
         deadline = time.monotonic() + 30

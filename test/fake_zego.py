@@ -37,14 +37,18 @@ REQUIRED = {
 class FakeZego:
     """The server, on 127.0.0.1 and a free port, in a thread; ``url`` is its base URL."""
 
-    def __init__(self, secrets: dict[int, str], answers: dict[str, Any] | None = None, port: int = 0) -> None:
+    def __init__(
+        self, secrets: dict[int, str], answers: dict[str, Any] | None = None, port: int = 0
+    ) -> None:
         self.secrets = secrets
         self.answers = answers or {}  # Action -> Data (or a whole answer, or an HTTP status int)
         self.requests: list[dict[str, Any]] = []
         self.connections = 0
         self.clock = time.time  # ZEGO's clock
         handler = type("Handler", (_Handler,), {"fake": self})
-        server = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})  # 50 connect at once
+        server = type(
+            "Server", (ThreadingHTTPServer,), {"request_queue_size": 128}
+        )  # 50 connect at once
         self.server = server(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -66,7 +70,13 @@ class FakeZego:
             return 200, {"Code": code, "Message": "refused", "RequestId": request_id}
         data = self.answers.get(single["Action"], {})
         if isinstance(data, list):
-            data = data[min(sum(r["query"].get("Action") == [single["Action"]] for r in self.requests), len(data)) - 1]
+            data = data[
+                min(
+                    sum(r["query"].get("Action") == [single["Action"]] for r in self.requests),
+                    len(data),
+                )
+                - 1
+            ]
         if isinstance(data, int):
             return data, {"Message": "an HTTP failure"}
         if isinstance(data, dict) and "Code" in data:
@@ -85,7 +95,12 @@ class FakeZego:
             return 100000003
         if abs(int(query["Timestamp"]) - self.clock()) > 600:
             return 100000004
-        text = query["AppId"] + query["SignatureNonce"] + self.secrets[int(query["AppId"])] + query["Timestamp"]
+        text = (
+            query["AppId"]
+            + query["SignatureNonce"]
+            + self.secrets[int(query["AppId"])]
+            + query["Timestamp"]
+        )
         if hashlib.md5(text.encode()).hexdigest() != query["Signature"]:  # noqa: S324 (ZEGO's scheme)
             return 100000005
         return 0
@@ -112,7 +127,13 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         self.fake.requests.append(
-            {"method": self.command, "path": url.path, "query": query, "body": body, "headers": dict(self.headers)}
+            {
+                "method": self.command,
+                "path": url.path,
+                "query": query,
+                "body": body,
+                "headers": dict(self.headers),
+            }
         )
         raw = self.fake.answers.get(query.get("Action", [""])[-1])
         if callable(raw):

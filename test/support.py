@@ -48,7 +48,10 @@ def open_token(token: str, secret: str) -> tuple[dict[str, Any], dict[str, Any]]
         assert trailer == b""
         decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
         unpadder = padding.PKCS7(128).unpadder()
-        body = unpadder.update(decryptor.update(ciphertext) + decryptor.finalize()) + unpadder.finalize()
+        body = (
+            unpadder.update(decryptor.update(ciphertext) + decryptor.finalize())
+            + unpadder.finalize()
+        )
     fields = {
         "expire": expire,
         "iv": iv,
@@ -61,7 +64,14 @@ def open_token(token: str, secret: str) -> tuple[dict[str, Any], dict[str, Any]]
 
 EXPIRE = 1_700_003_600
 """The expire time of make_token's default body (2023-11-14T23:13:20Z): long past, so decode it with a `now`."""
-MEMBERS = {"app_id": 1, "user_id": "demo", "nonce": 5, "ctime": EXPIRE - 3600, "expire": EXPIRE, "payload": ""}
+MEMBERS = {
+    "app_id": 1,
+    "user_id": "demo",
+    "nonce": 5,
+    "ctime": EXPIRE - 3600,
+    "expire": EXPIRE,
+    "payload": "",
+}
 """make_token's default body members."""
 OMIT = object()
 """A member value for make_token: leave the member out of the body."""
@@ -88,7 +98,9 @@ def make_token(
     """
     expire = EXPIRE
     if body is None:
-        fields = {name: value for name, value in {**MEMBERS, **members}.items() if value is not OMIT}
+        fields = {
+            name: value for name, value in {**MEMBERS, **members}.items() if value is not OMIT
+        }
         body = json.dumps(fields).encode("utf-8")
         if type(fields.get("expire")) is int and -(2**63) <= fields["expire"] < 2**63:
             expire = fields["expire"]
@@ -131,8 +143,23 @@ class Lie(Exception):
 
 # Methods left alone: the ones that make an object, or that Python itself needs to keep it alive.
 _LEFT_ALONE = {
-    *("__new__", "__init__", "__init_subclass__", "__subclasshook__", "__class__", "__getattribute__"),
-    *("__setattr__", "__delattr__", "__doc__", "__getnewargs__", "__reduce__", "__reduce_ex__", "__sizeof__"),
+    *(
+        "__new__",
+        "__init__",
+        "__init_subclass__",
+        "__subclasshook__",
+        "__class__",
+        "__getattribute__",
+    ),
+    *(
+        "__setattr__",
+        "__delattr__",
+        "__doc__",
+        "__getnewargs__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__sizeof__",
+    ),
     *("__dir__", "__class_getitem__"),
 }
 
@@ -166,7 +193,9 @@ def lying(value: Any) -> Any:
 
 def clean_environment(**variables: str) -> dict[str, str]:
     """This process's environment without any ZEGO_ variable, plus `variables`: what a test's child process gets."""
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("ZEGO_")}
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("ZEGO_")
+    }
     environment.update(variables)
     return environment
 
@@ -196,7 +225,10 @@ def console_script() -> Optional[Path]:
 def editable_install() -> bool:
     """True when the installed zego_token04 is this checkout's src/ (pip install -e .)."""
     origin = installed_package_origin()
-    return origin is not None and origin.parent.resolve() == (Path(__file__).resolve().parent.parent / "src").resolve()
+    return (
+        origin is not None
+        and origin.parent.resolve() == (Path(__file__).resolve().parent.parent / "src").resolve()
+    )
 
 
 _INSTALL_REQUIRED = os.environ.get("ZEGO_TOKEN04_TEST_INSTALLED") == "1"
@@ -205,6 +237,7 @@ needs_install = pytest.mark.skipif(
     reason="zego_token04 is not installed (pip install .)",
 )
 needs_console_script = pytest.mark.skipif(
-    not (_INSTALL_REQUIRED or console_script()), reason="the zego-token04 command is not installed (pip install .)"
+    not (_INSTALL_REQUIRED or console_script()),
+    reason="the zego-token04 command is not installed (pip install .)",
 )
 CONSOLE_SCRIPT = console_script() or Path(sys.executable).parent / "zego-token04"

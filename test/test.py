@@ -8,7 +8,9 @@ Run it from a checkout, or anywhere once the package is installed (``pip install
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))  # the checkout's src
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir)
+)  # the checkout's src
 
 try:
     from src import token04  # upstream's import: a checkout, or a copy of src/ in your project

@@ -23,7 +23,9 @@ from src.server import acall_api, call_api
 
 pytest.importorskip("httpx")
 
-ANSWER = json.dumps({"Code": 0, "Message": "success", "RequestId": "r", "Data": {"UserCount": 3}}).encode()
+ANSWER = json.dumps(
+    {"Code": 0, "Message": "success", "RequestId": "r", "Data": {"UserCount": 3}}
+).encode()
 
 
 def raw(data, *, every=0.0):
@@ -100,7 +102,9 @@ def test_threads_share_a_project(fake):
     with ZegoProject(1, SECRET) as zego:
 
         def work():
-            results.extend(zego.call_api("DescribeUserNum", base_url=fake.url)["Code"] for _ in range(10))
+            results.extend(
+                zego.call_api("DescribeUserNum", base_url=fake.url)["Code"] for _ in range(10)
+            )
 
         threads = [threading.Thread(target=work) for _ in range(8)]
         for thread in threads:
@@ -134,7 +138,11 @@ def test_a_connection_the_server_closed_is_not_used_again():
 @pytest.mark.parametrize("where", ["status line", "headers", "body"])
 def test_a_drip_fed_answer_is_cut_at_the_deadline(mode, where):
     answer = http_answer(b" " * 400 + ANSWER)
-    start = {"status line": 0, "headers": answer.index(b"\r\n") + 2, "body": answer.index(b"\r\n\r\n") + 4}[where]
+    start = {
+        "status line": 0,
+        "headers": answer.index(b"\r\n") + 2,
+        "body": answer.index(b"\r\n\r\n") + 4,
+    }[where]
 
     def drip(handler):
         raw(answer[:start])(handler)
@@ -150,9 +158,18 @@ def test_a_drip_fed_answer_is_cut_at_the_deadline(mode, where):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_timeout_after_sending_is_never_retried(mode):
-    with FakeZego({1: SECRET}, answers={"SendCustomCommand": lambda handler: time.sleep(1.5)}) as server:
+    with FakeZego(
+        {1: SECRET}, answers={"SendCustomCommand": lambda handler: time.sleep(1.5)}
+    ) as server:
         with pytest.raises(ZegoApiError):
-            call(ZegoProject(1, SECRET), mode, "SendCustomCommand", base_url=server.url, timeout=0.5, retries=2)
+            call(
+                ZegoProject(1, SECRET),
+                mode,
+                "SendCustomCommand",
+                base_url=server.url,
+                timeout=0.5,
+                retries=2,
+            )
         assert len(server.requests) == 1
 
 
@@ -160,13 +177,17 @@ def test_a_timeout_after_sending_is_never_retried(mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("status", ["301 Moved Permanently", "302 Found", "307 Temporary Redirect", "308 Permanent"])
+@pytest.mark.parametrize(
+    "status", ["301 Moved Permanently", "302 Found", "307 Temporary Redirect", "308 Permanent"]
+)
 def test_a_redirect_is_refused_and_the_other_server_sees_nothing(mode, status):
     with FakeZego({1: SECRET}) as elsewhere:
         other = elsewhere.url.replace("127.0.0.1", "localhost")
 
         def redirect(handler):
-            location = other + "?" + urllib.parse.urlsplit(handler.path).query  # the query copied, Signature too
+            location = (
+                other + "?" + urllib.parse.urlsplit(handler.path).query
+            )  # the query copied, Signature too
             raw(http_answer(b"", status=status, headers=[f"Location: {location}"]))(handler)
 
         with FakeZego({1: SECRET}, answers={"DescribeUserNum": redirect}) as server:
@@ -185,7 +206,9 @@ MALFORMED = {
     "101": b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\nxx",
     "long-header": b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
     "many-headers": b"HTTP/1.1 200 OK\r\n" + b"X-A: 1\r\n" * 150 + b"\r\n",
-    "bad-chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + ANSWER + b"\r\n0\r\n\r\n",
+    "bad-chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+    + ANSWER
+    + b"\r\n0\r\n\r\n",
     "cut-chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + ANSWER,
     "cut-body": http_answer(ANSWER + b"x" * 100)[:-100],
     "not-json": http_answer(b"<html>bad gateway</html>"),
@@ -206,7 +229,10 @@ def test_a_malformed_answer_is_a_zego_api_error(mode, answer):
     ):
         call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=server.url, timeout=5)
     assert caught.value.code == 0 or caught.value.status == 500
-    assert (caught.value.__cause__, caught.value.__suppress_context__ or caught.value.__context__ is None) == (
+    assert (
+        caught.value.__cause__,
+        caught.value.__suppress_context__ or caught.value.__context__ is None,
+    ) == (
         None,
         True,
     )
@@ -234,7 +260,9 @@ BUSY = {"Code": 1, "Message": "busy"}
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("refusal", [QPS, BUSY], ids=["qps", "busy"])
 def test_a_refusal_zego_did_not_act_on_is_tried_again(mode, refusal):
-    with FakeZego({1: SECRET}, answers={"DescribeUserNum": [refusal, refusal, {"UserCount": 1}]}) as server:
+    with FakeZego(
+        {1: SECRET}, answers={"DescribeUserNum": [refusal, refusal, {"UserCount": 1}]}
+    ) as server:
         answer = call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=server.url)
     assert answer["Data"] == {"UserCount": 1} and len(server.requests) == 3
     nonces = {request["query"]["SignatureNonce"][0] for request in server.requests}
@@ -244,7 +272,10 @@ def test_a_refusal_zego_did_not_act_on_is_tried_again(mode, refusal):
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("retries", "tries"), [(0, 1), (1, 2), (2, 3)])
 def test_retries_are_counted(mode, retries, tries):
-    with FakeZego({1: SECRET}, answers={"DescribeUserNum": [QPS]}) as server, pytest.raises(ZegoApiError) as caught:
+    with (
+        FakeZego({1: SECRET}, answers={"DescribeUserNum": [QPS]}) as server,
+        pytest.raises(ZegoApiError) as caught,
+    ):
         call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=server.url, retries=retries)
     assert caught.value.code == 7 and len(server.requests) == tries
 
@@ -272,7 +303,9 @@ def test_a_connection_refused_before_sending_is_tried_again(mode):
     server = FakeZego({1: SECRET}, answers={"DescribeUserNum": {"UserCount": 2}}, port=port)
     threading.Timer(0.1, server.__enter__).start()  # the server comes up after the first try
     try:
-        answer = call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=f"http://127.0.0.1:{port}/")
+        answer = call(
+            ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=f"http://127.0.0.1:{port}/"
+        )
     finally:
         time.sleep(0.1)
         server.__exit__()
@@ -282,13 +315,25 @@ def test_a_connection_refused_before_sending_is_tried_again(mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_a_refused_connection_without_retries_fails_at_once(mode):
     with pytest.raises(ZegoApiError) as caught:
-        call(ZegoProject(1, SECRET), mode, "A", base_url=f"http://127.0.0.1:{free_port()}/", retries=0)
+        call(
+            ZegoProject(1, SECRET),
+            mode,
+            "A",
+            base_url=f"http://127.0.0.1:{free_port()}/",
+            retries=0,
+        )
     assert (caught.value.code, caught.value.status) == (0, 0)
 
 
 # --- arguments refused before signing ---------------------------------------------------------------------------
 
-BAD_BASE_URLS = ["http://127.0.0.1:9/ ", "\thttp://127.0.0.1:9/", "http://127.0.0.1:9/\n", "notaurl", "ftp://x/"]
+BAD_BASE_URLS = [
+    "http://127.0.0.1:9/ ",
+    "\thttp://127.0.0.1:9/",
+    "http://127.0.0.1:9/\n",
+    "notaurl",
+    "ftp://x/",
+]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -302,7 +347,11 @@ def test_a_bad_base_url_is_refused_before_signing(mode, base_url):
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("params", "error"),
-    [({"RoomId": "\ud800"}, TypeError), ({"\udfff": "1"}, ValueError), ({"Signature": "x"}, ValueError)],
+    [
+        ({"RoomId": "\ud800"}, TypeError),
+        ({"\udfff": "1"}, ValueError),
+        ({"Signature": "x"}, ValueError),
+    ],
 )
 def test_a_parameter_that_cannot_be_sent_is_refused_before_signing(mode, params, error):
     with pytest.raises(error, match="params"):
@@ -312,7 +361,12 @@ def test_a_parameter_that_cannot_be_sent_is_refused_before_signing(mode, params,
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_a_none_is_left_out(fake, method):
     with ZegoProject(1, SECRET) as zego:
-        zego.call_api("DescribeUserNum", {"CustomReason": None, "RoomId": "r"}, method=method, base_url=fake.url)
+        zego.call_api(
+            "DescribeUserNum",
+            {"CustomReason": None, "RoomId": "r"},
+            method=method,
+            base_url=fake.url,
+        )
     (request,) = fake.requests
     assert "CustomReason" not in request["query"]
     assert b"CustomReason" not in request["body"]
@@ -365,8 +419,13 @@ def test_a_cancelled_async_call_leaves_nothing_running():
 
 
 def test_the_module_acall_api_takes_the_same_arguments(fake):
-    answer = asyncio.run(acall_api(1, SECRET, "DescribeUserNum", {"RoomId": ["a", "b"]}, base_url=fake.url))
-    assert answer["Data"] == {"UserCount": 3} and fake.requests[0]["query"]["RoomId[]"] == ["a", "b"]
+    answer = asyncio.run(
+        acall_api(1, SECRET, "DescribeUserNum", {"RoomId": ["a", "b"]}, base_url=fake.url)
+    )
+    assert answer["Data"] == {"UserCount": 3} and fake.requests[0]["query"]["RoomId[]"] == [
+        "a",
+        "b",
+    ]
 
 
 def test_without_httpx_acall_api_names_the_extra():
@@ -381,7 +440,10 @@ def test_without_httpx_acall_api_names_the_extra():
         "    print(error)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-X", "dev", "-W", "error", "-c", script], capture_output=True, text=True, check=True
+        [sys.executable, "-X", "dev", "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.splitlines()[0] == "04" and "zego-token04[async]" in result.stdout
 
@@ -392,7 +454,9 @@ def test_without_httpx_acall_api_names_the_extra():
 def echoing_redirect(handler):
     """A redirector that copies the query, Signature and all, into its Location."""
     query = urllib.parse.urlsplit(handler.path).query
-    raw(http_answer(b"", status="302 Found", headers=[f"Location: http://localhost:1/?{query}"]))(handler)
+    raw(http_answer(b"", status="302 Found", headers=[f"Location: http://localhost:1/?{query}"]))(
+        handler
+    )
 
 
 SENTRY_CASES = {
@@ -413,7 +477,9 @@ def test_no_failure_puts_the_secret_or_a_signature_in_the_tracker(mode, answer):
     from test_error_trackers import SPELLINGS, captured, tracking
 
     with FakeZego({1: SECRET}, answers={"A": answer}) as server, tracking() as kept:
-        text = captured(kept, lambda: call(ZegoProject(1, SECRET), mode, "A", base_url=server.url, timeout=0.5))
+        text = captured(
+            kept, lambda: call(ZegoProject(1, SECRET), mode, "A", base_url=server.url, timeout=0.5)
+        )
     signatures = [request["query"]["Signature"][0] for request in server.requests]
     assert signatures and not any(signature in text for signature in signatures)
     assert not any(spelling in text for spelling in SPELLINGS) and "Signature=" not in text

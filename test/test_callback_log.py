@@ -96,7 +96,9 @@ def test_two_logs_on_one_redis_let_one_worker_handle_a_callback(redis_url, redis
     def worker(client):
         start.wait()
         try:
-            verify_callback(RTC, CALLBACK_SECRET, max_age=300, now=NOW, seen=RedisCallbackLog(client))
+            verify_callback(
+                RTC, CALLBACK_SECRET, max_age=300, now=NOW, seen=RedisCallbackLog(client)
+            )
             results.append("handled")
         except InvalidCallbackError as error:
             results.append(error.reason)
@@ -119,10 +121,14 @@ def test_an_unreachable_redis_never_accepts_the_callback():
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
-    client = redis.Redis(port=port, socket_timeout=1, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
+    client = redis.Redis(
+        port=port, socket_timeout=1, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)
+    )
     with pytest.raises(CallbackLogError) as caught:
         verify_callback(RTC, CALLBACK_SECRET, max_age=300, now=NOW, seen=RedisCallbackLog(client))
-    assert isinstance(caught.value, ZegoError) and not isinstance(caught.value, InvalidCallbackError)
+    assert isinstance(caught.value, ZegoError) and not isinstance(
+        caught.value, InvalidCallbackError
+    )
     assert (caught.value.__context__, caught.value.__cause__) == (None, None)
     with pytest.raises(CallbackLogError):
         RedisCallbackLog(client).forget(RTC)

@@ -23,7 +23,9 @@ CALLBACK_SECRET = "0123456789abcdef" * 2
 )
 def test_the_official_callback_signature_vector(timestamp, nonce):
     # The callback pages' example: nonce 123412, timestamp 1470820198, secret "secret".
-    assert callback_signature("secret", timestamp, nonce) == "5bd59fd62953a8059fb7eaba95720f66d19e4517"
+    assert (
+        callback_signature("secret", timestamp, nonce) == "5bd59fd62953a8059fb7eaba95720f66d19e4517"
+    )
 
 
 # --- callbacks ------------------------------------------------------------------------------------------------
@@ -37,7 +39,9 @@ def signed(fields, secret=CALLBACK_SECRET, names=("signature", "timestamp", "non
     return {**fields, names[0]: callback_signature(secret, timestamp, nonce)}
 
 
-RTC = signed({"event": "room_create", "appid": 1, "room_id": "r1", "timestamp": NOW, "nonce": "8812"})
+RTC = signed(
+    {"event": "room_create", "appid": 1, "room_id": "r1", "timestamp": NOW, "nonce": "8812"}
+)
 ZIM_STRING_TIME = signed({"event": "user_logout", "appid": "1", "timestamp": str(NOW), "nonce": 99})
 AI_AGENT = signed(
     {"AppId": 1, "Event": "AgentStarted", "Timestamp": NOW * 1000 + 123, "Nonce": "n1"},
@@ -65,8 +69,14 @@ FORGED = {
     "wrong-secret": (json.dumps(signed(dict(RTC), secret=SECRET)), "bad-signature"),
     "tampered-nonce": (json.dumps({**RTC, "nonce": "8813"}), "bad-signature"),
     "tampered-timestamp": (json.dumps({**RTC, "timestamp": NOW + 1}), "bad-signature"),
-    "upper-case-signature": (json.dumps({**RTC, "signature": RTC["signature"].upper()}), "bad-signature"),
-    "no-signature": (json.dumps({k: v for k, v in RTC.items() if k != "signature"}), "missing-field"),
+    "upper-case-signature": (
+        json.dumps({**RTC, "signature": RTC["signature"].upper()}),
+        "bad-signature",
+    ),
+    "no-signature": (
+        json.dumps({k: v for k, v in RTC.items() if k != "signature"}),
+        "missing-field",
+    ),
     "signature-not-text": (json.dumps({**RTC, "signature": 5}), "bad-signature"),
     "not-json": (b"{not json", "malformed"),
     "a-list": ("[1, 2]", "malformed"),
@@ -110,12 +120,19 @@ def test_max_age_refuses_an_old_callback_and_tells_milliseconds_from_seconds(bod
 def test_a_retried_callback_is_the_same_callback():
     # ZEGO resends an unanswered callback as it was (up to 5 times, after 2 .. 32 s): each verifies alike.
     assert (
-        len({json.dumps(verify_callback(RTC, CALLBACK_SECRET, max_age=120, now=NOW + d)) for d in (2, 6, 14, 30, 62)})
+        len(
+            {
+                json.dumps(verify_callback(RTC, CALLBACK_SECRET, max_age=120, now=NOW + d))
+                for d in (2, 6, 14, 30, 62)
+            }
+        )
         == 1
     )
 
 
-@pytest.mark.parametrize(("secret", "error"), [(None, TypeError), ("", ValueError), (b"secret", TypeError)])
+@pytest.mark.parametrize(
+    ("secret", "error"), [(None, TypeError), ("", ValueError), (b"secret", TypeError)]
+)
 def test_a_malformed_callback_secret_is_the_callers_error(secret, error):
     with pytest.raises(error):
         verify_callback(RTC, secret)
@@ -139,7 +156,12 @@ def test_a_signature_is_what_the_documentation_writes():
 
 @pytest.mark.parametrize(
     ("timestamp", "nonce", "error"),
-    [("", "n", ValueError), ("1", "\ud800", ValueError), (10**20, "n", ValueError), (1.5, "n", TypeError)],
+    [
+        ("", "n", ValueError),
+        ("1", "\ud800", ValueError),
+        (10**20, "n", ValueError),
+        (1.5, "n", TypeError),
+    ],
 )
 def test_a_value_that_cannot_be_signed_is_the_callers_error(timestamp, nonce, error):
     with pytest.raises(error):
@@ -171,7 +193,10 @@ def raw_json(names, signature, timestamp, nonce):
     return "{" + ", ".join(['"event": "room_create"', *members]) + "}"
 
 
-CONVENTIONS = {"lower": ("signature", "timestamp", "nonce"), "pascal": ("Signature", "Timestamp", "Nonce")}
+CONVENTIONS = {
+    "lower": ("signature", "timestamp", "nonce"),
+    "pascal": ("Signature", "Timestamp", "Nonce"),
+}
 
 
 @pytest.mark.parametrize("names", CONVENTIONS.values(), ids=CONVENTIONS.keys())
@@ -189,7 +214,11 @@ def test_any_value_in_a_signed_field_is_refused_as_an_invalid_callback(names, sl
 
 @pytest.mark.parametrize(
     "form",
-    ["timestamp=&nonce=1&signature=" + "0" * 40, "timestamp=1&nonce=&signature=x", "nonce=1&nonce=2&signature=x"],
+    [
+        "timestamp=&nonce=1&signature=" + "0" * 40,
+        "timestamp=1&nonce=&signature=x",
+        "nonce=1&nonce=2&signature=x",
+    ],
 )
 def test_a_form_body_with_empty_or_repeated_signed_fields_is_refused(form):
     with pytest.raises(InvalidCallbackError):
@@ -198,10 +227,14 @@ def test_a_form_body_with_empty_or_repeated_signed_fields_is_refused(form):
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(st.characters(codec=None)),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
     max_leaves=8,
 )
-SIGNED_NAMES = st.sampled_from(["signature", "timestamp", "nonce", "Signature", "Timestamp", "Nonce", "event"])
+SIGNED_NAMES = st.sampled_from(
+    ["signature", "timestamp", "nonce", "Signature", "Timestamp", "Nonce", "event"]
+)
 
 
 @st.composite
@@ -215,7 +248,9 @@ def hostile_bodies(draw):
         return fields
     if kind == "form":
         return urllib.parse.urlencode({name: str(value) for name, value in fields.items()})
-    text = json.dumps(fields)  # NaN and Infinity as Python writes them; surrogates as \\ud800 escapes
+    text = json.dumps(
+        fields
+    )  # NaN and Infinity as Python writes them; surrogates as \\ud800 escapes
     return text.encode() if kind == "json-bytes" else text
 
 
@@ -249,7 +284,12 @@ def test_the_signature_proves_the_timestamp_and_nonce_only():
 def test_a_callback_in_the_log_is_refused_as_replayed():
     log = MemoryCallbackLog()
     assert verify_callback(RTC, CALLBACK_SECRET, max_age=300, now=NOW + 1, seen=log) == RTC
-    for replay in (RTC, json.dumps(RTC), urllib.parse.urlencode(RTC), {**RTC, "timestamp": str(NOW)}):
+    for replay in (
+        RTC,
+        json.dumps(RTC),
+        urllib.parse.urlencode(RTC),
+        {**RTC, "timestamp": str(NOW)},
+    ):
         with pytest.raises(InvalidCallbackError) as caught:
             verify_callback(replay, CALLBACK_SECRET, max_age=300, now=NOW + 2, seen=log)
         assert caught.value.reason == "replayed"
@@ -258,7 +298,11 @@ def test_a_callback_in_the_log_is_refused_as_replayed():
 @pytest.mark.parametrize(
     "change",
     [
-        lambda callback: {**callback, "nonce": "unsigned", "timestamp": 1},  # the other convention's names
+        lambda callback: {
+            **callback,
+            "nonce": "unsigned",
+            "timestamp": 1,
+        },  # the other convention's names
         lambda callback: {**callback, "Event": "RoomClosed", "Extra": "x"},
     ],
     ids=["added-lower-case-members", "changed-unsigned-members"],
@@ -300,14 +344,17 @@ class Recording(MemoryCallbackLog):
 
 
 @pytest.mark.parametrize(
-    ("max_age", "age"), [(300, 0), (300, 299), (60, -30), (MAX_LOGGED_AGE, 0), (MAX_LOGGED_AGE, -MAX_LOGGED_AGE)]
+    ("max_age", "age"),
+    [(300, 0), (300, 299), (60, -30), (MAX_LOGGED_AGE, 0), (MAX_LOGGED_AGE, -MAX_LOGGED_AGE)],
 )
 def test_the_log_keeps_a_callback_as_long_as_max_age_would_take_it(max_age, age):
     log = Recording()
     verify_callback(RTC, CALLBACK_SECRET, max_age=max_age, now=NOW + age, seen=log)
     (ttl,) = log.ttls
     assert ttl >= max_age + LOG_MARGIN or ttl == 24 * 3600  # at least max_age and ZEGO's retries
-    assert ttl >= math.ceil(max_age - age) + LOG_MARGIN or ttl == 24 * 3600  # while max_age would take it
+    assert (
+        ttl >= math.ceil(max_age - age) + LOG_MARGIN or ttl == 24 * 3600
+    )  # while max_age would take it
     assert ttl <= 24 * 3600
 
 

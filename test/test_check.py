@@ -42,7 +42,9 @@ TOKEN03_BODY = {
     "expire_time": CTIME + 3600,
     "nonce": 7,
 }
-TOKEN03 = make_token(body=json.dumps(TOKEN03_BODY).encode("utf-8"), frame_expire=CTIME + 3600, version="03")
+TOKEN03 = make_token(
+    body=json.dumps(TOKEN03_BODY).encode("utf-8"), frame_expire=CTIME + 3600, version="03"
+)
 
 # Each rule, broken alone: (code, token, keyword arguments).
 ALONE = [
@@ -53,17 +55,29 @@ ALONE = [
     ("app-id-mismatch", make_token(), {"app_id": 2}),
     ("user-id-mismatch", make_token(), {"user_id": "user2"}),
     ("payload-invalid", make_token(payload="not json"), {}),
-    ("payload-invalid", make_token(payload='{"room_id":"r","privilege":{"1":1},"stream_id_list":null}'), {}),
+    (
+        "payload-invalid",
+        make_token(payload='{"room_id":"r","privilege":{"1":1},"stream_id_list":null}'),
+        {},
+    ),
     ("no-privilege-payload", make_token(), {"login_privilege": True}),
     ("no-privilege-payload", make_token(), {"publish_privilege": True}),
     ("room-id-mismatch", make_token(payload=ROOM_PAYLOAD), {"room_id": "room2"}),
-    ("login-denied", make_token(payload=rtc_room_payload("room1", login=False)), {"login_privilege": True}),
+    (
+        "login-denied",
+        make_token(payload=rtc_room_payload("room1", login=False)),
+        {"login_privilege": True},
+    ),
     (
         "publish-denied",
         make_token(payload=rtc_room_payload("", publish=False)),
         {"publish_privilege": True, "stream_id": "s"},
     ),
-    ("stream-id-not-allowed", make_token(payload=ROOM_PAYLOAD), {"publish_privilege": True, "stream_id": "s2"}),
+    (
+        "stream-id-not-allowed",
+        make_token(payload=ROOM_PAYLOAD),
+        {"publish_privilege": True, "stream_id": "s2"},
+    ),
     ("zim-payload", make_token(payload=ROOM_PAYLOAD), {"product": "zim"}),
     ("user-id-format", make_token(user_id="user 1"), {}),
     ("user-id-format", make_token(user_id="u" * 33), {"product": "zim"}),
@@ -77,7 +91,9 @@ ALONE = [
 ]
 
 
-@pytest.mark.parametrize(("code", "token", "kwargs"), ALONE, ids=[f"{c}-{n}" for n, (c, _, _) in enumerate(ALONE)])
+@pytest.mark.parametrize(
+    ("code", "token", "kwargs"), ALONE, ids=[f"{c}-{n}" for n, (c, _, _) in enumerate(ALONE)]
+)
 def test_each_rule_alone(code, token, kwargs):
     report = check(token, **{**NO_PRIVILEGES, **kwargs})
     assert codes(report) == [code]
@@ -89,7 +105,9 @@ def test_every_rule_of_the_table_is_exercised_alone():
     assert {severity for severity, _ in RULES.values()} == {SEVERITY_ERROR, SEVERITY_WARNING}
 
 
-@pytest.mark.parametrize(("code", "token", "kwargs"), ALONE, ids=[f"{c}-{n}" for n, (c, _, _) in enumerate(ALONE)])
+@pytest.mark.parametrize(
+    ("code", "token", "kwargs"), ALONE, ids=[f"{c}-{n}" for n, (c, _, _) in enumerate(ALONE)]
+)
 def test_each_rule_passes_when_its_condition_is_mended(code, token, kwargs):
     """The same call with the one broken thing put right finds nothing."""
     mended = {
@@ -124,7 +142,8 @@ def test_each_rule_passes_when_its_condition_is_mended(code, token, kwargs):
 
 def test_rules_combine():
     token = make_token(
-        user_id="user 1", payload=rtc_room_payload("room1", login=False, publish=False, stream_ids=["a"])
+        user_id="user 1",
+        payload=rtc_room_payload("room1", login=False, publish=False, stream_ids=["a"]),
     )
     report = check(
         token,
@@ -180,7 +199,12 @@ def test_leeway_widens_expired_and_in_future():
 
 def test_an_invalid_token_still_gets_its_id_checks():
     report = check("04AAAA", user_id="a b", room_id="r r", stream_id="s s")
-    assert codes(report) == ["invalid-token", "user-id-format", "room-id-format", "stream-id-format"]
+    assert codes(report) == [
+        "invalid-token",
+        "user-id-format",
+        "room-id-format",
+        "stream-id-format",
+    ]
     assert report.contents is None
 
 
@@ -227,12 +251,20 @@ def test_wrong_types_are_findings(kwargs, expected):
     assert codes(check(token, **NO_PRIVILEGES, **kwargs)) == expected
 
 
-anything = st.one_of(st.none(), st.integers(), st.text(max_size=30), st.binary(max_size=8), st.floats(), st.booleans())
+anything = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(max_size=30),
+    st.binary(max_size=8),
+    st.floats(),
+    st.booleans(),
+)
 
 
 @given(
     token=st.one_of(
-        anything, st.sampled_from([make_token(), make_token(payload=ROOM_PAYLOAD), make_token() + "#e30="])
+        anything,
+        st.sampled_from([make_token(), make_token(payload=ROOM_PAYLOAD), make_token() + "#e30="]),
     ),
     secret=st.sampled_from([SECRET, OTHER_SECRET]),
     app_id=anything,
@@ -272,7 +304,15 @@ def test_property_check_never_raises_for_token_or_login_values(
         ({"secret": "x"}, ValueError),
         ({"secret": "é" * 32}, ValueError),
     ],
-    ids=["product", "no-product", "privilege", "now", "no-secret", "short-secret", "non-ascii-secret"],
+    ids=[
+        "product",
+        "no-product",
+        "privilege",
+        "now",
+        "no-secret",
+        "short-secret",
+        "non-ascii-secret",
+    ],
 )
 def test_the_callers_own_settings_raise(kwargs, error):
     arguments = {"secret": SECRET, **kwargs}
@@ -294,26 +334,38 @@ def test_a_token03_is_an_error_for_zim_and_its_contents_are_still_checked():
 
 
 def test_a_token03s_own_privileges_are_held_against_the_login():
-    report = check(TOKEN03, room_id="room2", stream_id="s", login_privilege=True, publish_privilege=True)
+    report = check(
+        TOKEN03, room_id="room2", stream_id="s", login_privilege=True, publish_privilege=True
+    )
     assert codes(report) == ["token03", "room-id-mismatch", "publish-denied"]
-    assert report.contents.room_id == "room1" and report.contents.login and not report.contents.publish
+    assert (
+        report.contents.room_id == "room1" and report.contents.login and not report.contents.publish
+    )
 
 
 def test_a_one_hour_token_ten_seconds_before_it_expires_is_too_short_for_zim():
     report = check(make_token(), product="zim", now=CTIME + 3600 - 10)
     (finding,) = report.findings
     assert finding.code == "duration-too-short"
-    assert "10 s of validity left" in finding.message and "30 s" in finding.message and "6000108" in finding.message
+    assert (
+        "10 s of validity left" in finding.message
+        and "30 s" in finding.message
+        and "6000108" in finding.message
+    )
     assert "tokenWillExpire" in finding.message  # what the newer SDKs do instead of refusing
     assert not report.ok  # an error: ZIM's SDK 2.22 and older refuse the login
-    assert codes(check(make_token(), now=CTIME + 3600 - 10, **NO_PRIVILEGES)) == []  # RTC has no such rule
+    assert (
+        codes(check(make_token(), now=CTIME + 3600 - 10, **NO_PRIVILEGES)) == []
+    )  # RTC has no such rule
 
 
 def test_a_token_with_more_than_24_days_left_is_too_long_for_zim_with_both_numbers():
     report = check(make_token(expire=CTIME + 30 * 24 * 3600), product="zim", now=CTIME)
     (finding,) = report.findings
     assert finding.code == "duration-too-long"
-    assert f"{30 * 24 * 3600} s of validity left" in finding.message and "24 days" in finding.message
+    assert (
+        f"{30 * 24 * 3600} s of validity left" in finding.message and "24 days" in finding.message
+    )
     assert "6000109" in finding.message and not report.ok
 
 
@@ -325,11 +377,16 @@ def test_a_token_that_expires_after_2038_is_refused_by_zim_and_said_why(lifetime
     assert (finding.code, finding.severity) == ("expire-beyond-2038", SEVERITY_ERROR)
     assert "32-bit" in finding.message and "6000106" in finding.message
     assert check(make_token(expire=2**31 - 1), product="zim", now=2**31 - 1000).findings == ()
-    assert codes(check(make_token(expire=CTIME + lifetime), now=CTIME, **NO_PRIVILEGES)) == []  # RTC reads it exactly
+    assert (
+        codes(check(make_token(expire=CTIME + lifetime), now=CTIME, **NO_PRIVILEGES)) == []
+    )  # RTC reads it exactly
 
 
 def test_a_token_that_holds_the_secret_is_one_finding_and_none_of_its_content():
-    for token in (make_token(user_id=SECRET), make_token(payload='{"k": "\\u0066' + SECRET[1:] + '"}')):
+    for token in (
+        make_token(user_id=SECRET),
+        make_token(payload='{"k": "\\u0066' + SECRET[1:] + '"}'),
+    ):
         report = check(token, user_id="someone", room_id="r", stream_id="s")
         assert codes(report) == ["secret-in-token"]
         assert (report.contents, report.kit, bool(report)) == (None, None, False)

@@ -59,9 +59,13 @@ def assert_nothing_leaked(result):
 
 def run_in_process(*args, secret=SECRET, app_id=None, stdin="", encoding="utf-8", env=None):
     """main(args) with its own streams and environment (``env``: more variables), as a CompletedProcess."""
-    stdin_stream = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8") if isinstance(stdin, str) else stdin))
+    stdin_stream = io.TextIOWrapper(
+        io.BytesIO(stdin.encode("utf-8") if isinstance(stdin, str) else stdin)
+    )
     stdout = io.TextIOWrapper(io.BytesIO(), encoding=encoding, newline="\n")
-    stderr = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="backslashreplace", newline="\n")
+    stderr = io.TextIOWrapper(
+        io.BytesIO(), encoding=encoding, errors="backslashreplace", newline="\n"
+    )
     streams = {"stdin": stdin_stream, "stdout": stdout, "stderr": stderr}
     variables = {**environment(secret, app_id), **(env or {})}
     with mock.patch.dict(os.environ, variables, clear=True), mock.patch.multiple(sys, **streams):
@@ -165,8 +169,12 @@ def test_generate_room_privileges(cli):
         "s2",
     ).strip()
     payload = open_token(token, SECRET)[0]["payload"]
-    assert payload == token04.rtc_room_payload("room1", login=True, publish=False, stream_ids=["s1", "s2"])
-    token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-login").strip()
+    assert payload == token04.rtc_room_payload(
+        "room1", login=True, publish=False, stream_ids=["s1", "s2"]
+    )
+    token = generated(
+        cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-login"
+    ).strip()
     assert json.loads(open_token(token, SECRET)[0]["payload"]) == {
         "room_id": "r",
         "privilege": {"1": 0, "2": 1},
@@ -199,7 +207,9 @@ def test_generate_gcm(cli):
 
 @pytest.mark.parametrize("gcm", [[], ["--gcm"]])
 def test_generate_json_has_every_field_decode_prints(cli, gcm):
-    document = json.loads(generated(cli, "--user-id", "user_1", "--app-id", "9", "--ttl", "90", "--json", *gcm))
+    document = json.loads(
+        generated(cli, "--user-id", "user_1", "--app-id", "9", "--ttl", "90", "--json", *gcm)
+    )
     decoded = json.loads(cli("decode", "--json", document["token"]).stdout)
     assert set(document) | {"expired"} == {"token", "kit_token", *decoded}
     assert {name: value for name, value in decoded.items() if name != "expired"} == {
@@ -207,7 +217,11 @@ def test_generate_json_has_every_field_decode_prints(cli, gcm):
     }
     assert document["kit_token"] is None
     body, _ = open_token(document["token"], SECRET)
-    assert (document["app_id"], document["user_id"]) == (body["app_id"], body["user_id"]) == (9, "user_1")
+    assert (
+        (document["app_id"], document["user_id"])
+        == (body["app_id"], body["user_id"])
+        == (9, "user_1")
+    )
     assert (document["ctime"], document["expire"]) == (body["ctime"], body["ctime"] + 90)
     assert document["mode"] == ("gcm" if gcm else "cbc")
 
@@ -218,7 +232,10 @@ def test_generate_json_has_every_field_decode_prints(cli, gcm):
         (["--app-id", "0"], "--app-id must be a whole number from 1 to 4294967295"),
         (["--app-id", "4294967296"], "--app-id must be a whole number from 1 to 4294967295"),
         (["--app-id", "1", "--ttl", "0"], "--ttl must be a whole number of seconds > 0"),
-        (["--app-id", "1", "--ttl", "9223372036854775807"], "--ttl must be a whole number of seconds > 0"),
+        (
+            ["--app-id", "1", "--ttl", "9223372036854775807"],
+            "--ttl must be a whole number of seconds > 0",
+        ),
         (["--app-id", "1", "--user-id", ""], "--user-id must be valid text, not empty"),
         (
             ["--app-id", "1", "--payload", "x" * 70_000],
@@ -232,7 +249,9 @@ def test_a_refused_option_value_is_a_usage_error_naming_the_option(cli, args, wo
 
 
 def test_an_app_id_from_the_environment_is_named_so(cli):
-    assert_usage_error(cli("generate", "--user-id", "u", app_id="0"), "ZEGO_APP_ID must be a whole number from 1")
+    assert_usage_error(
+        cli("generate", "--user-id", "u", app_id="0"), "ZEGO_APP_ID must be a whole number from 1"
+    )
 
 
 @pytest.mark.parametrize(
@@ -240,7 +259,10 @@ def test_an_app_id_from_the_environment_is_named_so(cli):
     [
         (["--user-id", "user 1"], "--user-id has characters the SDK refuses (' ')"),
         (["--room-id", "房间"], "--room-id has characters the SDK refuses"),
-        (["--room-id", "r", "--stream-id", "s.1"], "--stream-id has characters the SDK refuses ('.')"),
+        (
+            ["--room-id", "r", "--stream-id", "s.1"],
+            "--stream-id has characters the SDK refuses ('.')",
+        ),
         (["--kit-room-id", "r" * 129], "--kit-room-id is 129 bytes; the SDK takes at most 128"),
         (["--payload", "not json"], "--payload is not a JSON object"),
         (["--user-id", "u" * 65], "--user-id is 65 bytes; the SDK takes at most 64"),
@@ -257,12 +279,27 @@ def test_generate_warns_of_what_the_sdk_will_refuse_and_still_prints_the_token(c
 
 
 def test_generate_is_silent_when_the_sdk_takes_everything(cli):
-    result = cli("generate", "--app-id", "1", "--user-id", "u_1", "--room-id", "r1", "--stream-id", "s-1")
+    result = cli(
+        "generate", "--app-id", "1", "--user-id", "u_1", "--room-id", "r1", "--stream-id", "s-1"
+    )
     assert (result.returncode, result.stderr) == (0, "")
-    assert cli("generate", "--app-id", "1", "--user-id", "u", "--payload", token04.rtc_room_payload("r")).stderr == ""
+    assert (
+        cli(
+            "generate",
+            "--app-id",
+            "1",
+            "--user-id",
+            "u",
+            "--payload",
+            token04.rtc_room_payload("r"),
+        ).stderr
+        == ""
+    )
 
 
-@pytest.mark.parametrize("command", [["generate", "--user-id", "u", "--app-id", "1"], ["decode", "04AAAA"]])
+@pytest.mark.parametrize(
+    "command", [["generate", "--user-id", "u", "--app-id", "1"], ["decode", "04AAAA"]]
+)
 @pytest.mark.parametrize("secret", [SECRET[:31], SECRET + "0", "秘" * 32, "x" * 31 + "\udcff"])
 def test_a_malformed_secret_is_a_usage_error_for_both_commands(cli, command, secret):
     result = cli(*command, secret=secret)
@@ -282,8 +319,12 @@ def test_missing_secret_is_a_usage_error_naming_both_sources(cli):
 def test_secret_file_is_read_and_stripped(cli, tmp_path):
     path = tmp_path / "secret"
     path.write_text(f"  {OTHER_SECRET}\n\n", encoding="utf-8")
-    token = generated(cli, "--user-id", "u", "--app-id", "1", "--secret-file", str(path), secret=SECRET).strip()
-    assert open_token(token, OTHER_SECRET)[0]["user_id"] == "u"  # the file wins over the environment
+    token = generated(
+        cli, "--user-id", "u", "--app-id", "1", "--secret-file", str(path), secret=SECRET
+    ).strip()
+    assert (
+        open_token(token, OTHER_SECRET)[0]["user_id"] == "u"
+    )  # the file wins over the environment
     result = cli("decode", "--json", token, "--secret-file", str(path), secret=None)
     assert result.returncode == 0, result.stderr
 
@@ -301,7 +342,9 @@ def test_no_secret_is_kept_between_calls():
 
 
 def test_unreadable_secret_file_is_a_usage_error(cli, tmp_path):
-    result = cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(tmp_path / "missing"))
+    result = cli(
+        "generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(tmp_path / "missing")
+    )
     assert_usage_error(result, "--secret-file")
 
 
@@ -404,7 +447,9 @@ def test_decode_with_the_wrong_secret_exits_1(cli):
     )
 
 
-@pytest.mark.parametrize("args", [[], ["04AAAA", "--leeway", "soon"], ["04AAAA", "--leeway", "nan"]])
+@pytest.mark.parametrize(
+    "args", [[], ["04AAAA", "--leeway", "soon"], ["04AAAA", "--leeway", "nan"]]
+)
 def test_decode_usage_errors_exit_2(cli, args):
     result = cli("decode", "--json", *args)
     assert_usage_error(result)
@@ -413,7 +458,9 @@ def test_decode_usage_errors_exit_2(cli, args):
 # --- help and version -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["generate"], ["decode"], ["check"], ["sign"], ["verify-callback"]])
+@pytest.mark.parametrize(
+    "command", [[], ["generate"], ["decode"], ["check"], ["sign"], ["verify-callback"]]
+)
 def test_help_has_an_example(cli, command):
     result = cli(*command, "--help")
     assert result.returncode == 0
@@ -503,7 +550,9 @@ def fill(template, value, joined):
 @pytest.mark.parametrize("joined", [False, True], ids=["separate", "joined"])
 @pytest.mark.parametrize("secret", [OTHER_SECRET, DASHED_SECRET], ids=["secret", "dashed-secret"])
 @pytest.mark.parametrize(
-    "template", GENERATE_SLOTS + KIT_SLOTS + DECODE_SLOTS + CHECK_SLOTS + SERVER_SLOTS, ids=lambda t: " ".join(t)[:48]
+    "template",
+    GENERATE_SLOTS + KIT_SLOTS + DECODE_SLOTS + CHECK_SLOTS + SERVER_SLOTS,
+    ids=lambda t: " ".join(t)[:48],
 )
 def test_the_secret_in_any_slot_is_never_shown(template, secret, joined):
     result = run_in_process(*fill(template, secret, joined), secret=secret)
@@ -517,7 +566,9 @@ def test_the_secret_in_any_slot_is_never_shown(template, secret, joined):
         assert result.stderr.splitlines()[-1].startswith("zego-token04")
 
 
-HELD = "x" + OTHER_SECRET  # a value that holds the secret: a login value, or an ID a token was made for
+HELD = (
+    "x" + OTHER_SECRET
+)  # a value that holds the secret: a login value, or an ID a token was made for
 TOKEN_FOR_HELD = token04.generate_token04(
     1, HELD, OTHER_SECRET, 3600, token04.rtc_room_payload(HELD, stream_ids=[HELD])
 ).token
@@ -525,8 +576,26 @@ TOKEN_FOR_U = token04.generate_token04(
     1, "u", OTHER_SECRET, 3600, token04.rtc_room_payload("r", stream_ids=["s"])
 ).token
 HELD_RUNS = {
-    "check-login-values": ["check", TOKEN_FOR_U, "--user-id", HELD, "--room-id", HELD, "--stream-id", HELD],
-    "check-token-ids": ["check", TOKEN_FOR_HELD, "--user-id", "u", "--room-id", "r", "--stream-id", "s"],
+    "check-login-values": [
+        "check",
+        TOKEN_FOR_U,
+        "--user-id",
+        HELD,
+        "--room-id",
+        HELD,
+        "--stream-id",
+        HELD,
+    ],
+    "check-token-ids": [
+        "check",
+        TOKEN_FOR_HELD,
+        "--user-id",
+        "u",
+        "--room-id",
+        "r",
+        "--stream-id",
+        "s",
+    ],
     "check-kit": ["check", make_kit_token(TOKEN_FOR_U, 1, HELD, "u", HELD)],
     "check-kit-user": ["check", make_kit_token(TOKEN_FOR_HELD, 1, "r", HELD)],
 }
@@ -572,13 +641,22 @@ def test_generate_refuses_to_put_the_secret_in_a_token(cli, option):
 
 
 def test_secret_file_read_is_bounded(cli, tmp_path):
-    result = cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", "/dev/zero", secret=None)
+    result = cli(
+        "generate", "--user-id", "u", "--app-id", "1", "--secret-file", "/dev/zero", secret=None
+    )
     assert_usage_error(result, "--secret-file holds more than 1024 bytes")
     long_file = tmp_path / "long"
     long_file.write_text(OTHER_SECRET + " " * (1024 - 32), encoding="ascii")  # exactly the limit
-    assert cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(long_file)).returncode == 0
+    assert (
+        cli(
+            "generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(long_file)
+        ).returncode
+        == 0
+    )
     long_file.write_text(OTHER_SECRET + " " * (1024 - 32) + "\n", encoding="ascii")  # one byte more
-    assert_usage_error(cli("decode", "--json", "04AAAA", "--secret-file", str(long_file)), "more than 1024 bytes")
+    assert_usage_error(
+        cli("decode", "--json", "04AAAA", "--secret-file", str(long_file)), "more than 1024 bytes"
+    )
 
 
 @pytest.mark.parametrize(
@@ -593,22 +671,35 @@ def test_secret_file_read_is_bounded(cli, tmp_path):
 def test_a_secret_file_that_is_not_a_secret_is_a_usage_error(cli, tmp_path, content, words):
     path = tmp_path / "secret"
     path.write_bytes(content)
-    assert_usage_error(cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(path)), words)
-    assert_usage_error(cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(tmp_path)))
+    assert_usage_error(
+        cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(path)), words
+    )
+    assert_usage_error(
+        cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(tmp_path))
+    )
 
 
 def test_stdin_read_is_bounded(cli):
     result = cli("decode", "--json", "-", stdin="04" + "A" * (2 * 1024 * 1024))
     assert_usage_error(result, f"stdin holds more than {console.STDIN_LIMIT} bytes")
-    result = cli("decode", "--json", "-", stdin="04" + "A" * 100_000)  # within the bound, longer than any token
+    result = cli(
+        "decode", "--json", "-", stdin="04" + "A" * 100_000
+    )  # within the bound, longer than any token
     assert (result.returncode, result.stdout) == (1, "")
     assert "longer than any token" in result.stderr
 
 
 def run_bytes(args, env_overrides=None, stdin=b""):
     """The CLI in a real process with raw bytes in argv and on stdin, under a strict UTF-8 locale."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZEGO_", "PYTHONIOENCODING", "LC_", "LANG"))}
-    env.update({"ZEGO_SERVER_SECRET": SECRET, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"}, **(env_overrides or {}))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ZEGO_", "PYTHONIOENCODING", "LC_", "LANG"))
+    }
+    env.update(
+        {"ZEGO_SERVER_SECRET": SECRET, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"},
+        **(env_overrides or {}),
+    )
     result = subprocess.run(
         [os.fsencode(sys.executable), b"-m", b"src", *args],
         cwd=ROOT,
@@ -633,7 +724,9 @@ def run_bytes(args, env_overrides=None, stdin=b""):
 )
 def test_undecodable_argv_is_a_usage_error(cli, args, words):
     # Python hands main() undecodable bytes of argv as lone surrogates (os.fsdecode), as here.
-    base = [b"generate", b"--app-id", b"1"] + ([b"--user-id", b"u"] if b"--user-id" not in args else [])
+    base = [b"generate", b"--app-id", b"1"] + (
+        [b"--user-id", b"u"] if b"--user-id" not in args else []
+    )
     assert_usage_error(cli(*map(os.fsdecode, base + args)), words)
 
 
@@ -642,13 +735,17 @@ def test_undecodable_argv_of_a_real_process_reaches_main_as_it_does_here():
     assert result.returncode == 2
     assert (
         result.stderr.decode()
-        == run_in_process("generate", "--app-id", "1", "--user-id", "u", "--room-id", os.fsdecode(b"\xff")).stderr
+        == run_in_process(
+            "generate", "--app-id", "1", "--user-id", "u", "--room-id", os.fsdecode(b"\xff")
+        ).stderr
     )
 
 
 def test_stdin_may_start_with_a_byte_order_mark(cli):
     token = token04.generate_token04(1, "u", SECRET, 3600).token
-    result = cli("decode", "--json", "-", stdin=b"\xef\xbb\xbf" + token.encode() + b"\r\n")  # as Notepad saves it
+    result = cli(
+        "decode", "--json", "-", stdin=b"\xef\xbb\xbf" + token.encode() + b"\r\n"
+    )  # as Notepad saves it
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["user_id"] == "u"
 
@@ -676,7 +773,8 @@ def test_output_the_terminal_cannot_encode_is_escaped_not_a_crash(command, encod
     # cp864 has no "%" (0x25 is an Arabic percent sign there): JSON's \u escape stands in for it.
     token = token04.generate_token04(1, "用户", SECRET, 60, '{"note": "100%"}').token
     result = run_in_process(
-        *(GENERATE_JSON if command == "generate" else ["decode", "--json", token]), encoding=encoding
+        *(GENERATE_JSON if command == "generate" else ["decode", "--json", token]),
+        encoding=encoding,
     )
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
@@ -714,7 +812,10 @@ def test_a_full_disk_is_one_line_and_exit_3(args):
     expected = 1 if args[0] == "decode" else 3  # an invalid token prints nothing on stdout
     assert result.returncode == expected
     if expected == 3:
-        assert result.stderr == "zego-token04: error: cannot write to stdout: No space left on device\n"
+        assert (
+            result.stderr
+            == "zego-token04: error: cannot write to stdout: No space left on device\n"
+        )
 
 
 def test_a_closed_pipe_is_one_line_and_exit_3():
@@ -743,12 +844,17 @@ def test_a_closed_pipe_is_one_line_and_exit_3():
 def test_a_closed_stdout_does_not_claim_success(args):
     # Only a failed write to stdout is exit 3: an invalid token (1) and a usage error (2) print nothing there.
     result = shell('"$@" >&-', *args)
-    assert result.returncode == {"generate": 3, "--version": 3, "decode": 1 if len(args) > 1 else 2}[args[0]]
+    assert (
+        result.returncode
+        == {"generate": 3, "--version": 3, "decode": 1 if len(args) > 1 else 2}[args[0]]
+    )
     if result.returncode == 3:
         assert result.stderr == "zego-token04: error: cannot write to stdout: it is closed\n"
 
 
-READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())  # the number in /proc/<pid>/syscall
+READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}.get(
+    platform.machine()
+)  # the number in /proc/<pid>/syscall
 
 
 def wait_until_reading_stdin(pid):
@@ -765,9 +871,7 @@ def wait_until_reading_stdin(pid):
 # Started through this, the child has SIGINT at its default even when the test run ignores it (a
 # background job, `nohup`, `trap '' INT`): exec keeps a default disposition, and Python then installs
 # its KeyboardInterrupt handler, which it does not do for a signal ignored at start-up.
-SIGINT_AT_DEFAULT = (
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
-)
+SIGINT_AT_DEFAULT = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
 
 
 @pytest.mark.skipif(
@@ -786,7 +890,9 @@ def test_ctrl_c_while_waiting_for_stdin_is_one_line_and_exit_130(command):
         stderr=subprocess.PIPE,
     )
     try:
-        wait_until_reading_stdin(process.pid)  # a signal any earlier would interrupt start-up, not the command
+        wait_until_reading_stdin(
+            process.pid
+        )  # a signal any earlier would interrupt start-up, not the command
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
     finally:
@@ -840,7 +946,9 @@ def test_a_token_argument_is_stripped_like_stdin(cli, around):
 
 
 def test_generate_kit_token_round_trips_through_decode(cli):
-    kit_token = generated(cli, "--user-id", "u1", "--app-id", "7", "--kit-room-id", "room1", "--user-name", "Ann Lee")
+    kit_token = generated(
+        cli, "--user-id", "u1", "--app-id", "7", "--kit-room-id", "room1", "--user-name", "Ann Lee"
+    )
     token, separator, _ = kit_token.strip().partition("#")
     assert separator == "#"
     assert open_token(token, SECRET)[0]["user_id"] == "u1"
@@ -848,19 +956,29 @@ def test_generate_kit_token_round_trips_through_decode(cli):
     assert result.returncode == 0, result.stderr
     document = decoded(result)
     kit = {name: document[name] for name in ("format", "app_id", "user_id", "room_id", "user_name")}
-    assert kit == {"format": "kittoken", "app_id": 7, "user_id": "u1", "room_id": "room1", "user_name": "Ann Lee"}
+    assert kit == {
+        "format": "kittoken",
+        "app_id": 7,
+        "user_id": "u1",
+        "room_id": "room1",
+        "user_name": "Ann Lee",
+    }
     assert (document["token"]["user_id"], document["token"]["privilege_payload"]) == ("u1", None)
 
 
 def test_generate_kit_token_json_has_both(cli):
-    document = json.loads(generated(cli, "--user-id", "u", "--app-id", "1", "--kit-room-id", "r", "--json"))
+    document = json.loads(
+        generated(cli, "--user-id", "u", "--app-id", "1", "--kit-room-id", "r", "--json")
+    )
     assert document["kit_token"].startswith(document["token"] + "#")
 
 
 def test_generate_kit_token_refuses_what_the_uikit_refuses(cli):
     result = cli("generate", "--user-id", "u", "--app-id", "1", "--kit-room-id", "房间")
     assert_usage_error(result, "--kit-room-id must be valid text", "U+00FF")
-    assert_usage_error(cli("generate", "--user-id", "u", "--app-id", "1", "--user-name", "n"), "--kit-room-id")
+    assert_usage_error(
+        cli("generate", "--user-id", "u", "--app-id", "1", "--user-name", "n"), "--kit-room-id"
+    )
 
 
 @pytest.mark.parametrize(
@@ -878,9 +996,16 @@ def test_a_misplaced_generate_option_is_named_alone(cli, args, named, not_named)
 
 
 def test_decode_prints_the_parsed_privilege_payload(cli):
-    token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-publish", "--stream-id", "s")
+    token = generated(
+        cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-publish", "--stream-id", "s"
+    )
     document = decoded(cli("decode", "--json", token.strip()))
-    assert document["privilege_payload"] == {"room_id": "r", "login": True, "publish": False, "stream_ids": ["s"]}
+    assert document["privilege_payload"] == {
+        "room_id": "r",
+        "login": True,
+        "publish": False,
+        "stream_ids": ["s"],
+    }
     assert document["format"] == "token04"
 
 
@@ -894,7 +1019,9 @@ def test_decode_of_an_uikit_vector(cli):
 
 
 def test_check_passes_a_sound_login_one_line_per_check(cli):
-    token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--stream-id", "s").strip()
+    token = generated(
+        cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--stream-id", "s"
+    ).strip()
     login = ["--app-id", "1", "--user-id", "u", "--room-id", "r", "--stream-id", "s"]
     result = cli("check", token, *login)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -909,17 +1036,33 @@ def test_check_passes_a_sound_login_one_line_per_check(cli):
 
 
 def test_check_reports_each_finding_and_exits_1(cli):
-    token = generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-login").strip()
-    result = cli("check", token, "--app-id", "2", "--user-id", "v", "--room-id", "q", "--stream-id", "s 1")
+    token = generated(
+        cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-login"
+    ).strip()
+    result = cli(
+        "check", token, "--app-id", "2", "--user-id", "v", "--room-id", "q", "--stream-id", "s 1"
+    )
     assert result.returncode == 1
-    found = [line.split()[1].rstrip(":") for line in result.stdout.splitlines() if line.startswith("error")]
-    assert found == ["app-id-mismatch", "user-id-mismatch", "room-id-mismatch", "login-denied", "stream-id-format"]
+    found = [
+        line.split()[1].rstrip(":")
+        for line in result.stdout.splitlines()
+        if line.startswith("error")
+    ]
+    assert found == [
+        "app-id-mismatch",
+        "user-id-mismatch",
+        "room-id-mismatch",
+        "login-denied",
+        "stream-id-format",
+    ]
     assert result.stdout.splitlines()[-1].startswith("not ok: 5 errors, 0 warnings in ")
 
 
 def test_check_json_and_stdin_and_app_id_from_the_environment(cli):
     token = generated(cli, "--user-id", "u", "--app-id", "3")
-    result = cli("check", "-", "--json", "--no-login-check", "--no-publish-check", stdin=token, app_id="4")
+    result = cli(
+        "check", "-", "--json", "--no-login-check", "--no-publish-check", stdin=token, app_id="4"
+    )
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert document["ok"] is False
@@ -932,7 +1075,9 @@ def test_check_a_kit_token_and_zim(cli):
     document = json.loads(cli("check", kit_token, "--json", "--zim").stdout)
     assert document["ok"] is True
     assert (document["token"]["format"], document["token"]["room_id"]) == ("kittoken", "r")
-    assert "zim-payload" in document["checked"] and "no-privilege-payload" not in document["checked"]
+    assert (
+        "zim-payload" in document["checked"] and "no-privilege-payload" not in document["checked"]
+    )
 
 
 def test_check_of_an_invalid_token_exits_1_with_the_finding(cli):
@@ -942,7 +1087,9 @@ def test_check_of_an_invalid_token_exits_1_with_the_finding(cli):
     assert result.stdout.splitlines()[-1] == "not ok: 1 error, 0 warnings in 1 check"
 
 
-@pytest.mark.parametrize("args", [[], ["04AAAA", "--app-id", "x"], ["04AAAA", "--leeway", "inf"], ["04AAAA", "--x"]])
+@pytest.mark.parametrize(
+    "args", [[], ["04AAAA", "--app-id", "x"], ["04AAAA", "--leeway", "inf"], ["04AAAA", "--x"]]
+)
 def test_check_usage_errors_exit_2(cli, args):
     assert_usage_error(cli("check", *args))
 
@@ -953,7 +1100,12 @@ def test_check_usage_errors_exit_2(cli, args):
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
 @pytest.mark.parametrize(
     ("args", "status"),
-    [(GENERATE, 0), (["decode", "04AAAA"], 1), (["generate"], 2), (["check", "04AAAA", "--user-id", "u"], 1)],
+    [
+        (GENERATE, 0),
+        (["decode", "04AAAA"], 1),
+        (["generate"], 2),
+        (["check", "04AAAA", "--user-id", "u"], 1),
+    ],
 )
 def test_an_unwritable_stderr_leaves_the_exit_status_alone(args, status):
     result = shell('"$@" 2>/dev/full', *args)
@@ -976,7 +1128,9 @@ def test_an_unwritable_stderr_leaves_the_exit_status_alone(args, status):
 
 
 def test_stdin_that_cannot_be_read_is_a_usage_error(tmp_path):
-    result = shell(f'"$@" 0>"{tmp_path / "written"}"', "decode", "-")  # stdin opened for writing only
+    result = shell(
+        f'"$@" 0>"{tmp_path / "written"}"', "decode", "-"
+    )  # stdin opened for writing only
     assert result.returncode == 2
     assert "cannot read stdin (Bad file descriptor)" in result.stderr
     assert "stdout" not in result.stderr
@@ -1072,7 +1226,9 @@ def test_calls_of_main_at_once_each_refuse_a_token_that_holds_the_secret(monkeyp
 ENTRY_POINTS = [
     pytest.param([sys.executable, "-m", "src"], id="python-m-src"),
     pytest.param([str(CONSOLE_SCRIPT)], id="console-script", marks=needs_console_script),
-    pytest.param([sys.executable, "-m", "zego_token04"], id="python-m-zego_token04", marks=needs_install),
+    pytest.param(
+        [sys.executable, "-m", "zego_token04"], id="python-m-zego_token04", marks=needs_install
+    ),
 ]
 
 
@@ -1082,9 +1238,9 @@ def test_every_entry_point_runs_the_command(command):
     assert (token.returncode, token.stderr) == (0, "")
     decoded = run_process("decode", "--json", "-", stdin=token.stdout, command=command)
     assert decoded.returncode == 0
-    assert decoded.stdout == run_in_process("decode", "--json", token.stdout.strip()).stdout.replace(
-        '"expired": false', '"expired": false'
-    )
+    assert decoded.stdout == run_in_process(
+        "decode", "--json", token.stdout.strip()
+    ).stdout.replace('"expired": false', '"expired": false')
     usage = run_process("decode", "--json", command=command)
     assert (usage.returncode, usage.stderr) == (2, run_in_process("decode").stderr)
     assert run_process("--version", command=command).stdout == f"zego-token04 {__version__}\n"
@@ -1126,13 +1282,25 @@ def strings_in(value):
 @pytest.mark.parametrize("secret", TRICKY_SECRETS.values(), ids=TRICKY_SECRETS.keys())
 def test_no_printed_value_holds_the_secret_in_any_spelling(secret, spelling):
     assert len(secret) == 32 and secret.isascii()
-    payload = spelling(json.dumps({"room_id": "r" + secret, "privilege": {"1": 1, "2": 1}, "stream_id_list": None}))
-    token = make_token(secret=secret, user_id="u" + secret, payload=payload, ctime=4_000_000_000, expire=4_000_000_060)
+    payload = spelling(
+        json.dumps({"room_id": "r" + secret, "privilege": {"1": 1, "2": 1}, "stream_id_list": None})
+    )
+    token = make_token(
+        secret=secret,
+        user_id="u" + secret,
+        payload=payload,
+        ctime=4_000_000_000,
+        expire=4_000_000_060,
+    )
     runs = {
         "decode": ["decode", "--json", token],
         "check --json": ["check", token, "--json", "--user-id", secret, "--room-id", "v" + secret],
         "check": ["check", token, "--user-id", secret, "--room-id", "v" + secret],
-        "decode kit": ["decode", "--json", make_kit_token(token, 1, "room" + secret.replace("\x7f", ""), "u" + secret)],
+        "decode kit": [
+            "decode",
+            "--json",
+            make_kit_token(token, 1, "room" + secret.replace("\x7f", ""), "u" + secret),
+        ],
     }
     for name, args in runs.items():
         result = run_in_process(*args, secret=secret)
@@ -1151,16 +1319,28 @@ def test_check_advice_is_in_the_command_lines_terms(cli):
     assert finding["code"] == "no-privilege-payload"
     assert "--room-id" in finding["message"] and "--no-login-check" in finding["message"]
     assert "rtc_room_payload" not in result.stdout
-    zim = cli("check", generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r").strip(), "--zim")
+    zim = cli(
+        "check",
+        generated(cli, "--user-id", "u", "--app-id", "1", "--room-id", "r").strip(),
+        "--zim",
+    )
     assert "without --payload or --room-id" in zim.stdout and 'payload=""' not in zim.stdout
 
 
 def test_decode_prints_one_field_per_line_by_default(cli):
-    token = cli("generate", "--user-id", "用户", "--app-id", "1", "--room-id", "r", "--ttl", "60").stdout.strip()
+    token = cli(
+        "generate", "--user-id", "用户", "--app-id", "1", "--room-id", "r", "--ttl", "60"
+    ).stdout.strip()
     result = cli("decode", token)
     assert result.returncode == 0
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
-    assert list(lines) == ["format", *token04.Token04._fields, "expire_at", "privilege_payload", "expired"]
+    assert list(lines) == [
+        "format",
+        *token04.Token04._fields,
+        "expire_at",
+        "privilege_payload",
+        "expired",
+    ]
     assert (lines["app_id"], lines["user_id"], lines["expired"]) == ("1", '"用户"', "false")
     assert json.loads(lines["privilege_payload"])["room_id"] == "r"
 
@@ -1170,17 +1350,26 @@ def test_decode_and_check_read_a_token03_and_say_so(cli):
     decoded = cli("decode", "--json", vector["token"], "--leeway", "1e10", secret=vector["secret"])
     assert decoded.returncode == 0, decoded.stderr
     document = json.loads(decoded.stdout)
-    assert (document["format"], document["user_id"], document["room_id"]) == ("token03", "李雷", "room1")
+    assert (document["format"], document["user_id"], document["room_id"]) == (
+        "token03",
+        "李雷",
+        "room1",
+    )
     assert (document["login"], document["publish"]) == (True, False)
     checked = cli("check", vector["token"], "--zim", "--leeway", "1e10", secret=vector["secret"])
     assert checked.returncode == 1
-    assert "error   token03: this is a token03, the older format, and ZIM's SDK refuses it" in checked.stdout
+    assert (
+        "error   token03: this is a token03, the older format, and ZIM's SDK refuses it"
+        in checked.stdout
+    )
 
 
 def test_paste_mistakes_are_named_on_the_command_line(cli):
     token = make_token()
     quoted = cli("decode", f'"{token}"')
-    assert quoted.stderr.startswith("zego-token04: error: invalid token: the token is in quotes: remove them")
+    assert quoted.stderr.startswith(
+        "zego-token04: error: invalid token: the token is in quotes: remove them"
+    )
     cut = cli("check", token[:40])
     assert "the token looks cut short: 40 characters" in cut.stdout
     assert_usage_error(cli("decode", "-", stdin="\n"), "stdin was empty: pipe the token in")
@@ -1213,13 +1402,22 @@ def test_ctrl_c_while_the_library_is_imported_is_one_line_and_exit_130():
         timeout=60,
         check=False,
     )
-    assert (result.returncode, result.stdout, result.stderr) == (130, "", "zego-token04: interrupted\n")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        130,
+        "",
+        "zego-token04: interrupted\n",
+    )
 
 
 def test_the_entry_point_imports_nothing_heavy_before_its_ctrl_c_handler_is_in_place():
     code = "import sys; import src.__main__; print(sorted(m for m in sys.modules if m.startswith(('src.', 'Crypto'))))"
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert result.stdout.strip() == "['src.__main__']"
 
@@ -1256,15 +1454,28 @@ def test_sign_prints_a_signed_url_that_zegos_checks_accept(cli):
     from fake_zego import FakeZego
 
     with FakeZego({7: SECRET}) as fake:
-        args = ["sign", "DescribeUserNum", "--app-id", "7", "--param", "RoomId=r1", "--param", "RoomId=r2"]
+        args = [
+            "sign",
+            "DescribeUserNum",
+            "--app-id",
+            "7",
+            "--param",
+            "RoomId=r1",
+            "--param",
+            "RoomId=r2",
+        ]
         result = cli(*args, "--param", "Mode=a=b", "--base-url", fake.url)
         assert result.returncode == 0, result.stderr
         url = result.stdout.strip()
         assert url.startswith(fake.url + "?Action=DescribeUserNum&AppId=7&")
         with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (the local stand-in)
             assert json.loads(response.read())["Code"] == 0
-        assert fake.requests[0]["query"]["RoomId[]"] == ["r1", "r2"] and fake.requests[0]["query"]["Mode"] == ["a=b"]
-    assert cli("sign", "A", "--app-id", "1", "--region", "sgp").stdout.startswith("https://rtc-api-sgp.zego.im/?")
+        assert fake.requests[0]["query"]["RoomId[]"] == ["r1", "r2"] and fake.requests[0]["query"][
+            "Mode"
+        ] == ["a=b"]
+    assert cli("sign", "A", "--app-id", "1", "--region", "sgp").stdout.startswith(
+        "https://rtc-api-sgp.zego.im/?"
+    )
 
 
 def query_of(result):
@@ -1272,10 +1483,13 @@ def query_of(result):
 
 
 @pytest.mark.parametrize(
-    "params", [["RoomId[]=room1"], ["RoomId=room1", "RoomId=room2"], ["RoomId[]=room1", "RoomId=room2"]]
+    "params",
+    [["RoomId[]=room1"], ["RoomId=room1", "RoomId=room2"], ["RoomId[]=room1", "RoomId=room2"]],
 )
 def test_sign_makes_a_list_of_a_key_written_with_brackets_or_repeated(cli, params):
-    result = cli("sign", "DescribeUserNum", "--app-id", "1", *(arg for p in params for arg in ("--param", p)))
+    result = cli(
+        "sign", "DescribeUserNum", "--app-id", "1", *(arg for p in params for arg in ("--param", p))
+    )
     assert result.returncode == 0, result.stderr
     assert query_of(result)["RoomId[]"] == [p.partition("=")[2] for p in params]
     assert "RoomId" not in query_of(result)
@@ -1285,7 +1499,11 @@ def test_sign_makes_a_list_of_a_key_written_with_brackets_or_repeated(cli, param
 def test_the_sign_example_builds_the_python_examples_query(cli, where):
     from src import ZegoProject
 
-    text = cli("--help").stdout if where == "--help" else (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (
+        cli("--help").stdout
+        if where == "--help"
+        else (ROOT / "README.md").read_text(encoding="utf-8")
+    )
     (example,) = [line for line in text.splitlines() if "zego-token04 sign " in line]
     arguments = shlex.split(example.split("$(", 1)[-1].split(")", 1)[0].split("#")[0])[1:]
     result = cli(*arguments, "--app-id", "1")
@@ -1293,7 +1511,9 @@ def test_the_sign_example_builds_the_python_examples_query(cli, where):
     wanted = {k: v for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(python).query).items()}
     shown = query_of(result)
     common = {"SignatureNonce", "Timestamp", "Signature"}
-    assert {k: v for k, v in shown.items() if k not in common} == {k: v for k, v in wanted.items() if k not in common}
+    assert {k: v for k, v in shown.items() if k not in common} == {
+        k: v for k, v in wanted.items() if k not in common
+    }
 
 
 @pytest.mark.parametrize(
@@ -1330,13 +1550,21 @@ def test_verify_callback_reads_the_body_on_stdin_and_says_whether_it_is_zegos():
     from src import callback_signature
 
     fields = {"event": "room_create", "timestamp": int(time.time()), "nonce": "n1", "room_id": "r"}
-    body = json.dumps({**fields, "signature": callback_signature(CALLBACK_SECRET, fields["timestamp"], "n1")})
+    body = json.dumps(
+        {**fields, "signature": callback_signature(CALLBACK_SECRET, fields["timestamp"], "n1")}
+    )
     env = {"ZEGO_CALLBACK_SECRET": CALLBACK_SECRET}
     ok = run_in_process("verify-callback", "--max-age", "300", stdin=body, secret=None, env=env)
-    forged = run_in_process("verify-callback", stdin=body.replace('"n1"', '"n2"'), secret=None, env=env)
+    forged = run_in_process(
+        "verify-callback", stdin=body.replace('"n1"', '"n2"'), secret=None, env=env
+    )
     empty = run_in_process("verify-callback", stdin="", secret=None, env=env)
     assert (ok.returncode, json.loads(ok.stdout)["room_id"]) == (0, "r")
-    assert forged.returncode == 1 and "not ZEGO's callback (bad-signature)" in forged.stderr and forged.stdout == ""
+    assert (
+        forged.returncode == 1
+        and "not ZEGO's callback (bad-signature)" in forged.stderr
+        and forged.stdout == ""
+    )
     assert_usage_error(empty, "stdin was empty")
     for result in (ok, forged, empty):
         assert CALLBACK_SECRET not in result.stdout + result.stderr
@@ -1355,7 +1583,9 @@ def test_verify_callback_reads_the_body_on_stdin_and_says_whether_it_is_zegos():
     ids=["surrogate", "empty-json", "empty-form", "huge", "nan", "not-utf8"],
 )
 def test_verify_callback_refuses_a_hostile_body_in_one_line(body):
-    result = run_in_process("verify-callback", "--max-age", "300", stdin=body, secret=None, env=CALLBACK_ENV)
+    result = run_in_process(
+        "verify-callback", "--max-age", "300", stdin=body, secret=None, env=CALLBACK_ENV
+    )
     assert result.returncode == 1 and "not ZEGO's callback (" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
@@ -1365,11 +1595,15 @@ def test_verify_callback_takes_a_form_body_sent_with_echo():
 
     stamp = int(time.time())
     form = f"event=room_create&timestamp={stamp}&nonce=42&signature={callback_signature(CALLBACK_SECRET, stamp, 42)}"
-    result = run_in_process("verify-callback", "--max-age", "300", stdin=f"  {form}\n", secret=None, env=CALLBACK_ENV)
+    result = run_in_process(
+        "verify-callback", "--max-age", "300", stdin=f"  {form}\n", secret=None, env=CALLBACK_ENV
+    )
     assert (result.returncode, json.loads(result.stdout)["nonce"]) == (0, "42"), result.stderr
 
 
-def test_verify_callback_takes_its_secret_from_the_environment_or_a_file_never_an_argument(cli, tmp_path):
+def test_verify_callback_takes_its_secret_from_the_environment_or_a_file_never_an_argument(
+    cli, tmp_path
+):
     assert_usage_error(cli("verify-callback", stdin="{}"), "no secret: set ZEGO_CALLBACK_SECRET")
     result = cli("verify-callback", "--secret", CALLBACK_SECRET, stdin="{}")
     assert_usage_error(result, "unrecognized option --secret")
@@ -1381,7 +1615,9 @@ def test_verify_callback_takes_its_secret_from_the_environment_or_a_file_never_a
 
 
 def test_a_deeply_nested_payload_is_decoded_and_checked_without_a_traceback(cli):
-    token = make_token(payload="[" * 30_000 + "]" * 30_000, ctime=4_000_000_000, expire=4_000_000_060)
+    token = make_token(
+        payload="[" * 30_000 + "]" * 30_000, ctime=4_000_000_000, expire=4_000_000_060
+    )
     for args in (["decode", "--json", token], ["decode", token], ["check", token, "--json"]):
         result = cli(*args)
         assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr

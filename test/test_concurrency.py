@@ -41,7 +41,9 @@ def worker(index, barrier, shared_tokens, results, errors):
 
 
 def test_threads_generate_valid_unique_tokens_with_even_iv_characters():
-    shared_tokens = [token04.generate_token04(1, "shared", SECRET, 3600, "").token for _ in range(16)]
+    shared_tokens = [
+        token04.generate_token04(1, "shared", SECRET, 3600, "").token for _ in range(16)
+    ]
     barrier = threading.Barrier(THREADS)
     results = {}
     errors = []

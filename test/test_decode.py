@@ -52,12 +52,25 @@ def test_every_official_token_decodes_to_its_inputs(vector):
 
 
 def test_official_vectors_cover_every_generator():
-    assert {v["impl"] for v in OFFICIAL} == {"python", "nodejs", "go", "java", "php", "cpp", "gcm-node"}
+    assert {v["impl"] for v in OFFICIAL} == {
+        "python",
+        "nodejs",
+        "go",
+        "java",
+        "php",
+        "cpp",
+        "gcm-node",
+    }
 
 
 ROUND_TRIP_INPUTS = [
     ("ascii", 1, "demo", ""),
-    ("cjk", 123456789, "用户一号", '{"room_id":"房间1","privilege":{"1":1,"2":1},"stream_id_list":["s1"]}'),
+    (
+        "cjk",
+        123456789,
+        "用户一号",
+        '{"room_id":"房间1","privilege":{"1":1,"2":1},"stream_id_list":["s1"]}',
+    ),
     ("emoji", 99, "emoji😀🎉", "😀"),
     ("escaped", 7, 'q"uote\\back/slash<>&\n\t\x00\x7f', '"\\/\b\f\n\r\t\u2028'),
     ("max-app-id", 4294967295, "u", "x"),
@@ -65,7 +78,9 @@ ROUND_TRIP_INPUTS = [
 
 
 @pytest.mark.parametrize("mode", ["cbc", "gcm"])
-@pytest.mark.parametrize(("name", "app_id", "user_id", "payload"), ROUND_TRIP_INPUTS, ids=lambda x: str(x)[:12])
+@pytest.mark.parametrize(
+    ("name", "app_id", "user_id", "payload"), ROUND_TRIP_INPUTS, ids=lambda x: str(x)[:12]
+)
 def test_generate_then_decode_round_trips(mode, name, app_id, user_id, payload):
     info = token04.generate_token04(app_id, user_id, SECRET, 600, payload, mode=mode)
     contents = decode_token04(info.token, SECRET)
@@ -131,7 +146,10 @@ def test_white_space_around_a_token_is_named_as_the_paste_mistake_it_is(wrapped)
 @pytest.mark.parametrize("quote", ['"', "'"])
 def test_a_token_in_quotes_is_named_and_not_repaired(quote):
     token = make_token()
-    rejects(quote + token + quote, match="the token is in quotes: remove them .your client may be sending the JSON")
+    rejects(
+        quote + token + quote,
+        match="the token is in quotes: remove them .your client may be sending the JSON",
+    )
     rejects(quote + token, match="in quotes")
 
 
@@ -140,7 +158,10 @@ def test_an_empty_token_is_named():
 
 
 def test_a_token03_is_named_with_the_function_that_reads_it():
-    rejects("03" + make_token()[2:], match="this is a token03, not a token04: read it with decode_token03")
+    rejects(
+        "03" + make_token()[2:],
+        match="this is a token03, not a token04: read it with decode_token03",
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,12 +169,17 @@ def test_a_token03_is_named_with_the_function_that_reads_it():
 )
 def test_a_token_cut_short_is_named_with_both_lengths(keep):
     token = make_token()
-    assert token.endswith("=") and not token.endswith("==")  # so "no-final-=" drops the padding, all of it
+    assert token.endswith("=") and not token.endswith(
+        "=="
+    )  # so "no-final-=" drops the padding, all of it
     cut = token[:keep]
     if keep == -1:
         rejects(cut, match='the token has lost the "=" padding at its end')
     else:
-        rejects(cut, match=f"the token looks cut short: {len(cut)} characters, where its frame says {len(token)}")
+        rejects(
+            cut,
+            match=f"the token looks cut short: {len(cut)} characters, where its frame says {len(token)}",
+        )
 
 
 def test_a_garbled_token_of_the_right_length_is_not_called_cut_short():
@@ -170,10 +196,22 @@ def test_a_garbled_token_of_the_right_length_is_not_called_cut_short():
         lambda b64: b64 + "=",  # too much padding
         lambda b64: b64[:10] + "\n" + b64[10:],  # whitespace
         lambda b64: b64[:10] + "é" + b64[10:],  # not ASCII
-        lambda b64: b64.replace("+", "-").replace("/", "_") if ("+" in b64 or "/" in b64) else "-" + b64,  # urlsafe
-        lambda b64: b64 + "AAAA" if not b64.endswith("=") else b64[:-1] + "A=",  # stray data/bits after the frame
+        lambda b64: (
+            b64.replace("+", "-").replace("/", "_") if ("+" in b64 or "/" in b64) else "-" + b64
+        ),  # urlsafe
+        lambda b64: (
+            b64 + "AAAA" if not b64.endswith("=") else b64[:-1] + "A="
+        ),  # stray data/bits after the frame
     ],
-    ids=["alphabet", "no-padding", "extra-padding", "whitespace", "non-ascii", "urlsafe", "after-padding"],
+    ids=[
+        "alphabet",
+        "no-padding",
+        "extra-padding",
+        "whitespace",
+        "non-ascii",
+        "urlsafe",
+        "after-padding",
+    ],
 )
 def test_bad_base64(mangle):
     token = make_token()
@@ -281,7 +319,15 @@ def test_a_kit_token_is_refused_with_the_name_of_decode_kit_token():
 
 @pytest.mark.parametrize(
     "tail",
-    [b"\x00", b"\x11", b"\xff", b"\x03\x03\x02\x03", b"\x01\x02", bytes([17]) * 16, b"\x10" * 15 + b"\x0f"],
+    [
+        b"\x00",
+        b"\x11",
+        b"\xff",
+        b"\x03\x03\x02\x03",
+        b"\x01\x02",
+        bytes([17]) * 16,
+        b"\x10" * 15 + b"\x0f",
+    ],
     ids=["zero", "seventeen", "ff", "mixed", "short-run", "all-17", "one-off"],
 )
 def test_every_kind_of_bad_cbc_padding(tail):
@@ -291,7 +337,9 @@ def test_every_kind_of_bad_cbc_padding(tail):
 @pytest.mark.parametrize("padding", [1, 15, 16])
 def test_good_cbc_padding_of_every_length_is_taken(padding):
     body = json.dumps(MEMBERS).encode("utf-8")
-    body = body[:-1] + b" " * ((-len(body) - padding) % 16) + b"}"  # whitespace: same JSON, chosen length
+    body = (
+        body[:-1] + b" " * ((-len(body) - padding) % 16) + b"}"
+    )  # whitespace: same JSON, chosen length
     assert (len(body) + padding) % 16 == 0
     assert decode_token04(make_token(body=body), SECRET, verify_expiry=False).user_id == "demo"
 
@@ -405,7 +453,14 @@ def test_frame_expire_that_differs_from_the_body():
 
 
 def test_messages_never_contain_the_secret():
-    bad_tokens = ["", "04", "04!!", make_token()[:-8], make_token(app_id=0), make_token(gcm=True)[:-4] + "AAA="]
+    bad_tokens = [
+        "",
+        "04",
+        "04!!",
+        make_token()[:-8],
+        make_token(app_id=0),
+        make_token(gcm=True)[:-4] + "AAA=",
+    ]
     for token in bad_tokens:
         assert SECRET not in rejects(token)
     assert OTHER_SECRET not in rejects(make_token(), secret=OTHER_SECRET)
@@ -438,7 +493,10 @@ def test_expired_is_an_invalid_token_and_a_value_error():
 
 
 def test_verify_expiry_false_reads_an_expired_token():
-    assert decode_token04(make_token(), SECRET, now=EXPIRE + 10**6, verify_expiry=False).user_id == "demo"
+    assert (
+        decode_token04(make_token(), SECRET, now=EXPIRE + 10**6, verify_expiry=False).user_id
+        == "demo"
+    )
 
 
 def test_now_defaults_to_the_clock(monkeypatch):
@@ -460,7 +518,14 @@ class FloatLike:
 @pytest.mark.parametrize(
     "options",
     [
-        *({"now": "now"}, {"leeway": "5"}, {"leeway": None}, {"now": [1]}, {"now": False}, {"leeway": True}),
+        *(
+            {"now": "now"},
+            {"leeway": "5"},
+            {"leeway": None},
+            {"now": [1]},
+            {"now": False},
+            {"leeway": True},
+        ),
         *({"now": FloatLike()}, {"leeway": complex(1)}),
     ],
     ids=repr,
@@ -502,7 +567,10 @@ def test_now_and_leeway_may_be_any_real_numbers(kind):
 
 def test_leeway_may_be_a_timedelta():
     token = make_token()
-    assert decode_token04(token, SECRET, now=EXPIRE + 10, leeway=timedelta(seconds=10)).expire == EXPIRE
+    assert (
+        decode_token04(token, SECRET, now=EXPIRE + 10, leeway=timedelta(seconds=10)).expire
+        == EXPIRE
+    )
     with pytest.raises(ExpiredTokenError, match="leeway 10 s"):
         decode_token04(token, SECRET, now=EXPIRE + 11, leeway=timedelta(seconds=10))
     with pytest.raises(ExpiredTokenError, match="less than the 60 s of validity"):
@@ -562,7 +630,9 @@ def test_every_single_bit_flip_of_a_gcm_token_string_is_rejected():
         st.binary(min_size=16, max_size=16),
         st.integers(min_value=1, max_value=16)
         .flatmap(  # valid paddings, then one byte changed
-            lambda n: st.tuples(st.binary(min_size=16 - n, max_size=16 - n), st.just(n), st.integers(0, 15))
+            lambda n: st.tuples(
+                st.binary(min_size=16 - n, max_size=16 - n), st.just(n), st.integers(0, 15)
+            )
         )
         .map(lambda t: bytearray(t[0] + bytes([t[1]]) * t[1])),
     ),
@@ -583,14 +653,18 @@ def test_property_cbc_padding_is_judged_as_pyca_judges_it(last_block, new_byte, 
         valid = True
     except ValueError:
         valid = False
-    message = rejects(make_token(body=plaintext, pkcs7=False))  # never a valid body, so always refused: but where?
+    message = rejects(
+        make_token(body=plaintext, pkcs7=False)
+    )  # never a valid body, so always refused: but where?
     assert ("does not decrypt" in message) is not valid
 
 
 def token_with(*characters):
     """A token whose base64 has each of ``characters``: made with one user ID after another until it does."""
     return next(
-        token for token in (make_token(user_id=f"user{n}") for n in range(1000)) if all(c in token for c in characters)
+        token
+        for token in (make_token(user_id=f"user{n}") for n in range(1000))
+        if all(c in token for c in characters)
     )
 
 
@@ -601,9 +675,15 @@ PASTE_MISTAKES = {
         "URL-safe base64",
     ),
     "plus-as-space": (TOKEN_WITH_PLUS.replace("+", " "), 'spaces where its "\\+" were'),
-    "still-url-encoded": (TOKEN_WITH_PLUS.replace("+", "%2B").replace("=", "%3D"), "still URL-encoded"),
+    "still-url-encoded": (
+        TOKEN_WITH_PLUS.replace("+", "%2B").replace("=", "%3D"),
+        "still URL-encoded",
+    ),
     "wrapped": (TOKEN_WITH_PLUS[:60] + "\n" + TOKEN_WITH_PLUS[60:], "wrapped over several lines"),
-    "wrapped-crlf": (TOKEN_WITH_PLUS[:60] + "\r\n" + TOKEN_WITH_PLUS[60:], "wrapped over several lines"),
+    "wrapped-crlf": (
+        TOKEN_WITH_PLUS[:60] + "\r\n" + TOKEN_WITH_PLUS[60:],
+        "wrapped over several lines",
+    ),
     "bearer": ("Bearer " + TOKEN_WITH_PLUS, 'starts with "Bearer "'),
     "padding-dropped": (TOKEN_WITH_PLUS.rstrip("="), 'lost the "=" padding'),
     "short-stub": ("04AB", "too short to be one"),

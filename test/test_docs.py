@@ -37,12 +37,16 @@ def blocks(language):
     return [
         pytest.param(text, id=f"{name}-{index}")
         for name, document in DOCUMENTS.items()
-        for index, text in enumerate(re.findall(rf"^```{language}\n(.*?)^```$", document, flags=re.M | re.S))
+        for index, text in enumerate(
+            re.findall(rf"^```{language}\n(.*?)^```$", document, flags=re.M | re.S)
+        )
     ]
 
 
 PYTHON_BLOCKS = blocks("python")
-SHELL_BLOCKS = [block for block in blocks("sh") if "pip install" not in block.values[0]]  # CI runs those (.ci/run)
+SHELL_BLOCKS = [
+    block for block in blocks("sh") if "pip install" not in block.values[0]
+]  # CI runs those (.ci/run)
 TRANSCRIPTS = [block for block in blocks("text") if block.values[0].startswith("$ zego-token04 ")]
 
 
@@ -57,11 +61,22 @@ def import_path(tmp_path_factory):
 
 def run_documented(arguments, import_path, cwd, **environment):
     """Runs `python <arguments>` as a reader would: the demo project's environment, `zego_token04` importable."""
-    env = clean_environment(**ENVIRONMENT, PYTHONPATH=os.pathsep.join([str(import_path), str(ROOT)]), **environment)
-    result = subprocess.run(
-        [sys.executable, *arguments], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
+    env = clean_environment(
+        **ENVIRONMENT, PYTHONPATH=os.pathsep.join([str(import_path), str(ROOT)]), **environment
     )
-    assert SECRET not in result.stdout + result.stderr and CALLBACK_SECRET not in result.stdout + result.stderr
+    result = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (
+        SECRET not in result.stdout + result.stderr
+        and CALLBACK_SECRET not in result.stdout + result.stderr
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -75,7 +90,9 @@ def test_every_python_block_runs_as_written_and_prints_what_its_comments_say(sni
     from fake_zego import FakeZego
 
     with FakeZego({1: SECRET}, answers={"DescribeUserNum": {"UserCountList": []}}) as fake:
-        result = run_documented(["-c", LOCAL_HOST.format(url=fake.url) + snippet], import_path, ROOT)
+        result = run_documented(
+            ["-c", LOCAL_HOST.format(url=fake.url) + snippet], import_path, ROOT
+        )
     assert result.returncode == 0, f"{snippet}\n---\n{result.stderr}"
     # A print(...) whose line ends with "# text" prints that text, in the order the comments come.
     shown = [
@@ -84,13 +101,18 @@ def test_every_python_block_runs_as_written_and_prints_what_its_comments_say(sni
         if line.lstrip().startswith("print(") and "  # " in line
     ]
     printed = iter(result.stdout.splitlines())
-    assert all(any(line == expected for line in printed) for expected in shown), (shown, result.stdout)
+    assert all(any(line == expected for line in printed) for expected in shown), (
+        shown,
+        result.stdout,
+    )
 
 
 def shell(script, import_path, cwd, stdin=""):
     """bash running a documented block, with zego-token04 the command of this checkout (or the installed one)."""
     prelude = 'zego-token04() { "$PYTHON" -m zego_token04 "$@"; }\npython3() { "$PYTHON" "$@"; }\n'
-    env = clean_environment(**ENVIRONMENT, PYTHON=sys.executable, PYTHONPATH=f"{import_path}{os.pathsep}{ROOT}")
+    env = clean_environment(
+        **ENVIRONMENT, PYTHON=sys.executable, PYTHONPATH=f"{import_path}{os.pathsep}{ROOT}"
+    )
     env["ZEGO_CALLBACK_SECRET"] = CALLBACK_SECRET
     return subprocess.run(
         ["/bin/bash", "-c", prelude + script],
@@ -111,7 +133,9 @@ def test_every_shell_block_runs_as_written(script, import_path, tmp_path):
     (tmp_path / "body.json").write_text(json.dumps(body), encoding="utf-8")
     result = shell(script, import_path, tmp_path)
     output = result.stdout + result.stderr
-    assert "Traceback" not in output and "usage:" not in output and "error: no " not in output, output
+    assert "Traceback" not in output and "usage:" not in output and "error: no " not in output, (
+        output
+    )
     assert SECRET not in result.stderr
 
 
@@ -151,7 +175,9 @@ def load_example(name, monkeypatch, import_path, **environment):
     for key, value in {**ENVIRONMENT, **environment}.items():
         monkeypatch.setenv(key, value)
     monkeypatch.syspath_prepend(str(import_path))
-    spec = importlib.util.spec_from_file_location(f"example_{name}", ROOT / "examples" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"example_{name}", ROOT / "examples" / f"{name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -164,8 +190,24 @@ def free_port():
 
 
 SERVERS = {
-    "flask": lambda port: [sys.executable, "-m", "flask", "--app", "flask_app", "run", "--port", str(port)],
-    "fastapi": lambda port: [sys.executable, "-m", "uvicorn", "fastapi_app:app", "--port", str(port)],
+    "flask": lambda port: [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "flask_app",
+        "run",
+        "--port",
+        str(port),
+    ],
+    "fastapi": lambda port: [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "fastapi_app:app",
+        "--port",
+        str(port),
+    ],
 }
 
 
@@ -174,12 +216,18 @@ def serving(framework, import_path, folder, **environment):
     """An example served by its framework's own server in a process of its own, as its docstring says to run it;
     its base URL. When it stops, its log holds no secret and no traceback."""
     port = free_port()
-    env = clean_environment(ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path))
+    env = clean_environment(
+        ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path)
+    )
     env.update(ZEGO_CALLBACK_SECRET=CALLBACK_SECRET, **environment)
     log = folder / f"{framework}-{port}.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
-            SERVERS[framework](port), cwd=ROOT / "examples", env=env, stdout=output, stderr=subprocess.STDOUT
+            SERVERS[framework](port),
+            cwd=ROOT / "examples",
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_until_listening(port, process)
@@ -219,7 +267,9 @@ class Browser:
 
     def __init__(self, base):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
 
     def get(self, path):
         try:
@@ -246,8 +296,16 @@ def test_the_example_serves_a_token_to_a_signed_in_client_over_http(server):
     status, document = browser.post("/zego/token")
     assert status == 200, document
     body, _ = open_token(document["token"], SECRET)
-    assert (body["app_id"], body["user_id"], body["expire"] - body["ctime"]) == (2913569222, "user_42", 3600)
-    assert (document["app_id"], document["user_id"], document["expires_in"]) == (2913569222, "user_42", 3600)
+    assert (body["app_id"], body["user_id"], body["expire"] - body["ctime"]) == (
+        2913569222,
+        "user_42",
+        3600,
+    )
+    assert (document["app_id"], document["user_id"], document["expires_in"]) == (
+        2913569222,
+        "user_42",
+        3600,
+    )
 
 
 def test_the_example_refuses_a_client_that_is_not_signed_in(server):
@@ -264,7 +322,9 @@ def test_the_example_refuses_to_sign_in_a_user_id_the_sdk_would_refuse(server):
 
 @pytest.mark.parametrize("name", ["flask_app", "fastapi_app"])
 @pytest.mark.parametrize("secret", [OTHER_SECRET[:31], "秘" * 32, ""])
-def test_the_example_refuses_to_start_with_a_malformed_secret(monkeypatch, import_path, name, secret):
+def test_the_example_refuses_to_start_with_a_malformed_secret(
+    monkeypatch, import_path, name, secret
+):
     with pytest.raises(ValueError, match="ZEGO_SERVER_SECRET") as caught:
         load_example(name, monkeypatch, import_path, ZEGO_SERVER_SECRET=secret)
     assert not secret or secret not in str(caught.value)
@@ -302,7 +362,10 @@ def test_the_example_takes_zegos_callback_and_handles_a_retry_once(server):
     assert post_callback(server, body) == (200, {"handled": True})
     assert post_callback(server, body) == (200, {"handled": False})  # ZEGO resent it
     form = urllib.parse.urlencode(signed_callback(nonce=f"f{time.monotonic_ns()}")).encode()
-    assert post_callback(server, form, "application/x-www-form-urlencoded") == (200, {"handled": True})
+    assert post_callback(server, form, "application/x-www-form-urlencoded") == (
+        200,
+        {"handled": True},
+    )
 
 
 @pytest.mark.parametrize(
@@ -311,7 +374,9 @@ def test_the_example_takes_zegos_callback_and_handles_a_retry_once(server):
         lambda callback: {**callback, "room_id": "room2"} | {"nonce": callback["nonce"] + "x"},
         lambda callback: {**callback, "signature": "0" * 40},
         lambda callback: {key: value for key, value in callback.items() if key != "signature"},
-        lambda callback: signed_callback(nonce=callback["nonce"], timestamp=callback["timestamp"] - 3600),
+        lambda callback: signed_callback(
+            nonce=callback["nonce"], timestamp=callback["timestamp"] - 3600
+        ),
     ],
     ids=["tampered", "forged", "unsigned", "replayed-an-hour-later"],
 )
@@ -325,19 +390,35 @@ def test_the_server_api_script_calls_one_action_over_http(import_path):
 
     answers = {"DescribeUserNum": {"UserCountList": [{"RoomId": "room1", "UserCount": 2}]}}
     with FakeZego({2913569222: SECRET}, answers=answers) as fake:
-        env = clean_environment(ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path))
-        run = {"cwd": ROOT / "examples", "capture_output": True, "text": True, "timeout": 60, "check": False}
-        result = subprocess.run(
-            [sys.executable, "server_api.py", "room1"], env={**env, "ZEGO_API_BASE_URL": fake.url}, **run
+        env = clean_environment(
+            ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=SECRET, PYTHONPATH=str(import_path)
         )
-        assert (result.returncode, json.loads(result.stdout)) == (0, answers["DescribeUserNum"]), result.stderr
+        run = {
+            "cwd": ROOT / "examples",
+            "capture_output": True,
+            "text": True,
+            "timeout": 60,
+            "check": False,
+        }
+        result = subprocess.run(
+            [sys.executable, "server_api.py", "room1"],
+            env={**env, "ZEGO_API_BASE_URL": fake.url},
+            **run,
+        )
+        assert (result.returncode, json.loads(result.stdout)) == (0, answers["DescribeUserNum"]), (
+            result.stderr
+        )
         assert fake.requests[0]["query"]["RoomId[]"] == ["room1"]
         refused = subprocess.run(
             [sys.executable, "server_api.py"],
             env={**env, "ZEGO_SERVER_SECRET": OTHER_SECRET, "ZEGO_API_BASE_URL": fake.url},
             **run,
         )
-    assert refused.returncode == 1 and "code 100000005" in refused.stderr and "Traceback" not in refused.stderr
+    assert (
+        refused.returncode == 1
+        and "code 100000005" in refused.stderr
+        and "Traceback" not in refused.stderr
+    )
     assert OTHER_SECRET not in refused.stderr
 
 
@@ -359,8 +440,10 @@ def test_the_fastapi_example_calls_the_server_api_with_acall_api_over_http(impor
 
 
 HOSTILE_CALLBACKS = {
-    "lone-surrogate-timestamp": b'{"signature": "%s", "timestamp": "\\ud800", "nonce": "1"}' % (b"0" * 40),
-    "lone-surrogate-nonce": b'{"Signature": "%s", "Timestamp": 1, "Nonce": "\\udfff"}' % (b"0" * 40),
+    "lone-surrogate-timestamp": b'{"signature": "%s", "timestamp": "\\ud800", "nonce": "1"}'
+    % (b"0" * 40),
+    "lone-surrogate-nonce": b'{"Signature": "%s", "Timestamp": 1, "Nonce": "\\udfff"}'
+    % (b"0" * 40),
     "empty-timestamp": b'{"signature": "x", "timestamp": "", "nonce": "1"}',
     "empty-form-nonce": b"timestamp=1&nonce=&signature=x",
     "huge-timestamp": b'{"signature": "x", "timestamp": 1%s, "nonce": "1"}' % (b"0" * 400),
@@ -385,13 +468,17 @@ def test_two_app_processes_on_one_redis_handle_a_callback_once(import_path, tmp_
     ):
         body = json.dumps(signed_callback(nonce=f"r{time.monotonic_ns()}")).encode()
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            answers = list(pool.map(lambda url: post_callback(url, body), [first, second, first, second]))
+            answers = list(
+                pool.map(lambda url: post_callback(url, body), [first, second, first, second])
+            )
     assert sorted(answer[1]["handled"] for answer in answers) == [False, False, False, True]
     assert {answer[0] for answer in answers} == {200}
 
 
 @pytest.mark.parametrize("framework", sorted(SERVERS))
-def test_with_redis_unreachable_the_example_answers_503_and_zego_retries(import_path, tmp_path, framework):
+def test_with_redis_unreachable_the_example_answers_503_and_zego_retries(
+    import_path, tmp_path, framework
+):
     pytest.importorskip("redis")
     closed = f"redis://127.0.0.1:{free_port()}/0"
     with serving(framework, import_path, tmp_path, REDIS_URL=closed) as url:
@@ -409,8 +496,13 @@ def checkout_file(*parts):
 
 def test_the_readme_has_the_two_commands_a_newcomer_runs_and_ci_runs_both():
     ci = checkout_file(".ci", "run")
-    for marker in ("# Install into ./.venv, and print a token", "# Run the test suite, in its own ./.venv-test"):
-        (line,) = [index for index, text in enumerate(README.splitlines()) if text.startswith(marker)]
+    for marker in (
+        "# Install into ./.venv, and print a token",
+        "# Run the test suite, in its own ./.venv-test",
+    ):
+        (line,) = [
+            index for index, text in enumerate(README.splitlines()) if text.startswith(marker)
+        ]
         command = README.splitlines()[line + 1]
         assert command.startswith("python3 -m venv ") and f"grep -A1 '^{marker}" in ci
     assert "pytest" in command and "[test]" in command
@@ -421,5 +513,9 @@ def test_no_coverage_database_is_kept():
     assert ".coverage" in ignored
     git = shutil.which("git")
     if (ROOT / ".git").exists() and git:
-        tracked = subprocess.run([git, "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-        assert not [path for path in tracked.splitlines() if Path(path).name.startswith(".coverage")]
+        tracked = subprocess.run(
+            [git, "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+        assert not [
+            path for path in tracked.splitlines() if Path(path).name.startswith(".coverage")
+        ]

@@ -39,7 +39,12 @@ from sentry_sdk.transport import Transport  # noqa: E402
 SPELLINGS = [
     spelling
     for secret in (SECRET, OTHER_SECRET)
-    for spelling in (secret, repr(secret.encode("ascii")), secret.encode("ascii").hex(), json.dumps(secret)[1:-1])
+    for spelling in (
+        secret,
+        repr(secret.encode("ascii")),
+        secret.encode("ascii").hex(),
+        json.dumps(secret)[1:-1],
+    )
 ]
 
 
@@ -87,10 +92,16 @@ def captured(tracker, call):
     sentry_sdk.flush()
     (event,) = tracker.events
     exceptions = event["exception"]["values"]
-    frames = [frame for exception in exceptions for frame in exception.get("stacktrace", {}).get("frames", [])]
+    frames = [
+        frame
+        for exception in exceptions
+        for frame in exception.get("stacktrace", {}).get("frames", [])
+    ]
     ours = [frame for frame in frames if frame.get("module", "").split(".")[0] in LIBRARY]
     assert ours and all("vars" in frame for frame in ours)  # the library's locals were captured
-    return json.dumps([[exception.get("value") for exception in exceptions], [frame["vars"] for frame in ours]])
+    return json.dumps(
+        [[exception.get("value") for exception in exceptions], [frame["vars"] for frame in ours]]
+    )
 
 
 GCM_TOKEN = make_token(gcm=True)
@@ -205,22 +216,36 @@ SPELLINGS += [CALLBACK_SECRET, CALLBACK_SECRET.encode().hex()]
 
 PROJECT_FAILURES = {
     "constructor-app-id": lambda: ZegoProject(0, SECRET, callback_secret=CALLBACK_SECRET),
-    "constructor-callback-secret": lambda: ZegoProject(1, SECRET, callback_secret=CALLBACK_SECRET + " "),
-    "from-env-app-id-unset": lambda: ZegoProject.from_env({"ZEGO_SERVER_SECRET": SECRET}),
-    "from-env-app-id-1x": lambda: ZegoProject.from_env({"ZEGO_APP_ID": "1x", "ZEGO_SERVER_SECRET": SECRET}),
-    "from-env-quoted": lambda: ZegoProject.from_env({"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": f'"{SECRET}"'}),
-    "from-env-callback": lambda: ZegoProject.from_env(
-        {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET, "ZEGO_CALLBACK_SECRET": f"'{CALLBACK_SECRET}'"}
+    "constructor-callback-secret": lambda: ZegoProject(
+        1, SECRET, callback_secret=CALLBACK_SECRET + " "
     ),
-    "from-env-not-text": lambda: ZegoProject.from_env({"ZEGO_APP_ID": 1234, "ZEGO_SERVER_SECRET": SECRET}),
+    "from-env-app-id-unset": lambda: ZegoProject.from_env({"ZEGO_SERVER_SECRET": SECRET}),
+    "from-env-app-id-1x": lambda: ZegoProject.from_env(
+        {"ZEGO_APP_ID": "1x", "ZEGO_SERVER_SECRET": SECRET}
+    ),
+    "from-env-quoted": lambda: ZegoProject.from_env(
+        {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": f'"{SECRET}"'}
+    ),
+    "from-env-callback": lambda: ZegoProject.from_env(
+        {
+            "ZEGO_APP_ID": "1",
+            "ZEGO_SERVER_SECRET": SECRET,
+            "ZEGO_CALLBACK_SECRET": f"'{CALLBACK_SECRET}'",
+        }
+    ),
+    "from-env-not-text": lambda: ZegoProject.from_env(
+        {"ZEGO_APP_ID": 1234, "ZEGO_SERVER_SECRET": SECRET}
+    ),
     "token": lambda: ZegoProject(1, SECRET).token(""),
     "decode": lambda: ZegoProject(1, SECRET).decode(TOKEN_FOR_DEMO),
     "check": lambda: ZegoProject(1, SECRET).check(TOKEN_FOR_DEMO, now="now"),
     "kit-token": lambda: ZegoProject(1, SECRET).kit_token("u", "房间"),
-    "verify-callback": lambda: ZegoProject(1, SECRET, callback_secret=CALLBACK_SECRET).verify_callback(
-        {"signature": "0" * 40, "timestamp": 1, "nonce": 2}
+    "verify-callback": lambda: ZegoProject(
+        1, SECRET, callback_secret=CALLBACK_SECRET
+    ).verify_callback({"signature": "0" * 40, "timestamp": 1, "nonce": 2}),
+    "call-api-unreachable": lambda: ZegoProject(1, SECRET).call_api(
+        "DescribeUserNum", base_url="http://127.0.0.1:9/"
     ),
-    "call-api-unreachable": lambda: ZegoProject(1, SECRET).call_api("DescribeUserNum", base_url="http://127.0.0.1:9/"),
 }
 
 
@@ -246,8 +271,12 @@ def test_a_traceback_with_its_locals_shows_a_secret_only_in_a_variable_named_sec
     # too (whose repr once raised). Only a parameter named "secret" may hold one; no mapping, no copy.
     with pytest.raises(Exception) as caught:  # noqa: PT011 (each raises its own documented error)
         call()
-    shown = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
-    leaks = [line for line in shown.splitlines() if any(s in line for s in (SECRET, CALLBACK_SECRET))]
+    shown = "".join(
+        traceback.TracebackException.from_exception(caught.value, capture_locals=True).format()
+    )
+    leaks = [
+        line for line in shown.splitlines() if any(s in line for s in (SECRET, CALLBACK_SECRET))
+    ]
     assert all(re.match(r"\s+secret = ", line) for line in leaks), leaks
 
 
@@ -292,5 +321,7 @@ def test_a_forged_callback_with_a_lone_surrogate_puts_no_secret_in_the_tracker(t
 @given(body=hostile_bodies())
 def test_no_body_a_stranger_sends_puts_the_callback_secret_in_the_tracker(body):
     with tracking() as kept:
-        text = captured(kept, lambda: verify_callback(body, CALLBACK_SECRET, max_age=300, now=1_700_000_000))
+        text = captured(
+            kept, lambda: verify_callback(body, CALLBACK_SECRET, max_age=300, now=1_700_000_000)
+        )
     assert not any(spelling in text for spelling in SPELLINGS)

@@ -33,14 +33,32 @@ def test_core_reproduces_upstream_known_answers(vector):
         vector["payload"],
         token04.MODE_CBC,
     )
-    assert token04.encode_token04(contents, vector["secret"], vector["iv"].encode("ascii")) == vector["token"]
+    assert (
+        token04.encode_token04(contents, vector["secret"], vector["iv"].encode("ascii"))
+        == vector["token"]
+    )
 
 
 @pytest.mark.parametrize("vector", KNOWN_ANSWERS, ids=lambda v: v["user_id"])
-def test_public_function_reproduces_known_answers_with_pinned_clock_and_randomness(monkeypatch, vector):
-    pin(monkeypatch, ctime=vector["ctime"] + 10**6, nonce=vector["nonce"], iv=vector["iv"].encode("ascii"))
-    arguments = (vector["app_id"], vector["user_id"], vector["secret"], vector["effective"], vector["payload"])
-    info = token04.generate_token04(*arguments, now=vector["ctime"] + 0.75)  # now= wins over the clock
+def test_public_function_reproduces_known_answers_with_pinned_clock_and_randomness(
+    monkeypatch, vector
+):
+    pin(
+        monkeypatch,
+        ctime=vector["ctime"] + 10**6,
+        nonce=vector["nonce"],
+        iv=vector["iv"].encode("ascii"),
+    )
+    arguments = (
+        vector["app_id"],
+        vector["user_id"],
+        vector["secret"],
+        vector["effective"],
+        vector["payload"],
+    )
+    info = token04.generate_token04(
+        *arguments, now=vector["ctime"] + 0.75
+    )  # now= wins over the clock
     assert info.token == vector["token"]
     assert (info.error_code, info.error_message) == (token04.ERROR_CODE_SUCCESS, "success")
     monkeypatch.setattr(token04.time, "time", lambda: vector["ctime"] + 0.75)
@@ -50,7 +68,9 @@ def test_public_function_reproduces_known_answers_with_pinned_clock_and_randomne
 
 
 def test_keyword_call_as_upstream():
-    info = token04.generate_token04(app_id=1, user_id="demo", secret=SECRET, effective_time_in_seconds=3600, payload="")
+    info = token04.generate_token04(
+        app_id=1, user_id="demo", secret=SECRET, effective_time_in_seconds=3600, payload=""
+    )
     assert info.error_code == 0 and info.token.startswith("04")
 
 
@@ -66,7 +86,11 @@ def test_payload_defaults_to_empty_and_none_means_empty():
 INPUTS = [
     (1, "demo", ""),
     (4294967295, "user_42", '{"room_id":"demo","privilege":{"1":1,"2":0},"stream_id_list":null}'),
-    (123456789, "用户一号", '{"room_id":"房间1","privilege":{"1":1,"2":1},"stream_id_list":["s1","s2"]}'),
+    (
+        123456789,
+        "用户一号",
+        '{"room_id":"房间1","privilege":{"1":1,"2":1},"stream_id_list":["s1","s2"]}',
+    ),
     (7, 'q"uote\\back/slash<>&\n\t\x00', 'plain "text" with \\ and \x1f'),
     (99, "emoji😀", "😀" * 10),
 ]
@@ -140,7 +164,13 @@ BAD_ARGUMENTS = [
     ("mode", None, 8),
     ("mode", ["gcm"], 8),
 ]
-VALID = {"app_id": 1, "user_id": "demo", "secret": SECRET, "effective_time_in_seconds": 3600, "payload": ""}
+VALID = {
+    "app_id": 1,
+    "user_id": "demo",
+    "secret": SECRET,
+    "effective_time_in_seconds": 3600,
+    "payload": "",
+}
 
 
 @pytest.mark.parametrize(("name", "value", "code"), BAD_ARGUMENTS, ids=lambda x: repr(x)[:30])
@@ -166,10 +196,14 @@ def test_error_code_constants_match_upstream():
 def test_a_refused_secret_is_not_echoed():
     for secret in ("s3cr3t-value-that-is-too-short", "x" * 33, "秘" * 32):
         info = token04.generate_token04(1, "demo", secret, 3600, "")
-        assert info.error_code == 5 and secret not in info.error_message and secret not in repr(info)
+        assert (
+            info.error_code == 5 and secret not in info.error_message and secret not in repr(info)
+        )
 
 
-@pytest.mark.parametrize(("app_id", "ok"), [(0, False), (1, True), (2**32 - 1, True), (2**32, False)])
+@pytest.mark.parametrize(
+    ("app_id", "ok"), [(0, False), (1, True), (2**32 - 1, True), (2**32, False)]
+)
 def test_app_id_boundaries(app_id, ok):
     info = token04.generate_token04(app_id, "demo", SECRET, 3600, "")
     assert (info.error_code == 0) is ok
@@ -197,7 +231,14 @@ def test_largest_body_that_fits_and_the_first_that_does_not(monkeypatch, mode, i
     ctime = 1_700_000_000
     pin(monkeypatch, ctime=ctime, nonce=nonce, iv=iv)
     longest_nonce_body = json.dumps(
-        {"app_id": 1, "user_id": "demo", "nonce": 2**31 - 1, "ctime": ctime, "expire": ctime + 60, "payload": ""},
+        {
+            "app_id": 1,
+            "user_id": "demo",
+            "nonce": 2**31 - 1,
+            "ctime": ctime,
+            "expire": ctime + 60,
+            "payload": "",
+        },
         separators=(",", ":"),
     )
     largest_payload = "x" * (token04.MAX_BODY_BYTES - len(longest_nonce_body))
@@ -215,7 +256,9 @@ def test_largest_body_that_fits_and_the_first_that_does_not(monkeypatch, mode, i
 
 
 def test_multibyte_payload_is_measured_in_utf8_bytes():
-    info = token04.generate_token04(1, "demo", SECRET, 60, "😀" * 16380)  # 65520 bytes of payload alone
+    info = token04.generate_token04(
+        1, "demo", SECRET, 60, "😀" * 16380
+    )  # 65520 bytes of payload alone
     assert info.error_code == token04.ERROR_CODE_PAYLOAD_INVALID
 
 
@@ -248,7 +291,9 @@ def test_iv_drops_the_bytes_that_would_bias_it(monkeypatch):
     for byte in range(256):
         monkeypatch.setattr(token04.os, "urandom", lambda n, byte=byte: bytes([byte, 1] * n)[:n])
         first_characters.append(token04_frame.new_iv(token04.MODE_CBC)[0])
-    assert {c: first_characters[:252].count(c) for c in IV_ALPHABET.encode()} == dict.fromkeys(IV_ALPHABET.encode(), 7)
+    assert {c: first_characters[:252].count(c) for c in IV_ALPHABET.encode()} == dict.fromkeys(
+        IV_ALPHABET.encode(), 7
+    )
     assert first_characters[252:] == [ord("1")] * 4  # dropped: the next byte, 1, stands first
 
 
@@ -280,5 +325,8 @@ def test_token_info_is_a_named_triple():
 @pytest.mark.parametrize("now", ["soon", float("nan"), object()], ids=repr)
 def test_a_now_that_is_not_a_time_is_refused_with_code_6(now):
     info = token04.generate_token04(1, "demo", SECRET, 60, "", now=now)
-    assert (info.token, info.error_code) == ("", token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID)
+    assert (info.token, info.error_code) == (
+        "",
+        token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+    )
     assert "now" in info.error_message

@@ -68,7 +68,14 @@ def test_property_whether_a_payload_fits_never_depends_on_the_nonce(user_id, sla
     """Payloads within a few bytes of the limit: every nonce gets the same answer, the documented one."""
     ctime = 1_700_000_000
     longest_nonce_body = json.dumps(
-        {"app_id": 1, "user_id": user_id, "nonce": 2**31 - 1, "ctime": ctime, "expire": ctime + 60, "payload": ""},
+        {
+            "app_id": 1,
+            "user_id": user_id,
+            "nonce": 2**31 - 1,
+            "ctime": ctime,
+            "expire": ctime + 60,
+            "payload": "",
+        },
         separators=(",", ":"),
         ensure_ascii=False,
     ).encode("utf-8")
@@ -77,7 +84,11 @@ def test_property_whether_a_payload_fits_never_depends_on_the_nonce(user_id, sla
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(token04.time, "time", lambda: ctime + 0.5)
         for nonce in [*nonces, 0, 2**31 - 1]:
-            patch.setattr(token04.os, "urandom", lambda n, nonce=nonce: (nonce * 2).to_bytes(4, "big") + bytes(n - 4))
+            patch.setattr(
+                token04.os,
+                "urandom",
+                lambda n, nonce=nonce: (nonce * 2).to_bytes(4, "big") + bytes(n - 4),
+            )
             answers.add(generate_token04(1, user_id, SECRET, 60, payload, mode=mode).error_code)
     assert answers == {0 if slack <= 0 else token04.ERROR_CODE_PAYLOAD_INVALID}
 
@@ -130,7 +141,11 @@ def test_property_no_finding_or_kit_refusal_shows_the_secret(secret, before, aft
     token = make_token(secret=secret, user_id=token_ids["user_id"], payload=payload)
     report = check_token04(token, secret, **login, now=EXPIRE - 100)
     codes = {finding.code for finding in report.findings}
-    assert codes == {"secret-in-token"} if in_token else {"user-id-mismatch", "room-id-mismatch"} <= codes
+    assert (
+        codes == {"secret-in-token"}
+        if in_token
+        else {"user-id-mismatch", "room-id-mismatch"} <= codes
+    )
     messages = [finding.message for finding in report.findings] + [repr(report)]
     assert not any(secret in message or json.dumps(secret)[1:-1] in message for message in messages)
 
@@ -163,7 +178,10 @@ def test_int_subclasses_count_but_bool_does_not():
 
     assert generate_token04(AppId(7), "u", SECRET, 60).error_code == 0
     assert generate_token04(True, "u", SECRET, 60).error_code == token04.ERROR_CODE_APP_ID_INVALID
-    assert generate_token04(1, "u", SECRET, True).error_code == token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID
+    assert (
+        generate_token04(1, "u", SECRET, True).error_code
+        == token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID
+    )
 
 
 def test_a_frameworks_safe_string_counts_by_its_value():
@@ -178,7 +196,9 @@ def test_enum_members_count_by_their_value():
     contents = decode_token04(info.token, SECRET)
     assert (contents.app_id, contents.user_id, contents.payload) == (1, "admin", "admin")
     assert type(contents.user_id) is str and type(contents.app_id) is int
-    report = check_token04(info.token, SECRET, app_id=Project.DEMO, user_id=Role.ADMIN, product="rtc")
+    report = check_token04(
+        info.token, SECRET, app_id=Project.DEMO, user_id=Role.ADMIN, product="rtc"
+    )
     assert "app-id-mismatch" not in [finding.code for finding in report.findings]
     assert "user-id-mismatch" not in [finding.code for finding in report.findings]
     assert make_kit_token(info.token, Project.DEMO, Role.ADMIN, Role.ADMIN) == make_kit_token(
@@ -224,7 +244,9 @@ def test_now_and_leeway_give_an_odd_value_type_or_value_error(value):
         assert not isinstance(caught.value, InvalidTokenError)
 
 
-@pytest.mark.parametrize("app_id", [10**5000, -(10**5000), 2**64], ids=["huge", "huge-negative", "2**64"])
+@pytest.mark.parametrize(
+    "app_id", [10**5000, -(10**5000), 2**64], ids=["huge", "huge-negative", "2**64"]
+)
 def test_a_huge_login_app_id_is_a_finding_never_an_exception(app_id):
     limit = getattr(sys, "set_int_max_str_digits", None)
     previous = sys.get_int_max_str_digits() if limit else None

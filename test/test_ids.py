@@ -14,7 +14,11 @@ from src import check_room_id, check_stream_id, check_user_id
             ["u", "a" * 64, "~!@#$%^&*()_+=-`;',.<>\\", "0"],
             ["", "a" * 65, "a b", "é", "a:b", "a\n", "a/b"],
         ),
-        (check_room_id, ["r", "r" * 128, "~!@#$%^&*()_+=-`;,.<>\\"], ["", "r" * 129, "r/1", "r'1", "房间", "r?"]),
+        (
+            check_room_id,
+            ["r", "r" * 128, "~!@#$%^&*()_+=-`;,.<>\\"],
+            ["", "r" * 129, "r/1", "r'1", "房间", "r?"],
+        ),
         (check_stream_id, ["s", "s" * 256, "a-b_c"], ["", "s" * 257, "s.1", "s 1", "s/1", "流"]),
     ],
     ids=["user", "room", "stream"],
@@ -58,7 +62,9 @@ def test_id_rules_read_lying_subclasses_by_their_plain_values(value, product):
     assert check_stream_id(LyingStr(value)) == check_stream_id(value)
 
 
-@pytest.mark.parametrize(("product", "error"), [("express", ValueError), (None, TypeError), (b"rtc", TypeError)])
+@pytest.mark.parametrize(
+    ("product", "error"), [("express", ValueError), (None, TypeError), (b"rtc", TypeError)]
+)
 def test_an_unknown_product_is_the_callers_error(product, error):
     with pytest.raises(error, match="product"):
         check_user_id("u", product)

@@ -36,7 +36,11 @@ def test_uikit_test_tokens_have_five_member_bodies_that_decode(vector):
     body, frame = open_token(token, vector["secret"])  # the independent codec
     assert sorted(body) == ["app_id", "ctime", "expire", "nonce", "user_id"]
     contents = decode_token04(token, vector["secret"], verify_expiry=False)
-    assert (contents.app_id, contents.user_id, contents.payload) == (vector["app_id"], vector["user_id"], "")
+    assert (contents.app_id, contents.user_id, contents.payload) == (
+        vector["app_id"],
+        vector["user_id"],
+        "",
+    )
     assert contents.expire - contents.ctime == vector["effective"]
     assert frame["iv"].isdigit()
 
@@ -51,13 +55,17 @@ def test_uikit_test_kit_tokens_decode_to_their_inputs(vector):
         vector["room_id"],
         vector["user_name"],
     )
-    assert kit.token == decode_token04(vector["kit_token"].partition("#")[0], vector["secret"], verify_expiry=False)
+    assert kit.token == decode_token04(
+        vector["kit_token"].partition("#")[0], vector["secret"], verify_expiry=False
+    )
 
 
 @pytest.mark.parametrize("vector", FOR_TEST, ids=lambda v: v["user_id"])
 def test_make_kit_token_wraps_the_uikit_token_as_the_uikit_does(vector):
     token = vector["kit_token"].partition("#")[0]
-    made = make_kit_token(token, vector["app_id"], vector["room_id"], vector["user_id"], vector["user_name"])
+    made = make_kit_token(
+        token, vector["app_id"], vector["room_id"], vector["user_id"], vector["user_name"]
+    )
     assert made == vector["kit_token"]
 
 
@@ -75,14 +83,22 @@ def test_make_kit_token_is_byte_identical_to_the_javascript(vector):
     token = make_token()
     arguments = (token, vector["app_id"], vector["room_id"], vector["user_id"], vector["user_name"])
     if "error" in vector:  # where the JavaScript throws, so does make_kit_token
-        with pytest.raises(ValueError, match="btoa" if vector["error"] == "InvalidCharacterError" else "encodeURI"):
+        with pytest.raises(
+            ValueError, match="btoa" if vector["error"] == "InvalidCharacterError" else "encodeURI"
+        ):
             make_kit_token(*arguments)
     else:
         assert make_kit_token(*arguments) == token + vector["kit_token"][len(vector["token"]) :]
 
 
 @pytest.mark.parametrize(
-    "token", ["", "04AA", "not a token", "04AAAAAGsFuIAAEDgwMTYyMDI1MTk3NjkxNDIAYBtJkxp6E5P8luPNa/0F8Zq+5AIKyDXE=="]
+    "token",
+    [
+        "",
+        "04AA",
+        "not a token",
+        "04AAAAAGsFuIAAEDgwMTYyMDI1MTk3NjkxNDIAYBtJkxp6E5P8luPNa/0F8Zq+5AIKyDXE==",
+    ],
 )
 def test_make_kit_token_refuses_what_is_not_a_token04(token):
     with pytest.raises(InvalidTokenError):
@@ -113,7 +129,12 @@ LATIN1_TEXT = st.text(st.characters(max_codepoint=0xFF), max_size=20)
 def test_property_kit_round_trip(room_id, user_id, user_name, app_id):
     token = token04.generate_token04(app_id, user_id, SECRET, 3600, "").token
     kit = decode_kit_token(make_kit_token(token, app_id, room_id, user_id, user_name), SECRET)
-    assert (kit.app_id, kit.user_id, kit.room_id, kit.user_name) == (app_id, user_id, room_id, user_name)
+    assert (kit.app_id, kit.user_id, kit.room_id, kit.user_name) == (
+        app_id,
+        user_id,
+        room_id,
+        user_name,
+    )
     assert kit.token.user_id == user_id
 
 
@@ -144,7 +165,9 @@ def test_make_kit_token_refuses_arguments_of_the_wrong_kind(arguments, error):
 def kit_fields(**overrides):
     fields = {"userID": "demo", "roomID": "room1", "userName": "Ann%20Lee", "appID": 1, **overrides}
     fields = {k: v for k, v in fields.items() if v is not ...}
-    return base64.b64encode(json.dumps(fields, separators=(",", ":")).encode("latin-1")).decode("ascii")
+    return base64.b64encode(json.dumps(fields, separators=(",", ":")).encode("latin-1")).decode(
+        "ascii"
+    )
 
 
 def kit_token(fields_part, token=None):
@@ -157,7 +180,9 @@ READINGS = load_vectors("uikit-kit-readings.json")["readings"]
 def logs_in(read):
     """Whether the UIKit's reading gives a login the SDK can make: an AppID and string IDs."""
     app_id = read["appID"]
-    is_app_id = isinstance(app_id, (int, float)) and float(app_id).is_integer() and 1 <= app_id <= 2**32 - 1
+    is_app_id = (
+        isinstance(app_id, (int, float)) and float(app_id).is_integer() and 1 <= app_id <= 2**32 - 1
+    )
     return is_app_id and isinstance(read["userID"], str) and isinstance(read["roomID"], str)
 
 
@@ -197,11 +222,22 @@ def test_kit_fields_are_read_as_the_uikit_reads_them_or_refused(reading):
 
 def test_the_readings_cover_what_people_write():
     names = {reading["name"] for reading in READINGS}
-    assert {"appID string", "userName lower-case escapes", "members in another order", "an extra member"} <= names
+    assert {
+        "appID string",
+        "userName lower-case escapes",
+        "members in another order",
+        "an extra member",
+    } <= names
     assert {"userName unescaped", "not JSON", "userName broken escape", "appID word"} <= names
-    refused = [reading["name"] for reading in READINGS if "error" in reading or not logs_in(reading["read"])]
+    refused = [
+        reading["name"]
+        for reading in READINGS
+        if "error" in reading or not logs_in(reading["read"])
+    ]
     assert "appID word" in refused and "not JSON" in refused and "canonical" not in refused
-    assert names >= STRICTER_HERE and not STRICTER_HERE & set(refused)  # each a real difference from the UIKit
+    assert names >= STRICTER_HERE and not STRICTER_HERE & set(
+        refused
+    )  # each a real difference from the UIKit
 
 
 @pytest.mark.parametrize(
@@ -243,7 +279,9 @@ def test_the_kit_must_be_for_the_tokens_app_and_user():
 def test_decode_kit_token_passes_decode_token04s_checks_through():
     kit = kit_token(kit_fields())
     with pytest.raises(InvalidTokenError, match="does not decrypt"):
-        decode_kit_token(kit_token(kit_fields(), token=FOR_TEST[0]["kit_token"].partition("#")[0]), OTHER_SECRET)
+        decode_kit_token(
+            kit_token(kit_fields(), token=FOR_TEST[0]["kit_token"].partition("#")[0]), OTHER_SECRET
+        )
     with pytest.raises(ExpiredTokenError):
         decode_kit_token(kit, SECRET, now=EXPIRE + 1)
     assert decode_kit_token(kit, SECRET, now=EXPIRE + 1, verify_expiry=False).user_name == "Ann Lee"
@@ -267,7 +305,9 @@ def test_a_kit_part_longer_than_any_login_fields_is_refused_unread():
     assert len(kit_token(fields)) <= MAX_KIT_TOKEN_LENGTH  # refused for its part, not for its total
 
 
-@pytest.mark.parametrize(("secret", "error"), [(None, TypeError), ("short", ValueError), ("é" * 32, ValueError)])
+@pytest.mark.parametrize(
+    ("secret", "error"), [(None, TypeError), ("short", ValueError), ("é" * 32, ValueError)]
+)
 def test_a_malformed_secret_is_the_callers_error(secret, error):
     for kit in (kit_token(kit_fields()), "not a kit token"):
         with pytest.raises(error, match="secret must be") as caught:

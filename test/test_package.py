@@ -59,7 +59,9 @@ def sibling_imports(path):
     ]
 
 
-@pytest.mark.parametrize("path", [p for p in SOURCES if p.stem not in ("__init__", "__main__", "cli")], ids=str)
+@pytest.mark.parametrize(
+    "path", [p for p in SOURCES if p.stem not in ("__init__", "__main__", "cli")], ids=str
+)
 def test_every_module_lists_what_it_defines_in_all(path):
     module = importlib.import_module(module_name(path))
     assert defined_names(path) <= set(module.__all__)
@@ -68,7 +70,11 @@ def test_every_module_lists_what_it_defines_in_all(path):
 
 @pytest.mark.parametrize("path", SOURCES, ids=str)
 def test_no_module_uses_a_siblings_private_names(path):
-    private = [f"{module}.{name}" for module, name in sibling_imports(path) if name.startswith("_") and name[1] != "_"]
+    private = [
+        f"{module}.{name}"
+        for module, name in sibling_imports(path)
+        if name.startswith("_") and name[1] != "_"
+    ]
     assert private == []
     tree = ast.parse(path.read_text(encoding="utf-8"))
     modules = {
@@ -101,7 +107,13 @@ def test_the_root_holds_at_most_40_names_each_a_real_one():
     for name in src.__all__:
         assert not name.startswith("_") or name == "__version__"
         assert getattr(src, name) is not None
-    assert {"ZegoProject", "generate_token04", "decode_token04", "check_token04", "verify_callback"} <= set(src.__all__)
+    assert {
+        "ZegoProject",
+        "generate_token04",
+        "decode_token04",
+        "check_token04",
+        "verify_callback",
+    } <= set(src.__all__)
 
 
 def test_limits_rules_and_keys_stay_importable_from_their_modules():
@@ -138,7 +150,10 @@ def test_a_refusal_in_a_worker_process_arrives_as_itself():
 
     with ProcessPoolExecutor(max_workers=1) as pool, pytest.raises(TokenError) as caught:
         pool.submit(_make_a_token_for, "").result(timeout=60)
-    assert (caught.value.error_code, caught.value.argument) == (token04.ERROR_CODE_USER_ID_INVALID, "user_id")
+    assert (caught.value.error_code, caught.value.argument) == (
+        token04.ERROR_CODE_USER_ID_INVALID,
+        "user_id",
+    )
 
 
 def _make_a_token_for(user_id):
@@ -149,7 +164,9 @@ def test_a_malformed_secret_is_not_a_bad_token():
     with pytest.raises(ValueError, match="32 ASCII") as caught:
         token04.decode_token04("04AAAA", SECRET[:31])
     assert not isinstance(caught.value, ZegoError)
-    assert isinstance(InvalidTokenError("x"), ValueError) and issubclass(ExpiredTokenError, InvalidTokenError)
+    assert isinstance(InvalidTokenError("x"), ValueError) and issubclass(
+        ExpiredTokenError, InvalidTokenError
+    )
 
 
 # --- ZegoProject ------------------------------------------------------------------------------------------
@@ -159,7 +176,12 @@ def test_a_project_makes_and_reads_its_tokens():
     zego = ZegoProject(7, SECRET)
     token = zego.token("user_42", ttl=timedelta(minutes=5))
     body, _ = open_token(token, SECRET)
-    assert (body["app_id"], body["user_id"], body["payload"], body["expire"] - body["ctime"]) == (7, "user_42", "", 300)
+    assert (body["app_id"], body["user_id"], body["payload"], body["expire"] - body["ctime"]) == (
+        7,
+        "user_42",
+        "",
+        300,
+    )
     contents = zego.decode(token, leeway=timedelta(seconds=30))
     assert (contents.app_id, contents.user_id) == (7, "user_42")
     assert zego.check(token, user_id="user_42", login_privilege=False, publish_privilege=False).ok
@@ -187,10 +209,14 @@ def test_a_token_that_cannot_be_made_raises_with_the_upstream_code(arguments, co
         ZegoProject(1, SECRET).token(**arguments)
     assert caught.value.error_code == code
     assert isinstance(caught.value, ValueError)
-    assert "effective_time_in_seconds" not in str(caught.value)  # named as this interface names it: ttl
+    assert "effective_time_in_seconds" not in str(
+        caught.value
+    )  # named as this interface names it: ttl
 
 
-@pytest.mark.parametrize(("ttl", "error"), [("60", TypeError), (True, TypeError), (timedelta(seconds=1.5), ValueError)])
+@pytest.mark.parametrize(
+    ("ttl", "error"), [("60", TypeError), (True, TypeError), (timedelta(seconds=1.5), ValueError)]
+)
 def test_ttl_is_whole_seconds(ttl, error):
     with pytest.raises(error, match="ttl"):
         ZegoProject(1, SECRET).token("u", ttl=ttl)
@@ -253,7 +279,12 @@ def test_a_kit_token_from_the_project():
     zego = ZegoProject(3, SECRET)
     kit_token = zego.kit_token("u1", "room1", user_name="Ann Lee", ttl=60)
     fields = kit.decode_kit_token(kit_token, SECRET)
-    assert (fields.app_id, fields.user_id, fields.room_id, fields.user_name) == (3, "u1", "room1", "Ann Lee")
+    assert (fields.app_id, fields.user_id, fields.room_id, fields.user_name) == (
+        3,
+        "u1",
+        "room1",
+        "Ann Lee",
+    )
     assert fields.token.expire - fields.token.ctime == 60
 
 
@@ -276,15 +307,23 @@ def test_every_value_an_end_user_sends_is_a_token_error():
 
 def test_a_project_is_never_pickled_with_its_secrets():
     zego = ZegoProject(1, SECRET, callback_secret=OTHER_SECRET)
-    attempts = (lambda: pickle.dumps(zego), lambda: zego.__reduce_ex__(2), lambda: pickle.dumps([zego], 5))
+    attempts = (
+        lambda: pickle.dumps(zego),
+        lambda: zego.__reduce_ex__(2),
+        lambda: pickle.dumps([zego], 5),
+    )
     for attempt in (*attempts, lambda: zego.__getstate__()):
         with pytest.raises(TypeError, match="not pickled"):
             attempt()
-    assert copy.copy(zego) is zego and copy.deepcopy(zego) is zego  # one project, its secrets not duplicated
+    assert (
+        copy.copy(zego) is zego and copy.deepcopy(zego) is zego
+    )  # one project, its secrets not duplicated
 
 
 def test_a_half_made_project_still_has_a_repr():
-    half_made = ZegoProject.__new__(ZegoProject)  # as a traceback's capture_locals meets it when __init__ raised
+    half_made = ZegoProject.__new__(
+        ZegoProject
+    )  # as a traceback's capture_locals meets it when __init__ raised
     assert repr(half_made) == "ZegoProject(app_id=None, secret=<hidden>)"
 
 
@@ -295,8 +334,16 @@ def test_a_half_made_project_still_has_a_repr():
         ({"ZEGO_SERVER_SECRET": b"x" * 32}, "ZEGO_SERVER_SECRET", "must be a string, not bytes"),
         ({"ZEGO_SERVER_SECRET": f'"{SECRET}"'}, "ZEGO_SERVER_SECRET", "in quotes"),
         ({"ZEGO_SERVER_SECRET": f"'{SECRET}'"}, "ZEGO_SERVER_SECRET", "in quotes"),
-        ({"ZEGO_SERVER_SECRET": f"ZEGO_SERVER_SECRET={SECRET}"}, "ZEGO_SERVER_SECRET", "NAME=value"),
-        ({"ZEGO_CALLBACK_SECRET": SECRET[:31]}, "ZEGO_CALLBACK_SECRET", "32 ASCII characters, not 31"),
+        (
+            {"ZEGO_SERVER_SECRET": f"ZEGO_SERVER_SECRET={SECRET}"},
+            "ZEGO_SERVER_SECRET",
+            "NAME=value",
+        ),
+        (
+            {"ZEGO_CALLBACK_SECRET": SECRET[:31]},
+            "ZEGO_CALLBACK_SECRET",
+            "32 ASCII characters, not 31",
+        ),
         ({"ZEGO_CALLBACK_SECRET": {"a": 1}}, "ZEGO_CALLBACK_SECRET", "must be a string"),
     ],
 )
@@ -314,7 +361,9 @@ def test_from_env_of_something_not_a_mapping_is_a_type_error(environ):
         ZegoProject.from_env(environ)
 
 
-@pytest.mark.parametrize(("app_id", "unset"), [(None, True), ("  ", True), ("abc", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("app_id", "unset"), [(None, True), ("  ", True), ("abc", False), ("0", False)]
+)
 def test_from_env_says_set_only_of_an_app_id_that_is_not(app_id, unset):
     environ = {"ZEGO_SERVER_SECRET": SECRET, **({} if app_id is None else {"ZEGO_APP_ID": app_id})}
     with pytest.raises(ValueError, match="ZEGO_APP_ID") as caught:

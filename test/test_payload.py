@@ -25,8 +25,12 @@ def test_payload_builder_defaults():
 def test_payload_builder_privileges(login, publish):
     payload = json.loads(token04.rtc_room_payload("r", login=login, publish=publish))
     assert payload["privilege"] == {
-        str(token04.PRIVILEGE_KEY_LOGIN): token04.PRIVILEGE_ENABLE if login else token04.PRIVILEGE_DISABLE,
-        str(token04.PRIVILEGE_KEY_PUBLISH): token04.PRIVILEGE_ENABLE if publish else token04.PRIVILEGE_DISABLE,
+        str(token04.PRIVILEGE_KEY_LOGIN): token04.PRIVILEGE_ENABLE
+        if login
+        else token04.PRIVILEGE_DISABLE,
+        str(token04.PRIVILEGE_KEY_PUBLISH): token04.PRIVILEGE_ENABLE
+        if publish
+        else token04.PRIVILEGE_DISABLE,
     }
 
 
@@ -42,7 +46,10 @@ def test_payload_builder_constants():
 @pytest.mark.parametrize("stream_ids", [["s1", "s2"], ("s1",), [], iter(["a", "b"])])
 def test_payload_builder_stream_ids(stream_ids):
     expected = list(stream_ids) if not hasattr(stream_ids, "__next__") else ["a", "b"]
-    assert json.loads(token04.rtc_room_payload("", stream_ids=stream_ids))["stream_id_list"] == expected
+    assert (
+        json.loads(token04.rtc_room_payload("", stream_ids=stream_ids))["stream_id_list"]
+        == expected
+    )
 
 
 def test_payload_builder_output_is_the_documented_text():
@@ -86,7 +93,9 @@ def test_payload_builder_errors(kwargs, error):
 def test_payload_builder_reads_lying_strings_by_their_plain_values():
     expected = rtc_room_payload("房间", stream_ids=["s1"])
     assert rtc_room_payload(LyingStr("房间"), stream_ids=[LyingStr("s1")]) == expected
-    assert rtc_room_payload("r", stream_ids=(s for s in ["a", "b"])) == rtc_room_payload("r", stream_ids=["a", "b"])
+    assert rtc_room_payload("r", stream_ids=(s for s in ["a", "b"])) == rtc_room_payload(
+        "r", stream_ids=["a", "b"]
+    )
 
 
 # --- parse_rtc_room_payload --------------------------------------------------------------------------
@@ -96,12 +105,19 @@ def test_payload_builder_reads_lying_strings_by_their_plain_values():
     room_id=st.text(st.characters(exclude_categories=("Cs",)), max_size=20),
     login=st.booleans(),
     publish=st.booleans(),
-    stream_ids=st.none() | st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), max_size=4),
+    stream_ids=st.none()
+    | st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), max_size=4),
 )
 def test_property_payload_round_trip(room_id, login, publish, stream_ids):
-    parsed = parse_rtc_room_payload(rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids))
-    assert parsed == RtcRoomPayload(room_id, login, publish, None if stream_ids is None else tuple(stream_ids))
-    rebuilt = rtc_room_payload(parsed.room_id, login=parsed.login, publish=parsed.publish, stream_ids=parsed.stream_ids)
+    parsed = parse_rtc_room_payload(
+        rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
+    )
+    assert parsed == RtcRoomPayload(
+        room_id, login, publish, None if stream_ids is None else tuple(stream_ids)
+    )
+    rebuilt = rtc_room_payload(
+        parsed.room_id, login=parsed.login, publish=parsed.publish, stream_ids=parsed.stream_ids
+    )
     assert rebuilt == rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
 
 
@@ -125,16 +141,34 @@ def test_payload_parser_reads_what_the_generators_write(payload):
         ('"r"', "not a JSON object"),
         ('{"room_id":"r","privilege":{"1":1,"2":1}}', "exactly room_id, privilege, stream_id_list"),
         ('{"room_id":"r","privilege":{"1":1,"2":1},"stream_id_list":null,"x":1}', "exactly"),
-        ('{"room_id":5,"privilege":{"1":1,"2":1},"stream_id_list":null}', "room_id is 5, not a string"),
+        (
+            '{"room_id":5,"privilege":{"1":1,"2":1},"stream_id_list":null}',
+            "room_id is 5, not a string",
+        ),
         ('{"room_id":"r","privilege":[1,1],"stream_id_list":null}', 'keys "1"'),
         ('{"room_id":"r","privilege":{"1":1},"stream_id_list":null}', 'keys "1"'),
         ('{"room_id":"r","privilege":{"1":1,"2":1,"3":1},"stream_id_list":null}', 'keys "1"'),
         ('{"room_id":"r","privilege":{"1":2,"2":1},"stream_id_list":null}', 'privilege "1" is 2'),
-        ('{"room_id":"r","privilege":{"1":1,"2":true},"stream_id_list":null}', 'privilege "2" is true'),
-        ('{"room_id":"r","privilege":{"1":1,"2":1.0},"stream_id_list":null}', 'privilege "2" is 1.0'),
-        ('{"room_id":"r","privilege":{"1":1,"2":1},"stream_id_list":"s"}', "neither null nor a list"),
-        ('{"room_id":"r","privilege":{"1":1,"2":1},"stream_id_list":[1]}', "neither null nor a list"),
-        ('{"room_id":"r","room_id":"q","privilege":{"1":1,"2":1},"stream_id_list":null}', "each named once"),
+        (
+            '{"room_id":"r","privilege":{"1":1,"2":true},"stream_id_list":null}',
+            'privilege "2" is true',
+        ),
+        (
+            '{"room_id":"r","privilege":{"1":1,"2":1.0},"stream_id_list":null}',
+            'privilege "2" is 1.0',
+        ),
+        (
+            '{"room_id":"r","privilege":{"1":1,"2":1},"stream_id_list":"s"}',
+            "neither null nor a list",
+        ),
+        (
+            '{"room_id":"r","privilege":{"1":1,"2":1},"stream_id_list":[1]}',
+            "neither null nor a list",
+        ),
+        (
+            '{"room_id":"r","room_id":"q","privilege":{"1":1,"2":1},"stream_id_list":null}',
+            "each named once",
+        ),
     ],
     ids=lambda x: x[:40],
 )

@@ -40,7 +40,9 @@ INVALID = {
     "app_id": st.one_of(st.integers(max_value=0), st.integers(min_value=2**32), anything),
     "user_id": st.one_of(any_text, anything),
     "secret": st.one_of(st.text(min_size=30, max_size=34), any_text, anything),
-    "effective_time_in_seconds": st.one_of(st.integers(max_value=0), st.integers(min_value=2**62), anything),
+    "effective_time_in_seconds": st.one_of(
+        st.integers(max_value=0), st.integers(min_value=2**62), anything
+    ),
     "payload": st.one_of(any_text, anything),
     "mode": anything,
 }
@@ -85,17 +87,76 @@ def expected_code(app_id, user_id, secret, lifetime, payload, mode, ctime):
 
 
 @given(generate_arguments())
-@example(dict(app_id=-1, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload="", mode="cbc"))
-@example(dict(app_id=2**32, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload="", mode="cbc"))
-@example(dict(app_id=1, user_id="u\ud800", secret=SECRET, effective_time_in_seconds=1, payload="", mode="cbc"))
-@example(dict(app_id=1, user_id="u", secret="é" * 32, effective_time_in_seconds=1, payload="", mode="cbc"))
-@example(dict(app_id=1, user_id="u", secret=SECRET, effective_time_in_seconds=2**63, payload="", mode="cbc"))
-@example(dict(app_id=1, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload={"r": 1}, mode="cbc"))
-@example(dict(app_id=1, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload=b"p", mode="gcm"))
-@example(dict(app_id=1, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload="x" * 70000, mode="gcm"))
+@example(
+    dict(app_id=-1, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload="", mode="cbc")
+)
+@example(
+    dict(
+        app_id=2**32,
+        user_id="u",
+        secret=SECRET,
+        effective_time_in_seconds=1,
+        payload="",
+        mode="cbc",
+    )
+)
+@example(
+    dict(
+        app_id=1,
+        user_id="u\ud800",
+        secret=SECRET,
+        effective_time_in_seconds=1,
+        payload="",
+        mode="cbc",
+    )
+)
+@example(
+    dict(
+        app_id=1, user_id="u", secret="é" * 32, effective_time_in_seconds=1, payload="", mode="cbc"
+    )
+)
+@example(
+    dict(
+        app_id=1,
+        user_id="u",
+        secret=SECRET,
+        effective_time_in_seconds=2**63,
+        payload="",
+        mode="cbc",
+    )
+)
+@example(
+    dict(
+        app_id=1,
+        user_id="u",
+        secret=SECRET,
+        effective_time_in_seconds=1,
+        payload={"r": 1},
+        mode="cbc",
+    )
+)
+@example(
+    dict(
+        app_id=1, user_id="u", secret=SECRET, effective_time_in_seconds=1, payload=b"p", mode="gcm"
+    )
+)
+@example(
+    dict(
+        app_id=1,
+        user_id="u",
+        secret=SECRET,
+        effective_time_in_seconds=1,
+        payload="x" * 70000,
+        mode="gcm",
+    )
+)
 def test_generate_never_raises_and_its_tokens_decode_to_the_inputs(arguments):
     app_id, user_id, secret = arguments["app_id"], arguments["user_id"], arguments["secret"]
-    lifetime, payload, mode = arguments["effective_time_in_seconds"], arguments["payload"], arguments["mode"]
+    lifetime, payload, mode = (
+        arguments["effective_time_in_seconds"],
+        arguments["payload"],
+        arguments["mode"],
+    )
     before = int(time.time())
     info = generate_token04(app_id, user_id, secret, lifetime, payload, mode=mode)
     after = int(time.time())
@@ -150,7 +211,9 @@ REAL_TOKENS = sorted(SECRETS_BY_TOKEN)
 mutations = st.lists(
     st.one_of(
         st.tuples(st.just("flip"), st.integers(min_value=0), st.integers(min_value=0, max_value=7)),
-        st.tuples(st.just("set"), st.integers(min_value=0), st.integers(min_value=0, max_value=255)),
+        st.tuples(
+            st.just("set"), st.integers(min_value=0), st.integers(min_value=0, max_value=255)
+        ),
         st.tuples(st.just("truncate"), st.integers(min_value=0)),
         st.tuples(st.just("insert"), st.integers(min_value=0), st.binary(min_size=1, max_size=4)),
         st.tuples(st.just("append"), st.binary(min_size=1, max_size=4)),
@@ -183,7 +246,9 @@ def test_decode_of_mutated_real_frames_raises_only_invalid_token_error(token, st
     frame = base64.b64decode(token[2:])
     mutated = mutate(frame, steps)
     try:
-        contents = decode_token04("04" + base64.b64encode(mutated).decode("ascii"), secret, verify_expiry=False)
+        contents = decode_token04(
+            "04" + base64.b64encode(mutated).decode("ascii"), secret, verify_expiry=False
+        )
     except InvalidTokenError:
         return
     # Only an unchanged frame, or a CBC one (CBC is not authenticated), may survive.
@@ -224,7 +289,9 @@ def near_base64(draw):
 def every_short_text(alphabet, max_length):
     texts = [""]
     for _ in range(max_length):
-        texts += [text + char for text in texts[-(len(alphabet) ** len(texts[-1])) :] for char in alphabet]
+        texts += [
+            text + char for text in texts[-(len(alphabet) ** len(texts[-1])) :] for char in alphabet
+        ]
     return texts
 
 

@@ -24,9 +24,15 @@ def test_read_token_chooses_the_reader_by_the_token():
 
 
 def test_describe_is_json_ready_and_nests_a_kit_tokens_token04():
-    kit = read_token(make_kit_token(make_token(), 1, "room1", "demo", "Ann"), SECRET, verify_expiry=False)
+    kit = read_token(
+        make_kit_token(make_token(), 1, "room1", "demo", "Ann"), SECRET, verify_expiry=False
+    )
     document = json.loads(json.dumps(describe(kit)))
-    assert (document["format"], document["user_name"], document["token"]["format"]) == ("kittoken", "Ann", "token04")
+    assert (document["format"], document["user_name"], document["token"]["format"]) == (
+        "kittoken",
+        "Ann",
+        "token04",
+    )
     assert document["token"]["expire_at"].endswith("Z")
 
 
@@ -34,7 +40,9 @@ def test_describe_is_json_ready_and_nests_a_kit_tokens_token04():
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
     max_leaves=10,
 )
 
@@ -55,7 +63,9 @@ def everything_escaped(text):
 
 
 @given(document=JSON_VALUES, as_name=st.booleans(), around=st.text(max_size=4))
-def test_property_the_secret_anywhere_in_a_payload_is_found_however_it_is_spelled(document, as_name, around):
+def test_property_the_secret_anywhere_in_a_payload_is_found_however_it_is_spelled(
+    document, as_name, around
+):
     planted = {around + SECRET + around: 1} if as_name else [around + SECRET + around]
     payload = {"outer": [document, {"deeper": planted}]}
     for text in spellings(payload):
@@ -91,7 +101,11 @@ def test_a_deep_payload_is_read_in_time_linear_in_its_length(depth):
 def test_escapes_are_undone_up_to_eight_levels_of_json_in_json():
     text = SECRET
     for level in range(1, 12):
-        text = json.dumps(text)[1:-1].replace(SECRET[0], f"\\u{ord(SECRET[0]):04x}") if level == 1 else json.dumps(text)
+        text = (
+            json.dumps(text)[1:-1].replace(SECRET[0], f"\\u{ord(SECRET[0]):04x}")
+            if level == 1
+            else json.dumps(text)
+        )
         assert holds_secret(text, SECRET) is (level <= 8), level
 
 

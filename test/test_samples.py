@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import OTHER_SECRET, SECRET, clean_environment, editable_install, needs_install, open_token
+from support import (
+    OTHER_SECRET,
+    SECRET,
+    clean_environment,
+    editable_install,
+    needs_install,
+    open_token,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -17,7 +24,13 @@ HERE = Path(__file__).resolve().parent
 def run_sample(script, cwd, **env_overrides):
     env = clean_environment(**env_overrides)
     result = subprocess.run(
-        [sys.executable, str(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, str(script)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     token, code, message = ast.literal_eval(result.stdout.strip())
@@ -34,13 +47,17 @@ def test_basic_sample_defaults_to_the_demo_project(cwd):
 
 
 def test_basic_sample_reads_the_environment(tmp_path):
-    token = run_sample(HERE / "test.py", tmp_path, ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=OTHER_SECRET)
+    token = run_sample(
+        HERE / "test.py", tmp_path, ZEGO_APP_ID="2913569222", ZEGO_SERVER_SECRET=OTHER_SECRET
+    )
     body, _ = open_token(token, OTHER_SECRET)
     assert body["app_id"] == 2913569222
 
 
 def test_rtcroom_sample_makes_a_room1_privilege_token(tmp_path):
-    token = run_sample(HERE / "test_rtcroom.py", tmp_path, ZEGO_APP_ID="77", ZEGO_SERVER_SECRET=OTHER_SECRET)
+    token = run_sample(
+        HERE / "test_rtcroom.py", tmp_path, ZEGO_APP_ID="77", ZEGO_SERVER_SECRET=OTHER_SECRET
+    )
     body, _ = open_token(token, OTHER_SECRET)
     assert (body["app_id"], body["user_id"]) == (77, "demo")
     assert json.loads(body["payload"]) == {
@@ -65,7 +82,13 @@ def python(code, cwd, *, path=None):
     if path is not None:
         env["PYTHONPATH"] = str(path)
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -80,7 +103,9 @@ def test_installed_package_imports_from_any_directory_by_its_own_name(tmp_path, 
     code = f"{statement}; print(token04.__name__, token04.__file__, token04.generate_token04(1, 'u', {SECRET!r}, 9)[1])"
     name, origin, code = python(code, tmp_path).split()
     assert (name, code) == ("zego_token04.token04", "0")
-    if not editable_install():  # an editable install serves this checkout's src/ under the package's name
+    if (
+        not editable_install()
+    ):  # an editable install serves this checkout's src/ under the package's name
         assert Path(origin).parent.name == "zego_token04"
 
 
@@ -92,12 +117,18 @@ def test_installed_distribution_claims_no_src_name():
     files = {str(path) for path in dist.files or []}
     assert not any(path.split("/")[0] == "src" for path in files), sorted(files)
     modules = {"py.typed", "token04.py", "cli.py", "__main__.py", "__init__.py"}
-    if not editable_install():  # an editable install's files are the checkout's, not the distribution's
+    if (
+        not editable_install()
+    ):  # an editable install's files are the checkout's, not the distribution's
         assert {f"zego_token04/{name}" for name in modules} <= files
     assert (dist.read_text("top_level.txt") or "").split() == ["zego_token04"]
-    scripts = {entry.name: entry.value for entry in dist.entry_points if entry.group == "console_scripts"}
+    scripts = {
+        entry.name: entry.value for entry in dist.entry_points if entry.group == "console_scripts"
+    }
     assert scripts == {"zego-token04": "zego_token04.__main__:run"}
-    runtime = [req.split(";")[0].replace(" ", "") for req in dist.requires or [] if "extra" not in req]
+    runtime = [
+        req.split(";")[0].replace(" ", "") for req in dist.requires or [] if "extra" not in req
+    ]
     assert runtime == ["pycryptodome>=3.9.8"]
     assert dist.metadata["License-Expression"] == "MIT"
 
@@ -119,7 +150,9 @@ def test_a_project_with_its_own_src_keeps_it_and_gets_ours(tmp_path, with_init):
 
 
 def test_a_copy_of_src_in_a_project_works_as_upstream_users_use_it(tmp_path):
-    shutil.copytree(HERE.parent / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        HERE.parent / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__")
+    )
     out = python(
         f"import src; from src import check_token04, token04; info = token04.generate_token04(1, 'u', {SECRET!r}, 60);"
         f"print(src.__file__, info.error_code, check_token04(info.token, {SECRET!r}, user_id='u').ok)",
@@ -127,7 +160,9 @@ def test_a_copy_of_src_in_a_project_works_as_upstream_users_use_it(tmp_path):
     )
     file, code, ok = out.split()
     assert (Path(file).resolve().parent, code, ok) == ((tmp_path / "src").resolve(), "0", "True")
-    env = {k: v for k, v in clean_environment(ZEGO_SERVER_SECRET=SECRET).items() if k != "PYTHONPATH"}
+    env = {
+        k: v for k, v in clean_environment(ZEGO_SERVER_SECRET=SECRET).items() if k != "PYTHONPATH"
+    }
     result = subprocess.run(
         [sys.executable, "-m", "src", "generate", "--app-id", "1", "--user-id", "u"],
         cwd=tmp_path,
@@ -144,7 +179,9 @@ def test_a_copy_of_src_in_a_project_works_as_upstream_users_use_it(tmp_path):
 @pytest.mark.parametrize("package", ["src", "myapp/vendor/zego"])
 def test_src_copied_as_a_folder_needs_only_the_standard_library_and_pycryptodome(tmp_path, package):
     # src/ is the unit a user copies (issue 23): token04.py alone no longer is.
-    shutil.copytree(HERE.parent / "src", tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        HERE.parent / "src", tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+    )
     for folder in list((tmp_path / package).parents)[: package.count("/")]:
         (folder / "__init__.py").touch()
     module = package.replace("/", ".")
@@ -164,12 +201,22 @@ def test_src_copied_as_a_folder_needs_only_the_standard_library_and_pycryptodome
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 imported.add(node.module.split(".")[0])
-    assert imported - set(sys.stdlib_module_names if hasattr(sys, "stdlib_module_names") else imported) <= {"Crypto"}
+    assert imported - set(
+        sys.stdlib_module_names if hasattr(sys, "stdlib_module_names") else imported
+    ) <= {"Crypto"}
 
 
 def test_benchmark_script_prints_its_figures():
     result = subprocess.run(
-        [sys.executable, str(HERE / "benchmark.py"), "--json", "--repeat", "1", "--seconds", "0.005"],
+        [
+            sys.executable,
+            str(HERE / "benchmark.py"),
+            "--json",
+            "--repeat",
+            "1",
+            "--seconds",
+            "0.005",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -191,4 +238,6 @@ def test_benchmark_script_prints_its_figures():
     for row in report["results"]:
         assert row["us_per_call"] > 0
         assert row["floor_us_per_call"] > 0
-        assert row["ratio"] == pytest.approx(row["us_per_call"] / row["floor_us_per_call"], rel=0.01)
+        assert row["ratio"] == pytest.approx(
+            row["us_per_call"] / row["floor_us_per_call"], rel=0.01
+        )

@@ -19,9 +19,14 @@ from src.server import REGIONS, api_base_url, api_params, api_url
 
 def test_the_official_api_signature_vector():
     # ZEGO's Go sample: AppId 12345, nonce 4fd24687296dd9f3, ServerSecret 9193cc..., Timestamp 1615186943.
-    signature = api_signature(12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", 1615186943)
+    signature = api_signature(
+        12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", 1615186943
+    )
     assert signature == "43e5cfcca828314675f91b001390566a"
-    assert api_signature(12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", "1615186943") == signature
+    assert (
+        api_signature(12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", "1615186943")
+        == signature
+    )
 
 
 def test_signatures_are_what_the_documentation_writes():
@@ -30,7 +35,11 @@ def test_signatures_are_what_the_documentation_writes():
 
 @pytest.mark.parametrize(
     ("arguments", "error"),
-    [((0, "n", SECRET, 1), ValueError), ((1, "n", SECRET[:31], 1), ValueError), ((1, 5, SECRET, 1), TypeError)],
+    [
+        ((0, "n", SECRET, 1), ValueError),
+        ((1, "n", SECRET[:31], 1), ValueError),
+        ((1, 5, SECRET, 1), TypeError),
+    ],
 )
 def test_a_malformed_signature_argument_is_the_callers_error(arguments, error):
     with pytest.raises(error) as caught:
@@ -43,15 +52,36 @@ def test_a_malformed_signature_argument_is_the_callers_error(arguments, error):
 
 def test_api_params_are_signed_with_a_fresh_nonce_each_call():
     first, second = (api_params(1, SECRET, "DescribeUserNum") for _ in range(2))
-    assert set(first) == {"Action", "AppId", "SignatureNonce", "Timestamp", "SignatureVersion", "Signature"}
-    assert (first["Action"], first["AppId"], first["SignatureVersion"]) == ("DescribeUserNum", "1", "2.0")
-    assert first["SignatureNonce"] != second["SignatureNonce"] and len(first["SignatureNonce"]) == 16
+    assert set(first) == {
+        "Action",
+        "AppId",
+        "SignatureNonce",
+        "Timestamp",
+        "SignatureVersion",
+        "Signature",
+    }
+    assert (first["Action"], first["AppId"], first["SignatureVersion"]) == (
+        "DescribeUserNum",
+        "1",
+        "2.0",
+    )
+    assert (
+        first["SignatureNonce"] != second["SignatureNonce"] and len(first["SignatureNonce"]) == 16
+    )
     assert abs(int(first["Timestamp"]) - time.time()) < 60
-    assert first["Signature"] == api_signature(1, first["SignatureNonce"], SECRET, first["Timestamp"])
+    assert first["Signature"] == api_signature(
+        1, first["SignatureNonce"], SECRET, first["Timestamp"]
+    )
 
 
 def test_api_params_take_a_nonce_and_a_timestamp_and_is_test():
-    params = api_params(12345, "9193cc662a4c0ec135ec71fb57194b38", "A", nonce="4fd24687296dd9f3", timestamp=1615186943)
+    params = api_params(
+        12345,
+        "9193cc662a4c0ec135ec71fb57194b38",
+        "A",
+        nonce="4fd24687296dd9f3",
+        timestamp=1615186943,
+    )
     assert params["Signature"] == "43e5cfcca828314675f91b001390566a"
     assert "IsTest" not in params
     assert api_params(1, SECRET, "A", is_test=False)["IsTest"] == "false"
@@ -97,11 +127,17 @@ def test_call_api_gets_the_answer_whole(zego_api):
 
 
 def test_call_api_posts_a_json_body_with_the_common_parameters_in_the_query(zego_api):
-    answer = ZegoProject(1, SECRET).call_api("BatchSend", {"Users": ["u", "v"]}, method="POST", base_url=zego_api.url)
-    assert answer["ErrorList"] == [{"UserId": "u", "SubCode": 1}]  # per-item failures are never dropped
+    answer = ZegoProject(1, SECRET).call_api(
+        "BatchSend", {"Users": ["u", "v"]}, method="POST", base_url=zego_api.url
+    )
+    assert answer["ErrorList"] == [
+        {"UserId": "u", "SubCode": 1}
+    ]  # per-item failures are never dropped
     (request,) = zego_api.requests
     assert request["method"] == "POST" and json.loads(request["body"]) == {"Users": ["u", "v"]}
-    assert request["headers"]["Content-Type"] == "application/json" and "Signature" in request["query"]
+    assert (
+        request["headers"]["Content-Type"] == "application/json" and "Signature" in request["query"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,11 +151,17 @@ def test_a_refusal_is_a_zego_api_error_with_its_code_and_advice(zego_api, projec
     with pytest.raises(ZegoApiError) as caught:
         project.call_api("DescribeUserNum", base_url=zego_api.url)
     assert (caught.value.code, caught.value.request_id) == (code, "req-1")
-    assert advice in str(caught.value) and SECRET not in str(caught.value) and OTHER_SECRET not in str(caught.value)
+    assert (
+        advice in str(caught.value)
+        and SECRET not in str(caught.value)
+        and OTHER_SECRET not in str(caught.value)
+    )
 
 
 def test_a_clock_ten_minutes_off_is_named(zego_api):
-    zego_api.clock = lambda: time.time() + 601  # this server's clock is ten minutes and a second behind ZEGO's
+    zego_api.clock = lambda: (
+        time.time() + 601
+    )  # this server's clock is ten minutes and a second behind ZEGO's
     with pytest.raises(ZegoApiError, match="clock") as caught:
         ZegoProject(1, SECRET).call_api("DescribeUserNum", base_url=zego_api.url)
     assert caught.value.code == 100000004
@@ -129,14 +171,19 @@ def test_the_fake_refuses_what_zego_refuses(zego_api):
     # The stand-in is held to the documentation too: each common parameter missing, the wrong version.
     params = api_params(1, SECRET, "DescribeUserNum")
     for name in ("Action", "AppId", "SignatureNonce", "Timestamp", "Signature", "SignatureVersion"):
-        assert zego_api.refusal({key: value for key, value in params.items() if key != name}) != 0, name
+        assert (
+            zego_api.refusal({key: value for key, value in params.items() if key != name}) != 0
+        ), name
     assert zego_api.refusal({**params, "SignatureVersion": "1.0"}) == 100000014
     assert zego_api.refusal({**params, "SignatureNonce": "other"}) == 100000005
     assert zego_api.refusal(params) == 0
 
 
 def test_http_and_network_failures_are_zego_api_errors(zego_api):
-    with FakeZego({1: SECRET}, answers={"Broken": 502}) as fake, pytest.raises(ZegoApiError) as caught:
+    with (
+        FakeZego({1: SECRET}, answers={"Broken": 502}) as fake,
+        pytest.raises(ZegoApiError) as caught,
+    ):
         ZegoProject(1, SECRET).call_api("Broken", base_url=fake.url)
     assert (caught.value.code, caught.value.status) == (0, 502)
     with socket.socket() as unused:
@@ -153,7 +200,9 @@ def test_a_server_that_never_answers_times_out():
         silent.listen()
         started = time.monotonic()
         with pytest.raises(ZegoApiError) as caught:
-            ZegoProject(1, SECRET).call_api("A", base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
+            ZegoProject(1, SECRET).call_api(
+                "A", base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5
+            )
         assert time.monotonic() - started < 5 and (caught.value.code, caught.value.status) == (0, 0)
 
 
@@ -190,7 +239,11 @@ def test_tls_is_verified(tmp_path):
     )
     (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     (tmp_path / "key.pem").write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     )
     requests = []
 
@@ -210,8 +263,13 @@ def test_tls_is_verified(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(ZegoApiError, match="could not reach") as caught:
-            ZegoProject(1, SECRET).call_api("A", base_url=f"https://localhost:{server.server_address[1]}/", timeout=10)
-        assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value) or "certificate" in str(caught.value).lower()
+            ZegoProject(1, SECRET).call_api(
+                "A", base_url=f"https://localhost:{server.server_address[1]}/", timeout=10
+            )
+        assert (
+            "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
+            or "certificate" in str(caught.value).lower()
+        )
         assert requests == []
     finally:
         server.shutdown()
@@ -235,7 +293,9 @@ def test_an_answer_that_is_not_zegos_json_is_a_zego_api_error():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(ZegoApiError, match="not a Server API answer") as caught:
-            ZegoProject(1, SECRET).call_api("A", base_url=f"http://127.0.0.1:{server.server_address[1]}/")
+            ZegoProject(1, SECRET).call_api(
+                "A", base_url=f"http://127.0.0.1:{server.server_address[1]}/"
+            )
         assert (caught.value.code, caught.value.status) == (0, 200)
     finally:
         server.shutdown()

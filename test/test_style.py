@@ -25,4 +25,6 @@ def test_no_function_is_longer_than_a_screen(path):
 def test_the_length_check_sees_a_long_function(tmp_path):
     path = tmp_path / "long.py"
     path.write_text("def f():\n" + "    x = 1\n" * MAX_FUNCTION_LINES, encoding="utf-8")
-    assert [node.end_lineno - node.lineno + 1 for node in functions(path)] == [MAX_FUNCTION_LINES + 1]
+    assert [node.end_lineno - node.lineno + 1 for node in functions(path)] == [
+        MAX_FUNCTION_LINES + 1
+    ]

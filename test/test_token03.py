@@ -34,12 +34,26 @@ def rejects(token, match, secret=SECRET):
     assert type(caught.value) is InvalidTokenError
 
 
-@pytest.mark.parametrize("vector", GO + PYTHON, ids=lambda vector: f"{len(vector)}-{vector['user_id']}")
+@pytest.mark.parametrize(
+    "vector", GO + PYTHON, ids=lambda vector: f"{len(vector)}-{vector['user_id']}"
+)
 def test_official_token03s_decode_to_their_inputs(vector):
     contents = decode_token03(vector["token"], vector["secret"], verify_expiry=False)
     privilege = vector["privilege"]
-    expected = (vector["app_id"], vector["user_id"], vector["room_id"], privilege["1"] == 1, privilege["2"] == 1)
-    assert (contents.app_id, contents.user_id, contents.room_id, contents.login, contents.publish) == expected
+    expected = (
+        vector["app_id"],
+        vector["user_id"],
+        vector["room_id"],
+        privilege["1"] == 1,
+        privilege["2"] == 1,
+    )
+    assert (
+        contents.app_id,
+        contents.user_id,
+        contents.room_id,
+        contents.login,
+        contents.publish,
+    ) == expected
     assert contents.expire - contents.ctime == vector["effective"]
     if "body" in vector:
         body = json.loads(vector["body"])
@@ -52,7 +66,9 @@ def test_official_token03s_decode_to_their_inputs(vector):
 
 def test_both_generators_are_covered():
     assert len(GO) >= 2 and len(PYTHON) >= 2
-    assert any(not vector["privilege"]["2"] for vector in GO)  # a publish privilege of 0 reads as False
+    assert any(
+        not vector["privilege"]["2"] for vector in GO
+    )  # a publish privilege of 0 reads as False
 
 
 def test_a_token03_reads_with_its_expiry_checked_like_a_token04():
@@ -90,7 +106,9 @@ def test_the_frame_rules_are_token04s():
     rejects(token03()[:-8], "cut short|base64")
     rejects(make_token(body=json.dumps(BODY).encode(), version="03", gcm=True), "CBC")
     with pytest.raises(InvalidTokenError, match="does not decrypt"):
-        decode_token03(make_token(body=json.dumps(BODY).encode(), version="03", ctime=0), OTHER_SECRET)
+        decode_token03(
+            make_token(body=json.dumps(BODY).encode(), version="03", ctime=0), OTHER_SECRET
+        )
 
 
 def test_each_decoder_names_the_other():

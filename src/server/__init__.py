@@ -17,7 +17,15 @@ from ._wire import MAX_RESPONSE_BYTES, RETRIED_CODES
 from .api import acall_api, call_api
 from .callback_log import CallbackLog, MemoryCallbackLog, RedisCallbackLog
 from .callbacks import MAX_CALLBACK_BYTES, callback_id, callback_signature, verify_callback
-from .signing import PRODUCTS, REGIONS, SIGNATURE_VERSION, api_base_url, api_params, api_signature, api_url
+from .signing import (
+    PRODUCTS,
+    REGIONS,
+    SIGNATURE_VERSION,
+    api_base_url,
+    api_params,
+    api_signature,
+    api_url,
+)
 
 __all__ = [
     "SIGNATURE_VERSION",

@@ -35,27 +35,36 @@ class AsyncClients:
     """An httpx.AsyncClient for each event loop that calls, made on its first call."""
 
     def __init__(self) -> None:
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def __repr__(self) -> str:
         return f"AsyncClients({len(self._clients)} open)"
 
     async def send(self, call: ApiCall, request: ApiRequest) -> _Answer:
-        """The status, body and redirect host of the answer to ``request``; ZegoApiError if none came."""
+        """The status, body and redirect host of the answer to ``request``; ZegoApiError if none
+        came."""
         httpx = httpx_module()
         client = self._client(httpx)
         try:
             return await asyncio.wait_for(_exchange(client, request), call.remaining())
         except asyncio.TimeoutError:
             failure, unsent = (
-                f"the call to {call.action} ran out of time (timeout): the answer did not come in time",
+                f"the call to {call.action} ran out of time (timeout): the answer did not come "
+                "in time",
                 False,
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            failure, unsent = f"could not reach ZEGO's Server API: {_reason(error)}", not _is_tls(error)
+            failure, unsent = (
+                f"could not reach ZEGO's Server API: {_reason(error)}",
+                not _is_tls(error),
+            )
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as error:
             failure, unsent = f"the Server API's answer could not be read: {_reason(error)}", False
-        raise (NotSentError if unsent else ZegoApiError)(failure)  # outside the except: nothing chained
+        raise (NotSentError if unsent else ZegoApiError)(
+            failure
+        )  # outside the except: nothing chained
 
     async def aclose(self) -> None:
         """Close the client of the running event loop, if it has one."""
@@ -67,13 +76,17 @@ class AsyncClients:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
-            client = self._clients[loop] = httpx.AsyncClient(follow_redirects=False, timeout=None, trust_env=True)
+            client = self._clients[loop] = httpx.AsyncClient(
+                follow_redirects=False, timeout=None, trust_env=True
+            )
         return client
 
 
 async def _exchange(client: Any, request: ApiRequest) -> tuple[int, bytes, str]:
     """Send the request and read the whole answer (at most MAX_RESPONSE_BYTES and one byte)."""
-    async with client.stream(request.method, request.url, content=request.body, headers=request.headers) as response:
+    async with client.stream(
+        request.method, request.url, content=request.body, headers=request.headers
+    ) as response:
         body = bytearray()
         async for chunk in response.aiter_raw():
             body += chunk

@@ -30,19 +30,23 @@ _Answer = tuple[int, bytes, str]
 
 
 class Connections:
-    """Kept-alive HTTP connections, one idle per host; thread-safe. ``close()`` closes the idle ones."""
+    """Kept-alive HTTP connections, one idle per host; thread-safe. ``close()`` closes the idle
+    ones."""
 
     def __init__(self) -> None:
         self._idle: dict[_Origin, http.client.HTTPConnection] = {}
         self._lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None
-        weakref.finalize(self, _close_all, self._idle)  # garbage collected, or at exit: closed quietly
+        weakref.finalize(
+            self, _close_all, self._idle
+        )  # garbage collected, or at exit: closed quietly
 
     def __repr__(self) -> str:
         return f"Connections({len(self._idle)} idle)"
 
     def send(self, call: ApiCall, request: ApiRequest) -> _Answer:
-        """The status, body and redirect host of the answer to ``request``; ZegoApiError if none came."""
+        """The status, body and redirect host of the answer to ``request``; ZegoApiError if none
+        came."""
         origin = _origin(request.url)
         connection = self._take(origin) or self._connect(origin, call)
         cut = threading.Event()
@@ -56,8 +60,13 @@ class Connections:
             failure = f"the Server API's answer could not be read: {_reason(error)}"
         finally:
             watchdog.cancel()
-        if cut.is_set():  # what was read before the cut is not the whole answer, whatever it looks like
-            failure = f"the call to {call.action} ran out of time (timeout): the answer did not come in time"
+        if (
+            cut.is_set()
+        ):  # what was read before the cut is not the whole answer, whatever it looks like
+            failure = (
+                f"the call to {call.action} ran out of time (timeout): the answer did not "
+                "come in time"
+            )
         if failure is not None:
             connection.close()
             raise ZegoApiError(failure)  # outside the except: no chained error holds the signed URL
@@ -116,20 +125,27 @@ def _origin(url: str) -> _Origin:
     return parts.scheme, parts.hostname or "", parts.port or default
 
 
-def _exchange(connection: http.client.HTTPConnection, request: ApiRequest) -> tuple[int, bytes, str, bool]:
+def _exchange(
+    connection: http.client.HTTPConnection, request: ApiRequest
+) -> tuple[int, bytes, str, bool]:
     """Send the request and read the whole answer (at most MAX_RESPONSE_BYTES and one byte)."""
     parts = urllib.parse.urlsplit(request.url)
-    connection.request(request.method, f"{parts.path or '/'}?{parts.query}", request.body, request.headers)
+    connection.request(
+        request.method, f"{parts.path or '/'}?{parts.query}", request.body, request.headers
+    )
     response = connection.getresponse()
     body = response.read(MAX_RESPONSE_BYTES + 1)
-    if response.length and len(body) <= MAX_RESPONSE_BYTES:  # the connection closed short of Content-Length
+    if (
+        response.length and len(body) <= MAX_RESPONSE_BYTES
+    ):  # the connection closed short of Content-Length
         raise http.client.IncompleteRead(b"")
     reusable = response.isclosed() and not response.will_close and len(body) <= MAX_RESPONSE_BYTES
     return response.status, body, location_host(response.getheader("Location")), reusable
 
 
 def _still_open(connection: http.client.HTTPConnection) -> bool:
-    """Whether an idle connection can take a request: open, and nothing (a close) waiting to be read."""
+    """Whether an idle connection can take a request: open, and nothing (a close) waiting to be
+    read."""
     if connection.sock is None:
         return False
     try:
@@ -144,11 +160,14 @@ def _cut(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
     sock = connection.sock
     if sock is not None:
         with contextlib.suppress(OSError):  # closed already
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: wakes a blocked read
+            socket.socket.shutdown(
+                sock, socket.SHUT_RDWR
+            )  # the plain socket's: wakes a blocked read
 
 
 def _reason(error: BaseException) -> str:
-    """What went wrong, in words that never hold the request: the error's kind and the system's reason."""
+    """What went wrong, in words that never hold the request: the error's kind and the system's
+    reason."""
     if isinstance(error, ssl.SSLCertVerificationError):
         return f"TLS certificate not trusted ({error.verify_message})"
     if isinstance(error, socket.timeout):

@@ -1,4 +1,5 @@
-"""One Server API call without I/O: its signed requests, how its answer is read, when it is tried again.
+"""One Server API call without I/O: its signed requests, how its answer is read, when it is tried
+again.
 
 The sync and async transports only move bytes: each sends ``ApiCall.request()``
 and hands the status, body and redirect host to ``read_answer``. No object here
@@ -16,7 +17,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ZegoApiError
-from ..values import as_int, as_text, parse_json_object, require_app_id, require_secret, require_str, seconds
+from ..values import (
+    as_int,
+    as_text,
+    parse_json_object,
+    require_app_id,
+    require_secret,
+    require_str,
+    seconds,
+)
 from .signing import api_params, checked_base_url, query_pairs
 
 __all__ = [
@@ -40,19 +49,24 @@ _MESSAGE_LENGTH = 200
 
 # What to do about the codes users meet, by ZEGO's Code.
 _ADVICE = {
-    100000004: "the signature expired: this server's clock is more than 10 minutes off; set it right (NTP)",
-    100000005: "the signature is wrong: check the ServerSecret, and send the nonce and timestamp that were signed",
-    100000016: "IsTest is set wrongly for this project: make the ZegoProject with is_test=False (or True)",
+    100000004: "the signature expired: this server's clock is more than 10 minutes off; set it "
+    "right (NTP)",
+    100000005: "the signature is wrong: check the ServerSecret, and send the nonce and "
+    "timestamp that were signed",
+    100000016: "IsTest is set wrongly for this project: make the ZegoProject with "
+    "is_test=False (or True)",
     100000017: "the service is not enabled for this AppID: enable it in ZEGO's console",
 }
 
 
 class NotSentError(ZegoApiError):
-    """The connection failed before the request went out: ZEGO did nothing, so it can be tried again."""
+    """The connection failed before the request went out: ZEGO did nothing, so it can be tried
+    again."""
 
 
 class ApiRequest:
-    """One signed HTTP request: ``method``, ``url`` (a credential for 10 minutes), ``headers``, ``body``."""
+    """One signed HTTP request: ``method``, ``url`` (a credential for 10 minutes), ``headers``,
+    ``body``."""
 
     __slots__ = ("body", "headers", "method", "url")
 
@@ -64,7 +78,8 @@ class ApiRequest:
 
 
 class ApiCall:
-    """One call's arguments, checked before anything is signed, and its deadline (``timeout`` from now)."""
+    """One call's arguments, checked before anything is signed, and its deadline (``timeout`` from
+    now)."""
 
     __slots__ = (
         "_app_id",
@@ -107,7 +122,9 @@ class ApiCall:
         self._body = None if method == "GET" else _json_body(params)
 
     def __repr__(self) -> str:
-        return f"ApiCall({self.action!r}, {self.method} {location_host(self.base_url)}, secret hidden)"
+        return (
+            f"ApiCall({self.action!r}, {self.method} {location_host(self.base_url)}, secret hidden)"
+        )
 
     def request(self) -> ApiRequest:
         """The request, signed now with a fresh nonce (each try is signed afresh)."""
@@ -125,7 +142,9 @@ class ApiCall:
         sent), at most ``retries`` times, with exponential backoff and jitter, and
         never past the deadline.
         """
-        if tries > self.retries or not (isinstance(error, NotSentError) or error.code in RETRIED_CODES):
+        if tries > self.retries or not (
+            isinstance(error, NotSentError) or error.code in RETRIED_CODES
+        ):
             return None
         delay = _FIRST_DELAY * 2 ** (tries - 1) * (0.5 + secrets.SystemRandom().random() / 2)
         return delay if time.monotonic() + delay < self.deadline else None
@@ -149,18 +168,24 @@ def location_host(url: object) -> str:
 
 
 def read_answer(status: int, body: bytes, redirect_host: str = "") -> dict[str, Any]:
-    """ZEGO's JSON answer; ZegoApiError for a redirect, a refusal (Code not 0), or an answer not ZEGO's.
+    """ZEGO's JSON answer; ZegoApiError for a redirect, a refusal (Code not 0), or an answer not
+    ZEGO's.
 
     ``redirect_host`` is the host of a 3xx's Location (see location_host): the
     Server API never redirects, and the request is not sent on.
     """
     if 300 <= status < 400:
         where = f" to {redirect_host}" if redirect_host else ""
-        raise ZegoApiError(f"HTTP {status}: the answer redirects{where}; check base_url", status=status)
+        raise ZegoApiError(
+            f"HTTP {status}: the answer redirects{where}; check base_url", status=status
+        )
     answer = _json_answer(body)
     code = None if answer is None else as_int(answer.get("Code"))
     if answer is None or code is None:
-        raise ZegoApiError(f"HTTP {status}: the answer is not a Server API answer (no JSON with a Code)", status=status)
+        raise ZegoApiError(
+            f"HTTP {status}: the answer is not a Server API answer (no JSON with a Code)",
+            status=status,
+        )
     request_id = _shown(answer.get("RequestId"))
     if code != 0 or not 200 <= status < 300:
         advice = f": {_ADVICE[code]}" if code in _ADVICE else ""
@@ -180,7 +205,8 @@ def _json_answer(body: bytes) -> dict[str, Any] | None:
 
 
 def _shown(value: object) -> str:
-    """Text from ZEGO's answer as a message shows it: printable, at most _MESSAGE_LENGTH characters."""
+    """Text from ZEGO's answer as a message shows it: printable, at most _MESSAGE_LENGTH
+    characters."""
     text = as_text(value) or ""
     return "".join(c if c.isprintable() else "?" for c in text[:_MESSAGE_LENGTH])
 
@@ -192,7 +218,9 @@ def _json_body(params: Mapping[str, Any] | None) -> bytes:
     try:
         return json.dumps(fields, allow_nan=False).encode()
     except (TypeError, ValueError, RecursionError):
-        raise TypeError("params must be JSON: str keys; str, number, bool, list and dict values") from None
+        raise TypeError(
+            "params must be JSON: str keys; str, number, bool, list and dict values"
+        ) from None
 
 
 def _positive(timeout: float) -> float:

@@ -1,4 +1,5 @@
-"""Calling ZEGO's Server API: ``call_api`` (blocking) and ``acall_api`` (asyncio), the same in all else.
+"""Calling ZEGO's Server API: ``call_api`` (blocking) and ``acall_api`` (asyncio), the same in all
+else.
 
 Both build each try with ``ApiCall`` and read the answer with ``read_answer``
 (``_wire``); they differ only in the transport that moves the bytes.
@@ -53,9 +54,17 @@ def call_api(
     ``except ZegoApiError`` catches them all; TypeError or ValueError, before
     anything is signed, for arguments that cannot be sent.
     """
-    where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": is_test}
+    where: dict[str, Any] = {
+        "product": product,
+        "region": region,
+        "base_url": base_url,
+        "is_test": is_test,
+    }
     return send(
-        _SHARED, ApiCall(app_id, secret, action, params, method=method, timeout=timeout, retries=retries, **where)
+        _SHARED,
+        ApiCall(
+            app_id, secret, action, params, method=method, timeout=timeout, retries=retries, **where
+        ),
     )
 
 
@@ -73,13 +82,21 @@ async def acall_api(
     retries: int = 2,
     is_test: bool | None = None,
 ) -> dict[str, Any]:
-    """``call_api`` for asyncio, on httpx (``pip install 'zego-token04[async]'``; ImportError without it).
+    """``call_api`` for asyncio, on httpx (``pip install 'zego-token04[async]'``; ImportError
+    without it).
 
     The same arguments, answer and errors. This function opens a client for the
     one call; ``ZegoProject.acall_api`` keeps one per event loop, reused.
     """
-    where: dict[str, Any] = {"product": product, "region": region, "base_url": base_url, "is_test": is_test}
-    call = ApiCall(app_id, secret, action, params, method=method, timeout=timeout, retries=retries, **where)
+    where: dict[str, Any] = {
+        "product": product,
+        "region": region,
+        "base_url": base_url,
+        "is_test": is_test,
+    }
+    call = ApiCall(
+        app_id, secret, action, params, method=method, timeout=timeout, retries=retries, **where
+    )
     clients = AsyncClients()
     try:
         return await asend(clients, call)

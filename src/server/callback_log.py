@@ -1,4 +1,5 @@
-"""Callback logs: each ZEGO callback handled once, however often it is sent and whichever worker it reaches.
+"""Callback logs: each ZEGO callback handled once, however often it is sent and whichever worker it
+reaches.
 
     log = RedisCallbackLog(redis.Redis.from_url(url, socket_timeout=2))  # or MemoryCallbackLog()
     event = zego.verify_callback(body, max_age=300, seen=log)  # "replayed" if it is in the log
@@ -33,22 +34,26 @@ class CallbackLog(ABC):
 
     @abstractmethod
     def add(self, callback_id: str, ttl: int) -> bool:
-        """Enter ``callback_id`` for ``ttl`` seconds, atomically: True if it was not there, False if it was.
+        """Enter ``callback_id`` for ``ttl`` seconds, atomically: True if it was not there, False if
+        it was.
 
         Raises CallbackLogError if the log cannot be reached.
         """
 
     @abstractmethod
     def remove(self, callback_id: str) -> None:
-        """Take ``callback_id`` out, if it is there; CallbackLogError if the log cannot be reached."""
+        """Take ``callback_id`` out, if it is there; CallbackLogError if the log cannot be
+        reached."""
 
     def forget(self, callback: Mapping[str, Any]) -> None:
-        """Take a callback out of the log (the fields verify_callback returned), so that a resent one is handled."""
+        """Take a callback out of the log (the fields verify_callback returned), so that a resent
+        one is handled."""
         self.remove(callback_id(callback))
 
 
 class MemoryCallbackLog(CallbackLog):
-    """A log in this process's memory: for one process (with several workers or hosts, use RedisCallbackLog).
+    """A log in this process's memory: for one process (with several workers or hosts, use
+    RedisCallbackLog).
 
     Thread-safe. It holds at most ``max_entries``; past that the oldest are dropped.
     """
@@ -68,7 +73,8 @@ class MemoryCallbackLog(CallbackLog):
             self._expiries[callback_id] = now + ttl
             self._expiries.move_to_end(callback_id)
             while self._expiries and (
-                len(self._expiries) > self._max_entries or next(iter(self._expiries.values())) <= now
+                len(self._expiries) > self._max_entries
+                or next(iter(self._expiries.values())) <= now
             ):
                 self._expiries.popitem(last=False)
         return True
@@ -93,7 +99,9 @@ class RedisCallbackLog(CallbackLog):
         try:
             from redis.exceptions import RedisError
         except ImportError:
-            raise ImportError("RedisCallbackLog needs redis-py: pip install 'zego-token04[redis]'") from None
+            raise ImportError(
+                "RedisCallbackLog needs redis-py: pip install 'zego-token04[redis]'"
+            ) from None
         if not isinstance(prefix, str):
             raise TypeError("prefix must be a str")
         self._client, self._prefix, self._errors = client, prefix, (RedisError, OSError)
@@ -108,5 +116,9 @@ class RedisCallbackLog(CallbackLog):
         try:
             return command(*args, **kwargs)
         except self._errors as error:
-            failure = f"Redis did not answer ({type(error).__name__}); the callback was not accepted"
-        raise CallbackLogError(failure)  # outside the except: no chained error holds the client's state
+            failure = (
+                f"Redis did not answer ({type(error).__name__}); the callback was not accepted"
+            )
+        raise CallbackLogError(
+            failure
+        )  # outside the except: no chained error holds the client's state

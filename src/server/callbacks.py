@@ -25,7 +25,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidCallbackError
-from ..values import as_int, as_text, parse_json_object, require_str, seconds, type_name, whole_number
+from ..values import (
+    as_int,
+    as_text,
+    parse_json_object,
+    require_str,
+    seconds,
+    type_name,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from .callback_log import CallbackLog
@@ -44,7 +52,8 @@ MAX_CALLBACK_BYTES = 1024 * 1024
 MAX_LOGGED_AGE = 12 * 3600
 """The largest max_age that goes with a callback log: a log keeps an entry at most a day."""
 LOG_MARGIN = 120
-"""Seconds a log keeps an entry beyond max_age, and beyond the moment max_age would refuse the callback."""
+"""Seconds a log keeps an entry beyond max_age, and beyond the moment max_age would refuse the
+callback."""
 
 _LOWER, _PASCAL = ("signature", "timestamp", "nonce"), ("Signature", "Timestamp", "Nonce")
 _MAX_TTL = 24 * 3600
@@ -53,14 +62,17 @@ _SIGNED_INT_LIMIT = 10**20  # a signed number beyond it is no timestamp or nonce
 
 
 def callback_signature(secret: str, timestamp: int | str, nonce: int | str) -> str:
-    """A callback's signature: sha1 of the CallbackSecret, timestamp and nonce, sorted and joined, in hex.
+    """A callback's signature: sha1 of the CallbackSecret, timestamp and nonce, sorted and joined,
+    in hex.
 
     ``secret`` is the CallbackSecret; ``timestamp`` and ``nonce`` as they were
     sent (an int is signed as its decimal digits). Raises TypeError or
     ValueError, naming the argument, for a value that cannot be signed.
     """
     signed = [_require_signed(timestamp, "timestamp"), _require_signed(nonce, "nonce")]
-    secret = "".join(sorted([_require_secret(secret), *signed]))  # named so that error trackers hide it
+    secret = "".join(
+        sorted([_require_secret(secret), *signed])
+    )  # named so that error trackers hide it
     return hashlib.sha1(secret.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -99,24 +111,32 @@ def verify_callback(
     limit = None if max_age is None else seconds(max_age, "max_age")
     moment = time.time() if now is None else seconds(now, "now")
     if seen is not None and (limit is None or not 0 <= limit <= MAX_LOGGED_AGE):
-        raise ValueError(f"seen needs a max_age from 0 to {MAX_LOGGED_AGE} s: the log forgets older callbacks")
+        raise ValueError(
+            f"seen needs a max_age from 0 to {MAX_LOGGED_AGE} s: the log forgets older callbacks"
+        )
     fields = _fields(body)
     signature, timestamp, nonce = _signed_fields(fields)
     # No local holds the expected signature: it would forge this timestamp and nonce.
     if not hmac.compare_digest(callback_signature(secret, timestamp, nonce), signature):
         raise InvalidCallbackError(
-            "the callback's signature is wrong: not ZEGO's, or not this CallbackSecret", "bad-signature"
+            "the callback's signature is wrong: not ZEGO's, or not this CallbackSecret",
+            "bad-signature",
         )
     if limit is not None:
         left = _seconds_left(timestamp, moment, limit)
-        ttl = min(math.ceil(max(left, limit)) + LOG_MARGIN, _MAX_TTL)  # the whole window, and ZEGO's retries
+        ttl = min(
+            math.ceil(max(left, limit)) + LOG_MARGIN, _MAX_TTL
+        )  # the whole window, and ZEGO's retries
         if seen is not None and not seen.add(callback_id(fields), ttl):
-            raise InvalidCallbackError("the callback is in the log already: it was handled", "replayed")
+            raise InvalidCallbackError(
+                "the callback is in the log already: it was handled", "replayed"
+            )
     return fields
 
 
 def callback_id(fields: Mapping[str, Any]) -> str:
-    """The id a callback log keeps for a callback: sha256 of its signed timestamp, nonce and signature, in hex.
+    """The id a callback log keeps for a callback: sha256 of its signed timestamp, nonce and
+    signature, in hex.
 
     ``fields`` as verify_callback returned them. The same callback sent again,
     its timestamp a number or a string, has the same id; one that differs in
@@ -127,7 +147,8 @@ def callback_id(fields: Mapping[str, Any]) -> str:
 
 
 def _signed_fields(fields: dict[str, Any]) -> tuple[str, str, str]:
-    """The signature, and the timestamp and nonce as they are signed; InvalidCallbackError if any is missing."""
+    """The signature, and the timestamp and nonce as they are signed; InvalidCallbackError if any is
+    missing."""
     if _LOWER[0] in fields and _PASCAL[0] in fields:
         raise InvalidCallbackError("the callback has both a signature and a Signature", "malformed")
     names = _PASCAL if _PASCAL[0] in fields else _LOWER
@@ -139,13 +160,15 @@ def _signed_fields(fields: dict[str, Any]) -> tuple[str, str, str]:
     timestamp, nonce = _signed_text(fields[names[1]]), _signed_text(fields[names[2]])
     if timestamp is None or nonce is None:
         raise InvalidCallbackError(
-            f"the callback's {names[1]} and {names[2]} must be non-empty strings or whole numbers", "malformed"
+            f"the callback's {names[1]} and {names[2]} must be non-empty strings or whole numbers",
+            "malformed",
         )
     return signature, timestamp, nonce
 
 
 def _signed_text(value: object) -> str | None:
-    """A timestamp or nonce as it is signed: an int's decimal digits, or non-empty text as it is; else None."""
+    """A timestamp or nonce as it is signed: an int's decimal digits, or non-empty text as it is;
+    else None."""
     number = as_int(value)
     if number is not None:
         return str(number) if abs(number) < _SIGNED_INT_LIMIT else None
@@ -173,15 +196,21 @@ def _fields(body: object) -> dict[str, Any]:
     if isinstance(body, Mapping):
         return dict(body)
     if not isinstance(body, (bytes, str)):
-        raise InvalidCallbackError(f"body must be bytes, str or a mapping, not {type_name(body)}", "malformed")
+        raise InvalidCallbackError(
+            f"body must be bytes, str or a mapping, not {type_name(body)}", "malformed"
+        )
     if len(body) > MAX_CALLBACK_BYTES:
-        raise InvalidCallbackError(f"the callback is larger than {MAX_CALLBACK_BYTES} bytes", "malformed")
+        raise InvalidCallbackError(
+            f"the callback is larger than {MAX_CALLBACK_BYTES} bytes", "malformed"
+        )
     text = _utf8(body) if isinstance(body, bytes) else str.__str__(body)
     fields = None
     if text is not None:
         fields = parse_json_object(text) if text.lstrip().startswith("{") else _form_fields(text)
     if fields is None:
-        raise InvalidCallbackError("the callback is neither a JSON object nor form fields", "malformed")
+        raise InvalidCallbackError(
+            "the callback is neither a JSON object nor form fields", "malformed"
+        )
     return fields
 
 
@@ -199,7 +228,9 @@ def _form_fields(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     fields = dict(pairs)
-    return fields if len(fields) == len(pairs) else None  # a repeated name: which one would be signed?
+    return (
+        fields if len(fields) == len(pairs) else None
+    )  # a repeated name: which one would be signed?
 
 
 def _seconds_left(timestamp: str, now: float, max_age: float) -> float:
@@ -216,6 +247,7 @@ def _seconds_left(timestamp: str, now: float, max_age: float) -> float:
         )
     if sent_seconds - now > max_age:
         raise InvalidCallbackError(
-            "the callback's timestamp is ahead of this server's clock by more than max_age", "too-old"
+            "the callback's timestamp is ahead of this server's clock by more than max_age",
+            "too-old",
         )
     return sent_seconds + max_age - now

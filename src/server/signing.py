@@ -1,4 +1,5 @@
-"""Server API requests signed: the hosts, the Signature, the common parameters, a signed URL. No I/O.
+"""Server API requests signed: the hosts, the Signature, the common parameters, a signed URL. No
+I/O.
 
 Every request carries ``Action``, ``AppId``, ``SignatureNonce``, ``Timestamp``
 (Unix seconds), ``SignatureVersion`` "2.0" and ``Signature`` =
@@ -33,18 +34,30 @@ __all__ = [
 SIGNATURE_VERSION = "2.0"
 """The Server API's SignatureVersion."""
 PRODUCTS = ("rtc", "zim", "cloudrecord", "whiteboard", "docs", "analytics")
-"""The products whose hosts are ``{product}-api.zego.im`` (another product's host: pass it as base_url)."""
+"""The products whose hosts are ``{product}-api.zego.im`` (another product's host: pass it as
+base_url)."""
 REGIONS = ("sha", "hkg", "fra", "lax", "bom", "sgp")
 """The regional hosts' names (not every product has every region: see the product's page)."""
 
-_COMMON = {"Action", "AppId", "SignatureNonce", "Timestamp", "SignatureVersion", "Signature", "IsTest"}
+_COMMON = {
+    "Action",
+    "AppId",
+    "SignatureNonce",
+    "Timestamp",
+    "SignatureVersion",
+    "Signature",
+    "IsTest",
+}
 
 
 def api_base_url(product: str = "rtc", region: str | None = None) -> str:
-    """The Server API's host for ``product`` (one of PRODUCTS), in ``region`` (None: the global host)."""
+    """The Server API's host for ``product`` (one of PRODUCTS), in ``region`` (None: the global
+    host)."""
     name, place = _choice(product, PRODUCTS), None if region is None else _choice(region, REGIONS)
     if name is None:
-        raise ValueError(f"product must be one of {', '.join(PRODUCTS)} (another product's host: base_url)")
+        raise ValueError(
+            f"product must be one of {', '.join(PRODUCTS)} (another product's host: base_url)"
+        )
     if region is not None and place is None:
         raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
     return f"https://{name}-api{'' if place is None else '-' + place}.zego.im/"
@@ -56,18 +69,26 @@ def _choice(value: object, choices: tuple[str, ...]) -> str | None:
 
 
 def checked_base_url(base_url: object, product: object = "rtc", region: object = None) -> str:
-    """``base_url`` (an http or https URL with a host, no white space), or the product's host if it is None."""
+    """``base_url`` (an http or https URL with a host, no white space), or the product's host if it
+    is None."""
     if base_url is None:
         return api_base_url(product, region)  # type: ignore[arg-type]
     text = as_text(require_str(base_url, "base_url"))
-    parts = urllib.parse.urlsplit(text or "") if text and text.isprintable() and " " not in text else None
+    parts = (
+        urllib.parse.urlsplit(text or "")
+        if text and text.isprintable() and " " not in text
+        else None
+    )
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise ValueError("base_url must be an http:// or https:// URL with a host, no query and no white space")
+        raise ValueError(
+            "base_url must be an http:// or https:// URL with a host, no query and no white space"
+        )
     return text  # type: ignore[return-value]
 
 
 def api_signature(app_id: int, signature_nonce: str, secret: str, timestamp: int | str) -> str:
-    """A Server API request's Signature: md5(AppId + SignatureNonce + ServerSecret + Timestamp), lower-case hex.
+    """A Server API request's Signature: md5(AppId + SignatureNonce + ServerSecret + Timestamp),
+    lower-case hex.
 
     ``secret`` is the ServerSecret. Raises TypeError or ValueError for arguments of the wrong kind.
     """
@@ -86,11 +107,16 @@ def api_params(
     timestamp: int | None = None,
     is_test: bool | None = None,
 ) -> dict[str, str]:
-    """The common parameters of one Server API request, signed: a fresh nonce (from ``secrets``) and the
+    """The common parameters of one Server API request, signed: a fresh nonce (from ``secrets``) and
+    the
     current time unless given; ``IsTest`` only when ``is_test`` is not None."""
     nonce = secrets.token_hex(8) if nonce is None else _text(nonce, "nonce")
     stamp = _decimal(int(time.time()) if timestamp is None else timestamp)
-    params = {"Action": _text(action, "action"), "AppId": str(require_app_id(app_id)), "SignatureNonce": nonce}
+    params = {
+        "Action": _text(action, "action"),
+        "AppId": str(require_app_id(app_id)),
+        "SignatureNonce": nonce,
+    }
     params.update(Timestamp=stamp, SignatureVersion=SIGNATURE_VERSION)
     params["Signature"] = api_signature(app_id, nonce, secret, stamp)
     if is_test is not None:
@@ -117,11 +143,18 @@ def api_url(
     cannot be sent.
     """
     where, pairs = checked_base_url(base_url, product, region), query_pairs(params)
-    return where + "?" + urllib.parse.urlencode([*api_params(app_id, secret, action, is_test=is_test).items(), *pairs])
+    return (
+        where
+        + "?"
+        + urllib.parse.urlencode(
+            [*api_params(app_id, secret, action, is_test=is_test).items(), *pairs]
+        )
+    )
 
 
 def query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """An action's parameters as query pairs: a list or tuple as ``Key[]`` pairs, a bool as true/false, a
+    """An action's parameters as query pairs: a list or tuple as ``Key[]`` pairs, a bool as
+    true/false, a
     None left out. TypeError or ValueError, naming the parameter, for one that cannot be sent."""
     if params is None:
         return []
@@ -141,7 +174,9 @@ def _param_name(key: object) -> str:
     if not name or not name.isprintable():
         raise ValueError("params: each name must be non-empty, printable text")
     if name.removesuffix("[]") in _COMMON:
-        raise ValueError(f"params must not hold {name!r}: it is a common parameter, set by the library")
+        raise ValueError(
+            f"params must not hold {name!r}: it is a common parameter, set by the library"
+        )
     return name
 
 
@@ -151,7 +186,9 @@ def _query_value(value: object, name: str) -> str:
     number = as_int(value)
     text = str(number) if number is not None else as_text(value)
     if text is None:
-        raise TypeError(f"params[{name!r}] must be text (no lone surrogate), a number, a bool or a list of them")
+        raise TypeError(
+            f"params[{name!r}] must be text (no lone surrogate), a number, a bool or a list of them"
+        )
     return text
 
 
