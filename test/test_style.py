@@ -16,7 +16,9 @@ def functions(path):
             yield node
 
 
-@pytest.mark.parametrize("path", sorted(SRC.glob("*.py")), ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "path", sorted(SRC.rglob("*.py")), ids=lambda path: str(path.relative_to(SRC))
+)
 def test_no_function_is_longer_than_a_screen(path):
     long = {node.name: node.end_lineno - node.lineno + 1 for node in functions(path)}
     assert {name: lines for name, lines in long.items() if lines > MAX_FUNCTION_LINES} == {}

@@ -15,8 +15,8 @@ import os
 import sys
 from typing import Any, TextIO
 
-from .project import APP_ID_ENV
-from .values import APP_ID_RULE, app_id_value, plain_secret, seconds, secret_problem, whole_number
+from ..project import APP_ID_ENV
+from ..values import APP_ID_RULE, app_id_value, plain_secret, seconds, secret_problem, whole_number
 
 __all__ = [
     "EXIT_OK",
