@@ -19,12 +19,7 @@ from typing import Any, NamedTuple, NoReturn
 
 from .check import CheckReport, check_token04
 from .errors import (
-    ERROR_CODE_APP_ID_INVALID,
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-    ERROR_CODE_MODE_INVALID,
-    ERROR_CODE_PAYLOAD_INVALID,
-    ERROR_CODE_SECRET_INVALID,
-    ERROR_CODE_USER_ID_INVALID,
     InvalidTokenError,
     TokenError,
 )
@@ -35,9 +30,10 @@ from .server._async import AsyncClients
 from .server._sync import Connections
 from .server._wire import ApiCall
 from .server.api import asend, send
-from .token04 import MODE_CBC, Token04, decode_token04, generate_token04
+from .token04 import MODE_CBC, Token04, decode_token04, make_token04
 from .values import (
     APP_ID_RULE,
+    SECRET_RULE,
     Seconds,
     app_id_value,
     as_int,
@@ -58,15 +54,6 @@ SECRET_ENV = "ZEGO_SERVER_SECRET"
 CALLBACK_SECRET_ENV = "ZEGO_CALLBACK_SECRET"
 """The environment variable from_env (and the command) reads the CallbackSecret from, when it is
 set."""
-
-_ARGUMENT_BY_CODE = {
-    ERROR_CODE_APP_ID_INVALID: "app_id",
-    ERROR_CODE_USER_ID_INVALID: "user_id",
-    ERROR_CODE_SECRET_INVALID: "secret",
-    ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID: "ttl",
-    ERROR_CODE_PAYLOAD_INVALID: "payload",
-    ERROR_CODE_MODE_INVALID: "mode",
-}
 
 
 class _Credentials(NamedTuple):
@@ -198,15 +185,9 @@ class ZegoProject:
             payload = rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
         elif not (login is True and publish is True and stream_ids is None):
             raise TypeError("login, publish and stream_ids go with room_id")
-        info = generate_token04(
+        return make_token04(
             self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode
         )
-        if info.error_code:
-            message = info.error_message
-            if info.error_code == ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID:
-                message = "ttl must be more than 0 seconds, and its expire time a 64-bit number"
-            raise TokenError(message, info.error_code, _ARGUMENT_BY_CODE[info.error_code])
-        return info.token
 
     def decode(
         self,
@@ -411,7 +392,7 @@ def _secret_variable(secret: object, name: str, required: bool = True) -> str | 
     if secret is None and not required:
         return None
     if secret is None or not secret.strip():
-        raise ValueError(f"{name} must be set to the project's secret, 32 ASCII characters")
+        raise ValueError(f"{name} must be set to the project's secret, {SECRET_RULE}")
     if plain_secret(secret.strip()) is None:
         raise ValueError(secret_problem(secret, name))
     return secret.strip()

@@ -64,6 +64,7 @@ from .payload import (
 )
 from .values import (
     APP_ID_RULE,
+    SECRET_RULE,
     Seconds,
     app_id_value,
     as_int,
@@ -99,6 +100,7 @@ __all__ = [
     "RtcRoomPayload",
     "InvalidTokenError",
     "ExpiredTokenError",
+    "make_token04",
     "generate_token04",
     "encode_token04",
     "decode_token04",
@@ -158,6 +160,30 @@ class Token04(NamedTuple):
         return utc_datetime(self.expire)
 
 
+def make_token04(
+    app_id: int,
+    user_id: str,
+    secret: str,
+    ttl: int,
+    payload: str | None = "",
+    *,
+    mode: str = MODE_CBC,
+    now: float | None = None,
+) -> str:
+    """A token04 for ``user_id``, valid ``ttl`` seconds from ``now``: generate_token04, raising.
+
+    The arguments are generate_token04's (``ttl`` is its effective_time_in_seconds).
+    Raises TokenError (``error_code``, ``argument``) for the first argument, in
+    upstream's order, a token cannot be made with; TypeError or ValueError for a
+    ``now`` that is not a number of seconds.
+    """
+    ctime = int(time.time()) if now is None else int(seconds_value(now, "now"))
+    _refuse(app_id, user_id, secret, ttl, payload, mode, ctime)
+    secret = plain_secret(secret) or ""  # its plain value (a str subclass's methods are not called)
+    contents = _new_contents(app_id, user_id, ctime, ttl, payload, mode)
+    return encode_token04(contents, secret, new_iv(contents.mode))
+
+
 def generate_token04(
     app_id: int,
     user_id: str,
@@ -178,68 +204,63 @@ def generate_token04(
     Never raises: on bad input the result is ``TokenInfo("", code, message)``
     with one of the ERROR_CODE_* constants; on success the code is 0.
     """
-    ctime = _ctime(now)
-    refusal = _refusal(app_id, user_id, secret, effective_time_in_seconds, payload, mode, ctime)
-    if refusal is not None or ctime is None:
-        return refusal or TokenInfo("", ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, _NOW_RULE)
-    secret = plain_secret(secret) or ""  # its plain value (a str subclass's methods are not called)
-    contents = _new_contents(app_id, user_id, ctime, effective_time_in_seconds, payload, mode)
     try:
-        token = encode_token04(contents, secret, new_iv(contents.mode))
+        token = make_token04(
+            app_id, user_id, secret, effective_time_in_seconds, payload, mode=mode, now=now
+        )
     except TokenError as error:
-        return TokenInfo("", error.error_code, str(error))
+        message = str(error)
+        if error.argument == "ttl":  # in upstream's words
+            message = message.replace("ttl", "effective_time_in_seconds", 1)
+        return TokenInfo("", error.error_code, message)
+    except (TypeError, ValueError):  # now: upstream has no code of its own for it
+        return TokenInfo("", ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, _NOW_RULE)
     return TokenInfo(token, ERROR_CODE_SUCCESS, "success")
 
 
 _NOW_RULE = "now must be a number of Unix seconds"
+_REFUSALS = {  # each argument's code and refusal, in upstream's order of checks
+    "app_id": (ERROR_CODE_APP_ID_INVALID, f"app_id must be {APP_ID_RULE}"),
+    "user_id": (
+        ERROR_CODE_USER_ID_INVALID,
+        "user_id must be a non-empty str of valid Unicode text",
+    ),
+    "secret": (ERROR_CODE_SECRET_INVALID, f"secret must be {SECRET_RULE}"),
+    "ttl": (
+        ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+        "ttl must be an int > 0 whose expire time fits a signed 64-bit integer",
+    ),
+    "payload": (ERROR_CODE_PAYLOAD_INVALID, "payload must be text or None"),
+    "mode": (ERROR_CODE_MODE_INVALID, 'mode must be "cbc" or "gcm"'),
+}
 
 
-def _refusal(
+def _refuse(
     app_id: object,
     user_id: object,
     secret: object,
-    lifetime: object,
+    ttl: object,
     payload: object,
     mode: object,
-    ctime: int | None,
-) -> TokenInfo | None:
-    """generate_token04's arguments checked in upstream's order: the first one refused, or None."""
-    seconds = as_int(lifetime)
-    lifetime_ok = seconds is not None and (ctime is None or 0 < seconds <= _INT64_MAX - ctime)
-    checks = (
-        (
-            app_id_value(app_id) is not None,
-            ERROR_CODE_APP_ID_INVALID,
-            f"app_id must be {APP_ID_RULE}",
-        ),
-        (
-            bool(as_text(user_id)),
-            ERROR_CODE_USER_ID_INVALID,
-            "user_id must be a non-empty str of valid Unicode text",
-        ),
-        (
-            plain_secret(secret) is not None,
-            ERROR_CODE_SECRET_INVALID,
-            "secret must be 32 ASCII characters",
-        ),
-        (
-            lifetime_ok,
-            ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-            "effective_time_in_seconds must be an int > 0 whose expire time fits a signed "
-            "64-bit integer",
-        ),
-        (
-            payload is None or as_text(payload) is not None,
-            ERROR_CODE_PAYLOAD_INVALID,
-            "payload must be text or None",
-        ),
-        (
-            as_str(mode) in (MODE_CBC, MODE_GCM),
-            ERROR_CODE_MODE_INVALID,
-            'mode must be "cbc" or "gcm"',
-        ),
+    ctime: int,
+) -> None:
+    """TokenError for the first argument, in upstream's order, a token cannot be made with."""
+    passed = (
+        app_id_value(app_id) is not None,
+        bool(as_text(user_id)),
+        plain_secret(secret) is not None,
+        _lifetime_fits(as_int(ttl), ctime),
+        payload is None or as_text(payload) is not None,
+        as_str(mode) in (MODE_CBC, MODE_GCM),
     )
-    return next((TokenInfo("", code, message) for ok, code, message in checks if not ok), None)
+    for argument, ok in zip(_REFUSALS, passed):
+        if not ok:
+            code, refusal = _REFUSALS[argument]
+            raise TokenError(refusal, code, argument)
+
+
+def _lifetime_fits(seconds: int | None, ctime: int) -> bool:
+    return seconds is not None and 0 < seconds <= _INT64_MAX - ctime
 
 
 def _new_contents(
@@ -259,17 +280,6 @@ def _new_contents(
         plain_payload,
         as_str(mode) or MODE_CBC,
     )
-
-
-def _ctime(now: object) -> int | None:
-    """The Unix time a token is made at: the caller's ``now`` (None if it is not a time) or the
-    clock."""
-    if now is None:
-        return int(time.time())
-    try:
-        return int(seconds_value(now, "now"))
-    except (TypeError, ValueError):
-        return None
 
 
 def encode_token04(contents: Token04, secret: str, iv: bytes) -> str:

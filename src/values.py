@@ -22,6 +22,7 @@ __all__ = [
     "MAX_APP_ID",
     "SECRET_LENGTH",
     "APP_ID_RULE",
+    "SECRET_RULE",
     "Seconds",
     "as_str",
     "as_int",
@@ -44,6 +45,8 @@ MAX_APP_ID = 2**32 - 1
 """The largest AppID (an unsigned 32-bit number); the smallest is 1."""
 SECRET_LENGTH = 32
 """A ServerSecret is a str of exactly this many ASCII characters (its bytes are the AES-256 key)."""
+SECRET_RULE = f"exactly {SECRET_LENGTH} ASCII characters"
+"""What a secret is, in words every interface can use."""
 APP_ID_RULE = f"a whole number from 1 to {MAX_APP_ID}"
 """What an AppID is, in words every interface can use."""
 
@@ -119,7 +122,7 @@ def plain_secret(secret: object) -> str | None:
 def secret_problem(secret: str, name: str = "secret") -> str:
     """Why ``secret`` is not a well-formed secret, with the commonest mistakes named; its text is
     never shown."""
-    rule = f"{name} must be exactly {SECRET_LENGTH} ASCII characters"
+    rule = f"{name} must be {SECRET_RULE}"
     if secret.strip()[:1] in "\"'" and plain_secret(secret.strip().strip("\"'")) is not None:
         return f"{rule}: it is in quotes (as docker --env-file keeps them); remove the quotes"
     if plain_secret(secret.strip().partition("=")[2].strip()) is not None:

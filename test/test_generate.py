@@ -11,6 +11,7 @@ from support import IV_ALPHABET, SECRET, load_vectors, open_token
 
 from src import frame as token04_frame
 from src import token04
+from src.errors import TokenError
 
 KNOWN_ANSWERS = load_vectors("known-answer-token04.json")
 
@@ -330,3 +331,39 @@ def test_a_now_that_is_not_a_time_is_refused_with_code_6(now):
         token04.ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
     )
     assert "now" in info.error_message
+
+
+# --- make_token04: the raising core generate_token04 wraps ---------------------------------------
+
+UPSTREAM_TO_CORE = {"effective_time_in_seconds": "ttl"}
+
+
+@pytest.mark.parametrize(("name", "value", "code"), BAD_ARGUMENTS, ids=lambda x: repr(x)[:30])
+def test_make_token04_raises_what_generate_token04_returns(name, value, code):
+    arguments = {
+        UPSTREAM_TO_CORE.get(key, key): given for key, given in {**VALID, name: value}.items()
+    }
+    with pytest.raises(TokenError) as caught:
+        token04.make_token04(**arguments)
+    argument = UPSTREAM_TO_CORE.get(name, name)
+    assert (caught.value.error_code, caught.value.argument) == (code, argument)
+    assert argument in str(caught.value) and SECRET not in str(caught.value)
+    assert caught.value.error_code == token04.generate_token04(**{**VALID, name: value}).error_code
+
+
+def test_make_token04_makes_the_token_generate_token04_would():
+    token = token04.make_token04(1, "demo", SECRET, 3600, "", now=1_700_000_000)
+    contents = token04.decode_token04(token, SECRET, now=1_700_000_000)
+    assert (contents.app_id, contents.user_id, contents.ctime, contents.expire) == (
+        1,
+        "demo",
+        1_700_000_000,
+        1_700_003_600,
+    )
+
+
+@pytest.mark.parametrize(("now", "error"), [("now", TypeError), (float("nan"), ValueError)])
+def test_make_token04_refuses_a_now_that_is_no_time_as_the_callers_error(now, error):
+    with pytest.raises(error, match="now"):
+        token04.make_token04(1, "demo", SECRET, 3600, now=now)
+    assert token04.generate_token04(1, "demo", SECRET, 3600, now=now).error_code == 6
