@@ -22,13 +22,13 @@ import re
 import urllib.parse
 from typing import NamedTuple
 
+from ._frame import read_frame
 from .errors import (
     ERROR_CODE_PAYLOAD_INVALID,
     ERROR_CODE_USER_ID_INVALID,
     InvalidTokenError,
     TokenError,
 )
-from .frame import read_frame
 from .token04 import MAX_TOKEN_LENGTH, VERSION, Token04, check_expiry, decode_token04
 from .values import (
     APP_ID_RULE,

@@ -15,18 +15,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ._body import APP_ID_MEMBER, TEXT_MEMBER, USER_ID_MEMBER, BodyRule, int_member, read_body
+from ._frame import MODE_CBC, decrypt, read_frame
 from .errors import InvalidTokenError
-from .frame import (
-    APP_ID_MEMBER,
-    MODE_CBC,
-    TEXT_MEMBER,
-    USER_ID_MEMBER,
-    BodyRule,
-    decrypt,
-    int_member,
-    read_body,
-    read_frame,
-)
 from .token04 import check_expiry
 from .values import Seconds, clock, require_secret
 

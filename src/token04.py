@@ -25,6 +25,8 @@ import time
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
+from ._body import APP_ID_MEMBER, TEXT_MEMBER, USER_ID_MEMBER, BodyRule, int_member, read_body
+from ._frame import MAX_TOKEN_LENGTH, MODE_CBC, MODE_GCM, Frame, decrypt, new_iv, read_frame, seal
 from .errors import (
     ERROR_CODE_APP_ID_INVALID,
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
@@ -36,22 +38,6 @@ from .errors import (
     ExpiredTokenError,
     InvalidTokenError,
     TokenError,
-)
-from .frame import (
-    APP_ID_MEMBER,
-    MAX_TOKEN_LENGTH,
-    MODE_CBC,
-    MODE_GCM,
-    TEXT_MEMBER,
-    USER_ID_MEMBER,
-    BodyRule,
-    Frame,
-    decrypt,
-    int_member,
-    new_iv,
-    read_body,
-    read_frame,
-    seal,
 )
 from .payload import (
     PRIVILEGE_DISABLE,

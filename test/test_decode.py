@@ -22,7 +22,7 @@ from support import (
     token_of,
 )
 
-from src import frame as frame_module
+from src import _frame as frame_module
 from src import token04
 from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
 

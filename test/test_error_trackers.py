@@ -29,7 +29,7 @@ from src import (
     token04,
     verify_callback,
 )
-from src import frame as frame_module
+from src import _frame as frame_module
 from src.errors import InvalidTokenError, ZegoError
 
 sentry_sdk = pytest.importorskip("sentry_sdk")

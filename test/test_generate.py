@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support import IV_ALPHABET, SECRET, load_vectors, open_token
 
-from src import frame as token04_frame
+from src import _frame as token04_frame
 from src import token04
 from src.errors import TokenError
 

@@ -5,6 +5,8 @@ import copy
 import importlib
 import os
 import pickle
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,7 +34,7 @@ def module_name(path):
     return ".".join(["src", *path.relative_to(PACKAGE).with_suffix("").parts])
 
 
-CORE = {"errors", "values", "frame", "payload", "token04"}
+CORE = {"errors", "values", "_frame", "_body", "_paste", "payload", "token04"}
 
 
 def defined_names(path):
@@ -379,3 +381,25 @@ def test_from_env_reads_the_callback_secret_when_it_is_set():
     with pytest.raises(InvalidCallbackError):
         zego.verify_callback({"signature": "0" * 40, "timestamp": 1, "nonce": 1})
     assert OTHER_SECRET not in repr(zego)
+
+
+def test_making_and_reading_a_token_loads_no_paste_diagnosis_until_one_fails():
+    script = (
+        "import sys\n"
+        "from src import token04\n"
+        f"info = token04.generate_token04(1, 'u', {SECRET!r}, 3600)\n"
+        f"token04.decode_token04(info.token, {SECRET!r})\n"
+        "print('src._paste' in sys.modules)\n"
+        "try:\n"
+        f"    token04.decode_token04(' ' + info.token, {SECRET!r})\n"
+        "except token04.InvalidTokenError:\n"
+        "    print('src._paste' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    )
+    assert result.stdout.split() == ["False", "True"]

@@ -17,30 +17,28 @@ from __future__ import annotations
 import binascii
 import os
 import struct
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from Crypto.Cipher import AES
 from Crypto.Util.Padding import pad, unpad
 
 from .errors import InvalidTokenError
-from .values import APP_ID_RULE, app_id_value, as_text, parse_json_object, type_name
+from .values import type_name
 
 __all__ = [
     "MODE_CBC",
     "MODE_GCM",
     "MAX_TOKEN_LENGTH",
+    "MIN_TOKEN_LENGTH",
+    "VERSION_LENGTH",
     "Frame",
     "seal",
     "new_iv",
     "read_frame",
     "canonical_base64",
     "decrypt",
-    "BodyRule",
-    "int_member",
-    "APP_ID_MEMBER",
-    "TEXT_MEMBER",
-    "USER_ID_MEMBER",
-    "read_body",
+    "base64_length",
+    "declared_size",
 ]
 
 MODE_CBC = "cbc"
@@ -66,12 +64,12 @@ _LAYOUTS = {MODE_CBC: _CBC, MODE_GCM: _GCM}
 _LAYOUT_BY_IV_FIELD = {layout.iv_size.to_bytes(2, "big"): layout for layout in (_CBC, _GCM)}
 _IV_FIELD = slice(8, 10)
 _TAG_SIZE = 16
-_VERSION_LENGTH = 2
-_VERSION_READERS = {"03": "decode_token03", "04": "decode_token04"}
+VERSION_LENGTH = 2  # "04", "03"
 
-MAX_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-max(_CBC.size(0xFFFF), _GCM.size(0xFFFF)) // 3)
+MAX_TOKEN_LENGTH = VERSION_LENGTH + 4 * -(-max(_CBC.size(0xFFFF), _GCM.size(0xFFFF)) // 3)
 """No token is longer than this (87,422 characters): a longer one is refused unread."""
-_MIN_TOKEN_LENGTH = _VERSION_LENGTH + 4 * -(-_GCM.size(_TAG_SIZE) // 3)
+MIN_TOKEN_LENGTH = VERSION_LENGTH + 4 * -(-_GCM.size(_TAG_SIZE) // 3)
+"""No token is shorter than this: a GCM frame around an empty body."""
 
 # A CBC IV is 16 characters of 0-9a-z, as the official generators make it. A random byte below
 # 252 (7 * 36) maps to the alphabet by its remainder; bytes from 252 up are dropped, so that
@@ -134,9 +132,11 @@ def read_frame(token: object, version: str, mode: str | None = None) -> Frame:
         raise InvalidTokenError(
             f"token is longer than any token ({len(token)} > {MAX_TOKEN_LENGTH} characters)"
         )
-    packed = canonical_base64(token[_VERSION_LENGTH:]) if token.startswith(version) else None
+    packed = canonical_base64(token[VERSION_LENGTH:]) if token.startswith(version) else None
     if packed is None:
-        raise InvalidTokenError(_paste_mistake(token, version))
+        from ._paste import paste_mistake  # only when a token fails: never on the way to a token
+
+        raise InvalidTokenError(paste_mistake(token, version))
     frame = _unpack(packed)
     if mode is not None and frame.mode != mode:
         raise InvalidTokenError(
@@ -192,10 +192,12 @@ def _unpack(packed: bytes) -> Frame:
     end = layout.head.size + ciphertext_size
     if len(packed) < layout.size(ciphertext_size):
         shown, said = (
-            _VERSION_LENGTH + _base64_length(size)
+            VERSION_LENGTH + base64_length(size)
             for size in (len(packed), layout.size(ciphertext_size))
         )
-        raise InvalidTokenError(_cut_short(shown, said))
+        from ._paste import cut_short
+
+        raise InvalidTokenError(cut_short(shown, said))
     if packed[end:] != layout.trailer:
         raise InvalidTokenError(
             f"token frame has unexpected bytes after the ciphertext (a {layout.mode} frame)"
@@ -216,157 +218,14 @@ def canonical_base64(encoded: str) -> bytes | None:
     return decoded if binascii.b2a_base64(decoded, newline=False) == data else None
 
 
-def _base64_length(size: int) -> int:
+def base64_length(size: int) -> int:
+    """The characters of padded base64 for ``size`` bytes."""
     return 4 * -(-size // 3)
 
 
-def _cut_short(characters: int, expected: int) -> str:
-    return (
-        f"the token looks cut short: {characters} characters, where its frame says "
-        f"{expected}; copy the whole token"
-    )
-
-
-# What a token meets on its way through a web stack, each named by what it leaves in the token.
-_TRANSPORT_MISTAKES = (
-    (("\n", "\r"), "the token is wrapped over several lines: join them into one"),
-    (
-        ("#",),
-        'this is a kit token (token04 + "#" + the UIKit\'s login fields): read it with '
-        "decode_kit_token",
-    ),
-    (
-        ("%2B", "%2b", "%2F", "%2f", "%3D", "%3d"),
-        "the token is still URL-encoded (%2B, %3D): URL-decode it once",
-    ),
-    (
-        (" ",),
-        'the token has spaces where its "+" were (it went through a URL query string unencoded)',
-    ),
-    (("-", "_"), 'the token is in URL-safe base64 ("-" and "_"): ZEGO\'s tokens use "+" and "/"'),
-)
-
-
-def _paste_mistake(token: str, version: str) -> str:
-    """Why a token of ``version`` does not read as standard base64 after its version, in a person's
-    words."""
-    wrapping = _wrapping_mistake(token)
-    if wrapping is not None:
-        return wrapping
-    if token[:2] in _VERSION_READERS and token[:2] != version:
-        return (
-            f"this is a token{token[:2]}, not a token{version}: read it with "
-            f"{_VERSION_READERS[token[:2]]}"
-        )
-    if not token.startswith(version):
-        return f'token does not start with "{version}"'
-    for marks, mistake in _TRANSPORT_MISTAKES:
-        if any(mark in token for mark in marks):
-            return mistake
-    return _length_mistake(token, version)
-
-
-def _wrapping_mistake(token: str) -> str | None:
-    """What was pasted around a token: white space, "Bearer ", quotes; None if nothing was."""
-    if not token.strip():
-        return "the token is empty"
-    if token != token.strip():
-        return "the token has white space around it (a space, a line end): remove it"
-    if token[:7].lower() == "bearer ":
-        return 'the token starts with "Bearer ": pass the token alone'
-    if token[0] in "\"'" and token[1:3] in _VERSION_READERS:
-        return (
-            "the token is in quotes: remove them (your client may be sending the JSON "
-            "string, not the token)"
-        )
-    return None
-
-
-def _length_mistake(token: str, version: str) -> str:
-    """A token of base64 characters that does not decode: cut short, its padding lost, or too
-    short."""
-    size, characters = _frame_size_said(token[_VERSION_LENGTH:]), len(token) - _VERSION_LENGTH
-    if size is not None and characters < _base64_length(size):
-        if characters == -(-size * 4 // 3):  # every character but the "=" padding
-            return 'the token has lost the "=" padding at its end: restore it'
-        return _cut_short(len(token), _VERSION_LENGTH + _base64_length(size))
-    if len(token) < _MIN_TOKEN_LENGTH:
-        return (
-            f"the token is too short to be one ({len(token)} characters; the shortest has "
-            f"{_MIN_TOKEN_LENGTH})"
-        )
-    return f'token is not standard base64 after its "{version}"'
-
-
-def _frame_size_said(token: str) -> int | None:
-    """How many bytes the frame's own length fields say it has, read from its first 40 characters
-    (30 bytes:
-    every frame's head fits)."""
-    try:
-        head = binascii.a2b_base64(token[:40] + "=" * (-len(token[:40]) % 4))
-    except (ValueError, binascii.Error):
-        return None
+def declared_size(head: bytes) -> int | None:
+    """The bytes of a whole frame, as the length fields of its head say; None if it has no head."""
     layout = _LAYOUT_BY_IV_FIELD.get(head[_IV_FIELD])
     if layout is None or len(head) < layout.head.size:
         return None
     return layout.size(layout.head.unpack_from(head)[-1])
-
-
-class BodyRule(NamedTuple):
-    """What one member of a token's JSON body must be: its description, and the test of a parsed
-    value."""
-
-    description: str
-    test: Callable[[object], bool]
-
-
-def int_member(bits: int, signed: bool = True) -> BodyRule:
-    """A JSON integer (not true or false) of ``bits`` bits, signed or not."""
-    low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
-    return BodyRule(f"a {bits}-bit int", lambda value: type(value) is int and low <= value <= high)
-
-
-APP_ID_MEMBER = BodyRule(
-    f"an AppID ({APP_ID_RULE})",
-    lambda value: type(value) is int and app_id_value(value) is not None,
-)
-"""A body's AppID."""
-TEXT_MEMBER = BodyRule(
-    "a string", lambda value: isinstance(value, str) and as_text(value) is not None
-)
-"""A body's string of valid Unicode text."""
-USER_ID_MEMBER = BodyRule(
-    "a non-empty string", lambda value: value != "" and TEXT_MEMBER.test(value)
-)
-"""A body's user ID."""
-
-
-def read_body(
-    body: bytes,
-    frame: Frame,
-    version: str,
-    rules: dict[str, BodyRule],
-    *,
-    expire: str,
-    optional: str = "",
-) -> dict[str, object]:
-    """A token's body: a UTF-8 JSON object of exactly the members of ``rules`` (``optional`` may be
-    absent),
-    each named once and keeping its rule, its ``expire`` member equal to the frame's."""
-    try:
-        members = parse_json_object(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        members = None
-    names = set(rules)
-    if members is None or not (names - {optional} <= members.keys() <= names):
-        absent = f" ({optional} may be absent)" if optional else ""
-        raise InvalidTokenError(
-            f"token{version} body is not a JSON object with exactly the members "
-            f"{', '.join(rules)}{absent}, each once"
-        )
-    for name, rule in rules.items():
-        if name in members and not rule.test(members[name]):
-            raise InvalidTokenError(f"token{version} body's {name} is not {rule.description}")
-    if members[expire] != frame.expire:  # anyone can read the frame's, and change it in a CBC token
-        raise InvalidTokenError("the frame's expire differs from the body's")
-    return members
