@@ -16,7 +16,9 @@ class BodyRule(NamedTuple):
     value."""
 
     description: str
+    """What the member must be, in the words a refusal uses."""
     test: Callable[[object], bool]
+    """True for a parsed value the member may hold."""
 
 
 def int_member(bits: int, signed: bool = True) -> BodyRule:

@@ -63,12 +63,19 @@ class Login(NamedTuple):
     """The login a token is held against (the values as the caller gave them)."""
 
     app_id: object
+    """The AppID the client logs in with (None: not checked)."""
     user_id: object
+    """The userID it logs in with (None: not checked)."""
     room_id: object
+    """The room it logs in to (None: not checked)."""
     stream_id: object
+    """The stream it will publish (None: not checked)."""
     login_privilege: bool
+    """Whether the project verifies the login privilege."""
     publish_privilege: bool
+    """Whether the project verifies the publish privilege."""
     product: str
+    """"rtc" or "zim"."""
 
 
 def kit_login(login: Login, kit: KitToken) -> Login:

@@ -83,9 +83,13 @@ class Frame(NamedTuple):
     """What a token's frame holds, all of it readable without the secret."""
 
     mode: str
+    """MODE_CBC or MODE_GCM, from the frame's IV length."""
     expire: int
+    """The expire the frame carries in the clear (Unix seconds)."""
     iv: bytes
+    """The IV (CBC) or nonce (GCM)."""
     ciphertext: bytes
+    """The encrypted body (with the GCM tag at its end)."""
 
 
 def seal(version: str, mode: str, secret: str, expire: int, iv: bytes, body: bytes) -> str:

@@ -93,7 +93,9 @@ class Finding(NamedTuple):
     remedy."""
 
     code: str
+    """The rule broken: a key of RULES, fixed for programs to test."""
     severity: str
+    """SEVERITY_ERROR (ZEGO refuses) or SEVERITY_WARNING."""
     problem: str
     """What is wrong, in terms of the token and the login (no value of the caller's is quoted)."""
     remedy: str

@@ -69,7 +69,9 @@ class KitToken(NamedTuple):
     token: Token04
     """What the token04 holds (its app_id and user_id equal the fields below)."""
     app_id: int
+    """The AppID of the login fields."""
     user_id: str
+    """The userID of the login fields."""
     room_id: str
     """The room the UIKit logs in to."""
     user_name: str
@@ -205,9 +207,8 @@ _json_decoder = json.JSONDecoder(parse_constant=_refuse_constant)
 
 def _json_parse(data: bytes) -> object:
     try:
-        return _json_decoder.decode(
-            data.decode("latin-1")
-        )  # a repeated name: the last one, as JSON.parse
+        # A repeated name: the last one, as JSON.parse.
+        return _json_decoder.decode(data.decode("latin-1"))
     except (ValueError, RecursionError):
         raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not JSON') from None
 

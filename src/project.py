@@ -85,6 +85,10 @@ class ZegoProject:
         "app_id",
         "is_test",
     )
+    app_id: int
+    """The project's AppID."""
+    is_test: bool | None
+    """The Server API's IsTest, or None when it is not sent."""
 
     def __init__(
         self,
@@ -95,20 +99,16 @@ class ZegoProject:
         is_test: bool | None = None,
     ) -> None:
         credentials = _Credentials(app_id, secret, callback_secret)
-        del (
-            secret,
-            callback_secret,
-        )  # error trackers record locals: they hide "credentials", not "callback_secret"
-        self.app_id: int = require_app_id(credentials.app_id)
-        """The project's AppID."""
+        # Error trackers record locals: they hide "credentials", not "callback_secret".
+        del secret, callback_secret
+        self.app_id = require_app_id(credentials.app_id)
         self._secret = require_secret(credentials.secret)
         self._callback_secret = None
         if credentials.callback_secret is not None:
             self._callback_secret = require_secret(credentials.callback_secret, "callback_secret")
         if not (is_test is None or isinstance(is_test, bool)):
             raise TypeError("is_test must be None or a bool")
-        self.is_test: bool | None = is_test
-        """The Server API's IsTest, or None when it is not sent."""
+        self.is_test = is_test
         self._connections, self._async_clients = Connections(), AsyncClients()
 
     @classmethod
@@ -238,7 +238,8 @@ class ZegoProject:
         region: str | None = None,
         base_url: str | None = None,
     ) -> str:
-        """A signed GET request URL, for curl or your own HTTP client (see server.api_url)."""
+        """A signed GET request URL, for curl or your own HTTP client (see
+        zego_token04.server.api_url)."""
         where: dict[str, Any] = {
             "product": product,
             "region": region,

@@ -23,7 +23,8 @@ from .values import Seconds, utc_datetime
 __all__ = ["AnyToken", "read_token", "holds_secret", "describe"]
 
 AnyToken = Union[Token04, Token03, KitToken]
-"""What read_token returns."""
+"""What read_token returns: a Token04, a Token03 or a KitToken, whichever the token was (tell
+them apart with isinstance)."""
 
 # One round of JSON string unescaping. A string that holds JSON that holds a string... is one
 # round deeper each time: a secret escaped more than _UNESCAPE_ROUNDS times over is not looked for.

@@ -31,7 +31,9 @@ class Token03(NamedTuple):
     """The contents of a decoded token03."""
 
     app_id: int
+    """The project's AppID."""
     user_id: str
+    """The user the token is for."""
     room_id: str
     """The room the token is for."""
     login: bool
@@ -39,6 +41,7 @@ class Token03(NamedTuple):
     publish: bool
     """Privilege 2: may publish streams."""
     nonce: int
+    """A random number drawn when the token was made."""
     ctime: int
     """The body's create_time."""
     expire: int

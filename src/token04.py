@@ -122,21 +122,28 @@ class TokenInfo(NamedTuple):
     """The result of generate_token04: a token, or "" and why not."""
 
     token: str
+    """The token04, or "" when it could not be made."""
     error_code: int
+    """ERROR_CODE_SUCCESS (0), or the ERROR_CODE_* of the argument refused."""
     error_message: str
+    """"success", or what was wrong with the argument (never the secret)."""
 
 
 class Token04(NamedTuple):
     """The contents of a decoded token04."""
 
     app_id: int
+    """The project's AppID."""
     user_id: str
+    """The user the token is for."""
     nonce: int
+    """A random 31-bit number drawn when the token was made."""
     ctime: int
     """When it was made (Unix seconds)."""
     expire: int
     """When it expires (Unix seconds)."""
     payload: str
+    """The payload: "" for a basic token, or a privilege payload (see parse_rtc_room_payload)."""
     mode: str
     """MODE_CBC or MODE_GCM."""
 

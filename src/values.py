@@ -196,9 +196,8 @@ def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def _not_json(constant: str) -> object:
-    raise ValueError(
-        f"{constant} is not JSON"
-    )  # Python's json takes NaN and Infinity; JSON has neither
+    # Python's json takes NaN and Infinity; JSON has neither.
+    raise ValueError(f"{constant} is not JSON")
 
 
 _strict_json = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constant=_not_json).decode

@@ -30,3 +30,29 @@ def test_the_length_check_sees_a_long_function(tmp_path):
     assert [node.end_lineno - node.lineno + 1 for node in functions(path)] == [
         MAX_FUNCTION_LINES + 1
     ]
+
+
+def undocumented_fields(path):
+    """(class, field) for each field of a public NamedTuple with no docstring under it: the
+    reference (mkdocstrings) renders only the fields that have one."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        bases = [getattr(base, "id", "") for base in getattr(node, "bases", [])]
+        if not (isinstance(node, ast.ClassDef) and "NamedTuple" in bases):
+            continue
+        if node.name.startswith("_"):
+            continue
+        body = node.body
+        for index, statement in enumerate(body):
+            if isinstance(statement, ast.AnnAssign):
+                after = body[index + 1] if index + 1 < len(body) else None
+                documented = isinstance(after, ast.Expr) and isinstance(
+                    getattr(after, "value", None), ast.Constant
+                )
+                if not documented:
+                    yield node.name, statement.target.id
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda path: str(path.relative_to(SRC)))
+def test_every_field_of_a_public_named_tuple_has_a_docstring(path):
+    assert list(undocumented_fields(path)) == []

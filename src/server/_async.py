@@ -62,9 +62,8 @@ class AsyncClients:
             )
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as error:
             failure, unsent = f"the Server API's answer could not be read: {_reason(error)}", False
-        raise (NotSentError if unsent else ZegoApiError)(
-            failure
-        )  # outside the except: nothing chained
+        # Outside the except: nothing chained.
+        raise (NotSentError if unsent else ZegoApiError)(failure)
 
     async def aclose(self) -> None:
         """Close the client of the running event loop, if it has one."""

@@ -37,9 +37,8 @@ class Connections:
         self._idle: dict[_Origin, http.client.HTTPConnection] = {}
         self._lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None
-        weakref.finalize(
-            self, _close_all, self._idle
-        )  # garbage collected, or at exit: closed quietly
+        # Garbage collected, or at exit: closed quietly.
+        weakref.finalize(self, _close_all, self._idle)
 
     def __repr__(self) -> str:
         return f"Connections({len(self._idle)} idle)"
@@ -160,9 +159,8 @@ def _cut(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
     sock = connection.sock
     if sock is not None:
         with contextlib.suppress(OSError):  # closed already
-            socket.socket.shutdown(
-                sock, socket.SHUT_RDWR
-            )  # the plain socket's: wakes a blocked read
+            # The plain socket's: wakes a blocked read.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _reason(error: BaseException) -> str:

@@ -119,6 +119,5 @@ class RedisCallbackLog(CallbackLog):
             failure = (
                 f"Redis did not answer ({type(error).__name__}); the callback was not accepted"
             )
-        raise CallbackLogError(
-            failure
-        )  # outside the except: no chained error holds the client's state
+        # Outside the except: no chained error holds the client's state.
+        raise CallbackLogError(failure)

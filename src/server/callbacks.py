@@ -70,9 +70,8 @@ def callback_signature(secret: str, timestamp: int | str, nonce: int | str) -> s
     ValueError, naming the argument, for a value that cannot be signed.
     """
     signed = [_require_signed(timestamp, "timestamp"), _require_signed(nonce, "nonce")]
-    secret = "".join(
-        sorted([_require_secret(secret), *signed])
-    )  # named so that error trackers hide it
+    # Named so that error trackers hide it.
+    secret = "".join(sorted([_require_secret(secret), *signed]))
     return hashlib.sha1(secret.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -124,9 +123,8 @@ def verify_callback(
         )
     if limit is not None:
         left = _seconds_left(timestamp, moment, limit)
-        ttl = min(
-            math.ceil(max(left, limit)) + LOG_MARGIN, _MAX_TTL
-        )  # the whole window, and ZEGO's retries
+        # The whole window, and ZEGO's retries.
+        ttl = min(math.ceil(max(left, limit)) + LOG_MARGIN, _MAX_TTL)
         if seen is not None and not seen.add(callback_id(fields), ttl):
             raise InvalidCallbackError(
                 "the callback is in the log already: it was handled", "replayed"
@@ -228,9 +226,8 @@ def _form_fields(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     fields = dict(pairs)
-    return (
-        fields if len(fields) == len(pairs) else None
-    )  # a repeated name: which one would be signed?
+    # A repeated name: which one would be signed?
+    return fields if len(fields) == len(pairs) else None
 
 
 def _seconds_left(timestamp: str, now: float, max_age: float) -> float:
