@@ -55,7 +55,10 @@ def _privilege_payload(contents: Contents, verified: bool, report: Report) -> Rt
     if isinstance(contents, Token03):
         return RtcRoomPayload(contents.room_id, contents.login, contents.publish, None)
     if verified:
-        missing = "the token has no privilege payload, but the project verifies privileges"
+        missing = (
+            "the token has no privilege payload: if the project verifies privileges (a console "
+            "setting), ZEGO refuses the login"
+        )
         report.rule(
             "no-privilege-payload",
             None if contents.payload else missing,

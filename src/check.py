@@ -104,7 +104,7 @@ class Finding(NamedTuple):
     @property
     def message(self) -> str:
         """The problem and the remedy, as one sentence."""
-        return f"{self.problem}: {self.remedy}" if self.remedy else self.problem
+        return _joined(self.problem, self.remedy)
 
 
 class CheckReport(NamedTuple):
@@ -166,8 +166,12 @@ class CheckReport(NamedTuple):
 
 
 def _message(finding: Finding, remedies: Mapping[str, str] | None) -> str:
-    remedy = (remedies or {}).get(finding.code, finding.remedy)
-    return f"{finding.problem}: {remedy}" if remedy else finding.problem
+    return _joined(finding.problem, (remedies or {}).get(finding.code, finding.remedy))
+
+
+def _joined(problem: str, remedy: str) -> str:
+    # A semicolon: the problem may hold a colon of its own ("in quotes: remove them").
+    return f"{problem}; {remedy}" if remedy else problem
 
 
 def _count(number: int, noun: str) -> str:

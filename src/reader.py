@@ -101,7 +101,7 @@ def _unescape(escape: re.Match[str]) -> str:
 def describe(decoded: AnyToken) -> dict[str, Any]:
     """What a decoded token holds, as a JSON-ready dict: its ``format`` ("token04", "token03",
     "kittoken"),
-    its fields, ``expire_at`` (ISO 8601, UTC), a token04's ``privilege_payload`` as
+    its fields, ``expires_at`` (ISO 8601, UTC), a token04's ``privilege_payload`` as
     parse_rtc_room_payload
     reads it (None if it reads none), and a kit token's ``token`` (what its token04 holds)
     described so too.
@@ -111,7 +111,7 @@ def describe(decoded: AnyToken) -> dict[str, Any]:
     if isinstance(decoded, KitToken):
         document["token"] = describe(decoded.token)
         return document
-    document["expire_at"] = utc_datetime(decoded.expire).isoformat().replace("+00:00", "Z")
+    document["expires_at"] = utc_datetime(decoded.expire).isoformat().replace("+00:00", "Z")
     if isinstance(decoded, Token04):
         try:
             document["privilege_payload"] = parse_rtc_room_payload(decoded.payload)._asdict()

@@ -394,3 +394,16 @@ def test_a_token_that_holds_the_secret_is_one_finding_and_none_of_its_content():
 
 def test_an_expired_token_is_not_also_too_short():
     assert codes(check(make_token(), product="zim", now=CTIME + 3601)) == ["expired"]
+
+
+def test_a_finding_reads_as_one_sentence_without_chained_colons():
+    report = check_token04('"' + make_token() + '"', SECRET)
+    (finding,) = report.findings
+    assert finding.code == "invalid-token" and "in quotes: remove them" in finding.message
+    assert finding.message.count(": ") == 1  # the problem's own; the remedy follows a semicolon
+
+
+def test_a_basic_token_is_not_said_to_meet_a_project_that_verifies_privileges():
+    report = check_token04(make_token(), SECRET)
+    (finding,) = [f for f in report.findings if f.code == "no-privilege-payload"]
+    assert finding.severity == "warning" and "if the project verifies privileges" in finding.problem

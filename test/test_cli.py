@@ -387,10 +387,10 @@ def test_decode_prints_the_fields(cli):
         "format": "token04",
         **contents._asdict(),
         "expired": False,
-        "expire_at": document["expire_at"],
+        "expires_at": document["expires_at"],
         "privilege_payload": None,  # "p" is not a privilege payload
     }
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["expire_at"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["expires_at"])
 
 
 def test_decode_reads_stdin(cli):
@@ -415,7 +415,7 @@ def test_decode_expired_token_prints_fields_and_exits_1(cli):
     assert result.returncode == 1
     document = decoded(result)
     assert (document["user_id"], document["expired"]) == ("old", True)
-    assert document["expire_at"] == "2023-11-14T23:13:20Z"
+    assert document["expires_at"] == "2023-11-14T23:13:20Z"
     assert "expired" in result.stderr
 
 
@@ -1337,7 +1337,7 @@ def test_decode_prints_one_field_per_line_by_default(cli):
     assert list(lines) == [
         "format",
         *token04.Token04._fields,
-        "expire_at",
+        "expires_at",
         "privilege_payload",
         "expired",
     ]
@@ -1622,3 +1622,19 @@ def test_a_deeply_nested_payload_is_decoded_and_checked_without_a_traceback(cli)
         result = cli(*args)
         assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
         assert result.stdout
+
+
+def test_a_mistyped_program_option_is_named_with_the_nearest_real_one(cli):
+    result = cli("--versio")
+    assert_usage_error(result, "--versio", "did you mean --version?")
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [(["generate", "--user-id"], "generate"), (["decode"], "decode"), (["sign"], "sign")],
+)
+def test_a_commands_usage_error_shows_that_commands_usage(cli, args, command):
+    result = cli(*args)
+    assert_usage_error(result)
+    usage = result.stderr.splitlines()[0]
+    assert usage.startswith(f"usage: zego-token04 {command} ") and f"{command} --help" in usage

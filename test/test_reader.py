@@ -33,7 +33,7 @@ def test_describe_is_json_ready_and_nests_a_kit_tokens_token04():
         "Ann",
         "token04",
     )
-    assert document["token"]["expire_at"].endswith("Z")
+    assert document["token"]["expires_at"].endswith("Z")
 
 
 # --- holds_secret: any member, any depth, however escaped ------------------------------------------------------

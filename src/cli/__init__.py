@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ._commands import COMMANDS
 from ._console import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -42,14 +43,11 @@ __all__ = [
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return its exit status."""
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        return _run(words)
     except Exit as error:
-        usage = (
-            "usage: zego-token04 COMMAND [OPTIONS] (see --help)\n"
-            if error.status == EXIT_USAGE
-            else ""
-        )
+        usage = _usage(words) if error.status == EXIT_USAGE else ""
         if error.status == EXIT_OUTPUT:
             detach(sys.stdout)  # so that the interpreter's own flush at exit cannot fail again
         write(f"{usage}zego-token04: error: {error}", stdout=False)
@@ -57,6 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         write("zego-token04: interrupted", stdout=False)
         return EXIT_INTERRUPTED
+
+
+def _usage(argv: list[str]) -> str:
+    """The usage line of the command the words name, or of the program."""
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    if command is None:
+        return "usage: zego-token04 COMMAND [OPTIONS] (see --help)\n"
+    return f"usage: zego-token04 {command} [OPTIONS] (see zego-token04 {command} --help)\n"
 
 
 def _run(argv: list[str]) -> int:
@@ -70,18 +76,20 @@ def _run(argv: list[str]) -> int:
     if args.version:
         write(f"zego-token04 {__version__}")
         return EXIT_OK
+    if extra:
+        raise Exit(_strays(extra, options[args.command] if args.command else _PROGRAM_OPTIONS))
     if args.command is None:
         raise Exit("a COMMAND is required: " + ", ".join(options))
-    if extra:
-        raise Exit(_strays(extra, options[args.command]))
     status: int = args.run(args)
     return status
 
 
+_PROGRAM_OPTIONS = ["--version", "--help"]
+
+
 def _strays(extra: list[str], choices: list[str]) -> str:
     """What is wrong with words argparse did not take: options named, with the nearest real one;
-    values
-    counted, never shown."""
+    values counted, never shown."""
     words = [word.split("=", 1)[0] for word in extra if word.startswith("--")]
     unknown = [f"unrecognized option {word}{_did_you_mean(word, choices)}" for word in words]
     values = (
