@@ -42,6 +42,7 @@ __all__ = [
     "check_user_id",
     "check_room_id",
     "check_stream_id",
+    "every_sdk_refuses",
     "product_name",
 ]
 
@@ -61,6 +62,11 @@ _ROOM_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;,.<>\\"  # not "'": the native SDKs ref
 _USER_ID_NOTES = {"/": "the web SDK refuses '/', the native SDKs take it"}
 _ROOM_ID_NOTES = {"'": 'the native SDKs refuse "\'", the web SDK takes it'}
 _STREAM_ID_PUNCTUATION = "-_"
+_EVERY_SDK = {  # what every SDK takes, widest first: (bytes, punctuation)
+    "user_id": (max(MAX_USER_ID_BYTES.values()), _USER_ID_PUNCTUATION + "".join(_USER_ID_NOTES)),
+    "room_id": (MAX_ROOM_ID_BYTES, _ROOM_ID_PUNCTUATION + "".join(_ROOM_ID_NOTES)),
+    "stream_id": (MAX_STREAM_ID_BYTES, _STREAM_ID_PUNCTUATION),
+}
 
 
 def check_user_id(user_id: str, product: str = PRODUCT_RTC) -> str | None:
@@ -95,6 +101,17 @@ def product_name(product: object) -> str:
     if name not in MAX_USER_ID_BYTES:
         raise ValueError(f'product must be "{PRODUCT_RTC}" or "{PRODUCT_ZIM}"')
     return name
+
+
+def every_sdk_refuses(name: str, value: str) -> str | None:
+    """What every ZEGO SDK refuses in an ID, or None; ``name`` is "user_id", "room_id" or
+    "stream_id".
+
+    Looser than check_user_id and its kin, which refuse what any SDK refuses: a character or a
+    length only some SDKs refuse ('/' in a userID, a ZIM userID over 32 bytes) passes here.
+    """
+    max_bytes, punctuation = _EVERY_SDK[name]
+    return _check_id(value, name, max_bytes, punctuation)
 
 
 def _check_id(

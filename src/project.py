@@ -20,9 +20,12 @@ from typing import Any, NamedTuple, NoReturn
 from .check import CheckReport, check_token04
 from .errors import (
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+    ERROR_CODE_PAYLOAD_INVALID,
+    ERROR_CODE_USER_ID_INVALID,
     InvalidTokenError,
     TokenError,
 )
+from .ids import every_sdk_refuses
 from .kit import make_kit_token
 from .payload import rtc_room_payload
 from .server import CallbackLog, api_params, api_url, verify_callback
@@ -37,9 +40,11 @@ from .values import (
     Seconds,
     app_id_value,
     as_int,
+    as_text,
     plain_secret,
     require_app_id,
     require_secret,
+    require_str,
     secret_problem,
     type_name,
     whole_number,
@@ -176,15 +181,19 @@ class ZegoProject:
         A ``room_id`` makes a privilege token (``login``, ``publish`` and
         ``stream_ids`` as ``rtc_room_payload`` takes them); ``payload`` is any
         other payload. Raises TokenError (``error_code``, ``argument``) for a
-        value the token cannot be made with: every value an end user can send
-        (IDs, payload) is refused so. TypeError for arguments of the wrong type.
+        value the token cannot be made with, and for an ID every ZEGO SDK refuses
+        (see ids.every_sdk_refuses): every value an end user can send (IDs,
+        payload) is refused so. TypeError for arguments of the wrong type.
         """
+        if stream_ids is not None and not isinstance(stream_ids, (str, bytes)):
+            stream_ids = tuple(stream_ids)  # read twice: for the payload, and for the SDKs' rules
         if room_id is not None:
             if payload is not None:
                 raise TypeError("give room_id (a privilege token) or payload, not both")
             payload = rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
         elif not (login is True and publish is True and stream_ids is None):
             raise TypeError("login, publish and stream_ids go with room_id")
+        _refuse_ids(require_str(user_id, "user_id"), room_id, stream_ids)
         return make_token04(
             self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode
         )
@@ -397,6 +406,21 @@ def _secret_variable(secret: object, name: str, required: bool = True) -> str | 
     if plain_secret(secret.strip()) is None:
         raise ValueError(secret_problem(secret, name))
     return secret.strip()
+
+
+def _refuse_ids(user_id: str, room_id: str | None, stream_ids: Iterable[str] | None) -> None:
+    """TokenError for the first ID every ZEGO SDK refuses at login (a room_id "" is any room)."""
+    named = [("user_id", user_id), ("room_id", room_id or None)]
+    named += [("stream_ids", stream_id) for stream_id in stream_ids or ()]
+    for argument, value in named:
+        kind = "stream_id" if argument == "stream_ids" else argument
+        # Not text, or empty: refused below, as a token cannot be made with it.
+        problem = every_sdk_refuses(kind, value) if value and as_text(value) else None
+        if problem is not None:
+            code = (
+                ERROR_CODE_USER_ID_INVALID if argument == "user_id" else ERROR_CODE_PAYLOAD_INVALID
+            )
+            raise TokenError(problem, code, argument)
 
 
 def _ttl_seconds(ttl: object) -> int:

@@ -403,3 +403,42 @@ def test_making_and_reading_a_token_loads_no_paste_diagnosis_until_one_fails():
         cwd=PACKAGE.parent,
     )
     assert result.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "argument", "code"),
+    [
+        ({"user_id": "a b"}, "user_id", 3),
+        ({"user_id": "x" * 65}, "user_id", 3),
+        ({"user_id": "用户"}, "user_id", 3),
+        ({"user_id": "u", "room_id": "房间"}, "room_id", 7),
+        ({"user_id": "u", "room_id": "r" * 129}, "room_id", 7),
+        ({"user_id": "u", "room_id": "r", "stream_ids": iter(["s1", "s.1"])}, "stream_ids", 7),
+    ],
+)
+def test_token_refuses_an_id_every_zego_sdk_refuses(arguments, argument, code):
+    with pytest.raises(TokenError) as caught:
+        ZegoProject(1, SECRET).token(**arguments)
+    assert (caught.value.argument, caught.value.error_code) == (argument, code)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"user_id": "a/b"},  # only the web SDK refuses "/"
+        {"user_id": "x" * 64},  # RTC takes 64 bytes (ZIM 32: check_token04 says so for ZIM)
+        {"user_id": "u", "room_id": "it's"},  # only the native SDKs refuse "'"
+        {"user_id": "u", "room_id": ""},  # any room
+        {"user_id": "u", "room_id": "r", "stream_ids": iter(["s1", "s-2"])},
+    ],
+)
+def test_token_takes_an_id_some_zego_sdk_takes(arguments):
+    assert ZegoProject(1, SECRET).token(**arguments).startswith("04")
+
+
+@pytest.mark.parametrize(
+    "arguments", [{"user_id": 42}, {"user_id": "u", "room_id": "r", "stream_ids": "abc"}]
+)
+def test_token_arguments_of_the_wrong_type_are_type_errors(arguments):
+    with pytest.raises(TypeError):
+        ZegoProject(1, SECRET).token(**arguments)

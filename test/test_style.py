@@ -53,6 +53,8 @@ def undocumented_fields(path):
                     yield node.name, statement.target.id
 
 
-@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda path: str(path.relative_to(SRC)))
+@pytest.mark.parametrize(
+    "path", sorted(SRC.rglob("*.py")), ids=lambda path: str(path.relative_to(SRC))
+)
 def test_every_field_of_a_public_named_tuple_has_a_docstring(path):
     assert list(undocumented_fields(path)) == []

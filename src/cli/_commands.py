@@ -51,6 +51,7 @@ _REMEDIES = {  # check's remedies, for the codes whose Python remedy names no op
     "duration-too-long": "make it with a --ttl of at most 24 days",
     "expire-beyond-2038": "make it with a --ttl of at most 24 days",
 }
+_ID_OPTIONS = {"user_id": "--user-id", "room_id": "--room-id", "stream_id": "--stream-id"}
 _WARNED = {
     "user-id-format": "--user-id",
     "stream-id-format": "--stream-id",
@@ -63,11 +64,9 @@ def _generate(args: argparse.Namespace) -> int:
     project, options = ZegoProject(read_app_id(args.app_id), secret), _token_options(args)
     try:
         token = project.token(args.user_id, **options)
-        kit = args.kit_room_id and make_kit_token(
-            token, project.app_id, args.kit_room_id, args.user_id, args.user_name or ""
-        )
     except TokenError as error:
-        raise Exit(_REFUSALS.get(error.argument, str(error))) from None
+        raise Exit(_refusal(error)) from None
+    kit = _kit_token(project, token, args) if args.kit_room_id else ""
     made = read_token(kit or token, secret, verify_expiry=False)
     if holds_secret(made, secret):  # what the options put in a token is seen by every client
         raise Exit(
@@ -80,6 +79,24 @@ def _generate(args: argparse.Namespace) -> int:
         to_json({"token": token, "kit_token": kit or None, **fields}) if args.json else kit or token
     )
     return EXIT_OK
+
+
+def _refusal(error: TokenError) -> str:
+    """What generate says of a value ZegoProject.token refused, in the words of its options."""
+    said = str(error)
+    for kind, option in _ID_OPTIONS.items():
+        if said.startswith(f"{kind} ") and not said.startswith(f"{kind} must"):  # an SDK rule
+            return option + said[len(kind) :]
+    return _REFUSALS.get(error.argument, said)
+
+
+def _kit_token(project: ZegoProject, token: str, args: argparse.Namespace) -> str:
+    try:
+        return make_kit_token(
+            token, project.app_id, args.kit_room_id, args.user_id, args.user_name or ""
+        )
+    except TokenError as error:
+        raise Exit(_REFUSALS.get(error.argument, str(error))) from None
 
 
 def _token_options(args: argparse.Namespace) -> dict[str, Any]:
