@@ -86,13 +86,15 @@ LOCAL_HOST = "import zego_token04.server.signing as _signing; _signing.api_base_
 
 
 @pytest.mark.parametrize("snippet", PYTHON_BLOCKS)
-def test_every_python_block_runs_as_written_and_prints_what_its_comments_say(snippet, import_path):
+def test_every_python_block_runs_as_written_and_prints_what_its_comments_say(
+    snippet, import_path, tmp_path
+):
     from fake_zego import FakeZego
 
     with FakeZego({1: SECRET}, answers={"DescribeUserNum": {"UserCountList": []}}) as fake:
         result = run_documented(
-            ["-c", LOCAL_HOST.format(url=fake.url) + snippet], import_path, ROOT
-        )
+            ["-c", LOCAL_HOST.format(url=fake.url) + snippet], import_path, tmp_path
+        )  # from an empty folder: a block must not need the checkout as its current folder
     assert result.returncode == 0, f"{snippet}\n---\n{result.stderr}"
     # A print(...) whose line ends with "# text" prints that text, in the order the comments come.
     shown = [
