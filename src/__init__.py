@@ -18,8 +18,10 @@ catch a Ctrl-C however early it comes.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+# Nothing is imported at run time: a Ctrl-C while the root loads finds no import to interrupt.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "3.0.0"
 
@@ -86,6 +88,8 @@ _HOMES = (
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
     if name == "token04":  # the submodule upstream's users import
         return importlib.import_module(".token04", __name__)
     homes = (
@@ -104,9 +108,8 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-if (
-    TYPE_CHECKING
-):  # what type checkers read; at run time, __getattr__ imports each name when first used
+# What type checkers read; at run time, __getattr__ imports each name when first used.
+if TYPE_CHECKING:
     from . import token04
     from .check import CheckReport, Finding, check_token04
     from .errors import (

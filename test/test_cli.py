@@ -1434,6 +1434,19 @@ def test_the_entry_point_imports_nothing_heavy_before_its_ctrl_c_handler_is_in_p
     assert result.stdout.strip() == "['src.__main__']"
 
 
+def test_the_root_imports_no_module_while_it_loads():
+    # A Ctrl-C while `python -m zego_token04` loads the root lands in no import (which would
+    # print a traceback through it): the root's own code only binds names.
+    code = (
+        "import sys; sys.path.insert(0, '.'); before = set(sys.modules); import src; "
+        "print(sorted(set(sys.modules) - before - {'src'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
 def test_a_token03_under_the_wrong_secret_is_called_a_token03():
     vector = load_vectors("token03-go.json")["vectors"][0]
     decoded = run_in_process("decode", vector["token"], secret=OTHER_SECRET)
