@@ -4,8 +4,7 @@
 token (a token04, a token03 or a UIKit kit token) and holds it against the
 login a client makes: the AppID and userID it logs in with, the room, the
 stream it will publish, the privileges the project verifies, and ZEGO's SDK
-rules for IDs. Each rule broken is a ``Finding`` with a fixed ``code`` a
-program can test, the ``problem`` and its ``remedy``.
+rules for IDs. Each rule broken is a ``Finding``: a fixed ``code``, the ``problem``, its ``remedy``.
 """
 
 from __future__ import annotations

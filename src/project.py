@@ -28,11 +28,10 @@ from .errors import (
 from .ids import every_sdk_refuses
 from .kit import make_kit_token
 from .payload import rtc_room_payload
-from .server import CallbackLog, api_params, api_url, verify_callback
+from .server import CallbackLog, verify_callback
 from .server._async import AsyncClients
+from .server._project import ServerApi
 from .server._sync import Connections
-from .server._wire import ApiCall
-from .server.api import asend, send
 from .token04 import MODE_CBC, Token04, decode_token04, make_token04
 from .values import (
     APP_ID_RULE,
@@ -72,7 +71,7 @@ class _Credentials(NamedTuple):
         return "_Credentials(<hidden>)"
 
 
-class ZegoProject:
+class ZegoProject(ServerApi):
     """A ZEGO project: its AppID, ServerSecret and (optional) CallbackSecret, checked once, here.
 
     Raises TypeError or ValueError, naming the argument, for an ``app_id``
@@ -223,130 +222,6 @@ class ZegoProject:
         project's."""
         login.setdefault("app_id", self.app_id)
         return check_token04(token, self._secret, **login)
-
-    def api_params(
-        self, action: str, *, nonce: str | None = None, timestamp: int | None = None
-    ) -> dict[str, str]:
-        """The signed common parameters of one Server API request, for your own HTTP client (see
-        server.api_params)."""
-        return api_params(
-            self.app_id,
-            self._secret,
-            action,
-            nonce=nonce,
-            timestamp=timestamp,
-            is_test=self.is_test,
-        )
-
-    def api_url(
-        self,
-        action: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        product: str = "rtc",
-        region: str | None = None,
-        base_url: str | None = None,
-    ) -> str:
-        """A signed GET request URL, for curl or your own HTTP client (see
-        zego_token04.server.api_url)."""
-        where: dict[str, Any] = {
-            "product": product,
-            "region": region,
-            "base_url": base_url,
-            "is_test": self.is_test,
-        }
-        return api_url(self.app_id, self._secret, action, params, **where)
-
-    def call_api(
-        self,
-        action: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        product: str = "rtc",
-        region: str | None = None,
-        base_url: str | None = None,
-        method: str = "GET",
-        timeout: float = 10,
-        retries: int = 2,
-    ) -> dict[str, Any]:
-        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see
-        server.call_api).
-
-        The project keeps its connections alive between calls; ``close()`` (or
-        ``with``) closes them.
-        """
-        where: dict[str, Any] = {
-            "product": product,
-            "region": region,
-            "base_url": base_url,
-            "is_test": self.is_test,
-        }
-        options: dict[str, Any] = {
-            "method": method,
-            "timeout": timeout,
-            "retries": retries,
-            **where,
-        }
-        return send(
-            self._connections, ApiCall(self.app_id, self._secret, action, params, **options)
-        )
-
-    async def acall_api(
-        self,
-        action: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        product: str = "rtc",
-        region: str | None = None,
-        base_url: str | None = None,
-        method: str = "GET",
-        timeout: float = 10,
-        retries: int = 2,
-    ) -> dict[str, Any]:
-        """``call_api`` for asyncio, on httpx (``pip install 'zego-token04[async]'``; ImportError
-        without it).
-
-        The project keeps a client for each event loop that calls; ``await
-        aclose()`` (or ``async with``) closes the running loop's.
-        """
-        where: dict[str, Any] = {
-            "product": product,
-            "region": region,
-            "base_url": base_url,
-            "is_test": self.is_test,
-        }
-        options: dict[str, Any] = {
-            "method": method,
-            "timeout": timeout,
-            "retries": retries,
-            **where,
-        }
-        return await asend(
-            self._async_clients, ApiCall(self.app_id, self._secret, action, params, **options)
-        )
-
-    def close(self) -> None:
-        """Close the connections call_api keeps alive (the project stays usable: a next call opens
-        one)."""
-        self._connections.close()
-
-    async def aclose(self) -> None:
-        """Close the client acall_api keeps for the running event loop, and call_api's
-        connections."""
-        self.close()
-        await self._async_clients.aclose()
-
-    def __enter__(self) -> ZegoProject:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    async def __aenter__(self) -> ZegoProject:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     def verify_callback(
         self,
