@@ -23,7 +23,7 @@ import json
 import os
 import time
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ._body import APP_ID_MEMBER, TEXT_MEMBER, USER_ID_MEMBER, BodyRule, int_member, read_body
 from ._frame import MAX_TOKEN_LENGTH, MODE_CBC, MODE_GCM, Frame, decrypt, new_iv, read_frame, seal
@@ -39,15 +39,6 @@ from .errors import (
     InvalidTokenError,
     TokenError,
 )
-from .payload import (
-    PRIVILEGE_DISABLE,
-    PRIVILEGE_ENABLE,
-    PRIVILEGE_KEY_LOGIN,
-    PRIVILEGE_KEY_PUBLISH,
-    RtcRoomPayload,
-    parse_rtc_room_payload,
-    rtc_room_payload,
-)
 from .values import (
     APP_ID_RULE,
     SECRET_RULE,
@@ -62,6 +53,17 @@ from .values import (
     utc_datetime,
 )
 from .values import seconds as seconds_value
+
+if TYPE_CHECKING:  # at run time, __getattr__ below
+    from .payload import (
+        PRIVILEGE_DISABLE,
+        PRIVILEGE_ENABLE,
+        PRIVILEGE_KEY_LOGIN,
+        PRIVILEGE_KEY_PUBLISH,
+        RtcRoomPayload,
+        parse_rtc_room_payload,
+        rtc_room_payload,
+    )
 
 __all__ = [
     "VERSION",
@@ -362,3 +364,24 @@ def check_expiry(contents: Expiring, now: float, leeway: float) -> None:
             f" less than the {-leeway:g} s of validity that leeway {leeway:g} asks for"
         )
     raise ExpiredTokenError(message, contents)
+
+
+# Upstream's module builds privilege payloads too: payload.py is loaded when one is first asked for,
+# not on the way to every token.
+_FROM_PAYLOAD = {
+    "PRIVILEGE_KEY_LOGIN",
+    "PRIVILEGE_KEY_PUBLISH",
+    "PRIVILEGE_ENABLE",
+    "PRIVILEGE_DISABLE",
+    "RtcRoomPayload",
+    "rtc_room_payload",
+    "parse_rtc_room_payload",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_PAYLOAD:
+        from . import payload
+
+        return getattr(payload, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -54,7 +54,7 @@ def sibling_imports(path):
     """(module, name) for each name a module imports from a sibling: ``from .module import name``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [
-        (node.module or "", alias.name)
+        (node.module or alias.name, alias.name)  # from . import payload: the module payload
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.level >= 1
         for alias in node.names
@@ -442,3 +442,31 @@ def test_token_takes_an_id_some_zego_sdk_takes(arguments):
 def test_token_arguments_of_the_wrong_type_are_type_errors(arguments):
     with pytest.raises(TypeError):
         ZegoProject(1, SECRET).token(**arguments)
+
+
+def test_making_a_token_loads_only_the_core():
+    script = (
+        "import sys\n"
+        "from src import token04\n"
+        f"assert token04.generate_token04(1, 'u', {SECRET!r}, 3600).error_code == 0\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] == 'src')))\n"
+        "token04.rtc_room_payload('r')\n"
+        "print('src.payload' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    )
+    loaded, payload_after = result.stdout.split("\n")[:2]
+    assert loaded.split() == [
+        "src",
+        "src._body",
+        "src._frame",
+        "src.errors",
+        "src.token04",
+        "src.values",
+    ]
+    assert payload_after == "True"  # upstream's payload names still there, loaded when asked for
