@@ -16,9 +16,8 @@ Each name is imported when first used (PEP 562), so that the command can
 catch a Ctrl-C however early it comes.
 """
 
-from __future__ import annotations
-
-# Nothing is imported at run time: a Ctrl-C while the root loads finds no import to interrupt.
+# Nothing is imported at run time (not even __future__): a Ctrl-C while the root loads finds
+# no import to interrupt.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -87,7 +86,7 @@ _HOMES = (
 )
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     import importlib
 
     if name == "token04":  # the submodule upstream's users import

@@ -1442,7 +1442,11 @@ def test_the_root_imports_no_module_while_it_loads():
         "print(sorted(set(sys.modules) - before - {'src'}))"
     )
     result = subprocess.run(
-        [sys.executable, "-I", "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-I", "-S", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == "[]"
 

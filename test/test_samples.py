@@ -116,7 +116,8 @@ def test_installed_distribution_claims_no_src_name():
     dist = distribution("zego-token04")
     files = {str(path) for path in dist.files or []}
     assert not any(path.split("/")[0] == "src" for path in files), sorted(files)
-    modules = {"py.typed", "token04.py", "cli.py", "__main__.py", "__init__.py"}
+    modules = {"py.typed", "token04.py", "cli/__init__.py", "server/__init__.py", "__main__.py"}
+    modules.add("__init__.py")
     if (
         not editable_install()
     ):  # an editable install's files are the checkout's, not the distribution's
