@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ZegoApiError
-from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host
+from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host, read_answer
 
-__all__ = ["AsyncClients", "httpx_module"]
+__all__ = ["AsyncClients", "asend", "httpx_module"]
 
 _Answer = tuple[int, bytes, str]
 
@@ -113,3 +113,17 @@ def _reason(error: BaseException) -> str:
     cause = next((cause for cause in _causes(error) if isinstance(cause, OSError)), error)
     verdict = getattr(cause, "verify_message", None) or getattr(cause, "strerror", None)
     return f"{type(cause).__name__}" + (f" ({verdict})" if isinstance(verdict, str) else "")
+
+
+async def asend(clients: AsyncClients, call: ApiCall) -> dict[str, Any]:
+    """``send`` for asyncio, over ``clients``."""
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            return read_answer(*await clients.send(call, call.request()))
+        except ZegoApiError as error:
+            delay = call.retry_delay(error, tries)
+            if delay is None:
+                raise
+        await asyncio.sleep(delay)

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from ._async import AsyncClients
-from ._sync import Connections
+from ._async import AsyncClients, asend
+from ._sync import Connections, send
 from ._wire import ApiCall
-from .api import asend, send
 from .signing import api_params, api_url
 
 __all__ = ["ServerApi"]

@@ -19,11 +19,12 @@ import threading
 import time
 import urllib.parse
 import weakref
+from typing import Any
 
 from ..errors import ZegoApiError
-from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host
+from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host, read_answer
 
-__all__ = ["Connections"]
+__all__ = ["Connections", "send"]
 
 _Origin = tuple[str, str, int]
 _Answer = tuple[int, bytes, str]
@@ -172,3 +173,17 @@ def _reason(error: BaseException) -> str:
         return "timed out"
     reason = getattr(error, "strerror", None) or getattr(error, "reason", None)
     return f"{type(error).__name__}" + (f" ({reason})" if isinstance(reason, str) else "")
+
+
+def send(connections: Connections, call: ApiCall) -> dict[str, Any]:
+    """Make the call over ``connections``, trying again as ``call.retry_delay`` says."""
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            return read_answer(*connections.send(call, call.request()))
+        except ZegoApiError as error:
+            delay = call.retry_delay(error, tries)
+            if delay is None:
+                raise
+        time.sleep(delay)

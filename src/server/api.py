@@ -7,17 +7,14 @@ Both build each try with ``ApiCall`` and read the answer with ``read_answer``
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ZegoApiError
-from ._async import AsyncClients
-from ._sync import Connections
-from ._wire import ApiCall, read_answer
+from ._async import AsyncClients, asend
+from ._sync import Connections, send
+from ._wire import ApiCall
 
-__all__ = ["call_api", "acall_api", "send", "asend"]
+__all__ = ["call_api", "acall_api"]
 
 _SHARED = Connections()  # the module's call_api keeps its connections alive too
 
@@ -102,31 +99,3 @@ async def acall_api(
         return await asend(clients, call)
     finally:
         await clients.aclose()
-
-
-def send(connections: Connections, call: ApiCall) -> dict[str, Any]:
-    """Make the call over ``connections``, trying again as ``call.retry_delay`` says."""
-    tries = 0
-    while True:
-        tries += 1
-        try:
-            return read_answer(*connections.send(call, call.request()))
-        except ZegoApiError as error:
-            delay = call.retry_delay(error, tries)
-            if delay is None:
-                raise
-        time.sleep(delay)
-
-
-async def asend(clients: AsyncClients, call: ApiCall) -> dict[str, Any]:
-    """``send`` for asyncio, over ``clients``."""
-    tries = 0
-    while True:
-        tries += 1
-        try:
-            return read_answer(*await clients.send(call, call.request()))
-        except ZegoApiError as error:
-            delay = call.retry_delay(error, tries)
-            if delay is None:
-                raise
-        await asyncio.sleep(delay)
