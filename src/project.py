@@ -4,10 +4,8 @@
     token = zego.token("user_42", room_id="room1")
     contents = zego.decode(token)
 
-It raises where ``generate_token04`` returns codes: a value a token cannot be
-made with is a ``TokenError`` (carrying upstream's ``error_code`` and the
-``argument``). The secrets are never shown: not in ``repr()`` or ``str()``, not
-in a message; a ZegoProject refuses to be pickled (a pickle would carry them).
+It raises where ``generate_token04`` returns codes (``TokenError``, with ``error_code`` and
+``argument``). No secret is shown, in a repr or a message; a ZegoProject is never pickled.
 """
 
 from __future__ import annotations
@@ -15,8 +13,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NoReturn
 
+from ._environment import (
+    APP_ID_ENV,
+    CALLBACK_SECRET_ENV,
+    SECRET_ENV,
+    Credentials,
+    checked_credentials,
+    read_credentials,
+)
 from .check import CheckReport, check_token04
 from .errors import (
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
@@ -33,42 +39,9 @@ from .server._async import AsyncClients
 from .server._project import ServerApi
 from .server._sync import Connections
 from .token04 import MODE_CBC, Token04, decode_token04, make_token04
-from .values import (
-    APP_ID_RULE,
-    SECRET_RULE,
-    Seconds,
-    app_id_value,
-    as_int,
-    as_text,
-    plain_secret,
-    require_app_id,
-    require_secret,
-    require_str,
-    secret_problem,
-    type_name,
-    whole_number,
-)
+from .values import Seconds, as_int, as_text, require_app_id, require_secret, require_str, type_name
 
 __all__ = ["APP_ID_ENV", "SECRET_ENV", "CALLBACK_SECRET_ENV", "ZegoProject"]
-
-APP_ID_ENV = "ZEGO_APP_ID"
-"""The environment variable from_env (and the command) reads the AppID from."""
-SECRET_ENV = "ZEGO_SERVER_SECRET"
-"""The environment variable from_env (and the command) reads the ServerSecret from."""
-CALLBACK_SECRET_ENV = "ZEGO_CALLBACK_SECRET"
-"""The environment variable from_env (and the command) reads the CallbackSecret from, when it is
-set."""
-
-
-class _Credentials(NamedTuple):
-    """A project's credentials as given, in the one local error trackers hide by name."""
-
-    app_id: object
-    secret: object
-    callback_secret: object
-
-    def __repr__(self) -> str:  # traceback's capture_locals shows every local by its repr
-        return "_Credentials(<hidden>)"
 
 
 class ZegoProject(ServerApi):
@@ -102,7 +75,7 @@ class ZegoProject(ServerApi):
         callback_secret: str | None = None,
         is_test: bool | None = None,
     ) -> None:
-        credentials = _Credentials(app_id, secret, callback_secret)
+        credentials = Credentials(app_id, secret, callback_secret)
         # Error trackers record locals: they hide "credentials", not "callback_secret".
         del secret, callback_secret
         self.app_id = require_app_id(credentials.app_id)
@@ -124,28 +97,13 @@ class ZegoProject(ServerApi):
         taken off; a secret in quotes is named as such); TypeError if ``environ``
         is not a mapping.
         """
-        variables: Mapping[str, object] | None = os.environ if environ is None else environ
-        if not isinstance(variables, Mapping):
-            raise TypeError(
-                "environ must be a mapping of variables (such as os.environ), not "
-                f"{type_name(environ)}"
-            )
-        credentials = _Credentials(*(variables.get(name) for name in _NAMES))
-        environ = variables = (
-            None  # they hold the secrets: not kept in a frame an error tracker records
-        )
-        app_id = app_id_value(whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or ""))
-        if app_id is None:
-            unset = not (_text_variable(credentials.app_id, APP_ID_ENV) or "").strip()
-            raise ValueError(
-                f"{APP_ID_ENV} must be {'set to ' if unset else ''}your AppID, {APP_ID_RULE}"
-            )
-        return cls(  # no local holds a secret: error trackers hide "secret" and "credentials" only
-            app_id,
-            _secret_variable(credentials.secret, SECRET_ENV),  # type: ignore[arg-type]
-            callback_secret=_secret_variable(
-                credentials.callback_secret, CALLBACK_SECRET_ENV, required=False
-            ),
+        credentials = read_credentials(os.environ if environ is None else environ)
+        environ = None  # it holds the secrets: not kept in a frame an error tracker records
+        credentials = checked_credentials(credentials)
+        return cls(
+            credentials.app_id,  # type: ignore[arg-type]
+            credentials.secret,  # type: ignore[arg-type]
+            callback_secret=credentials.callback_secret,  # type: ignore[arg-type]
         )
 
     def __repr__(self) -> str:
@@ -256,31 +214,7 @@ class ZegoProject(ServerApi):
         )
 
 
-_NAMES = (APP_ID_ENV, SECRET_ENV, CALLBACK_SECRET_ENV)
-_NOT_PICKLED = (
-    "a ZegoProject holds its secrets and is not pickled: make it where it is used (from_env)"
-)
-
-
-def _text_variable(value: object, name: str) -> str | None:
-    """A variable's text, None if unset; a value that is not text (a mapping read from YAML) is
-    refused by name."""
-    if value is None or isinstance(value, str):
-        return value
-    raise ValueError(f"{name} must be a string, not {type_name(value)}")
-
-
-def _secret_variable(secret: object, name: str, required: bool = True) -> str | None:
-    """A secret from its variable, surrounding white space taken off; None if it is unset and not
-    required."""
-    secret = _text_variable(secret, name)
-    if secret is None and not required:
-        return None
-    if secret is None or not secret.strip():
-        raise ValueError(f"{name} must be set to the project's secret, {SECRET_RULE}")
-    if plain_secret(secret.strip()) is None:
-        raise ValueError(secret_problem(secret, name))
-    return secret.strip()
+_NOT_PICKLED = "a ZegoProject holds its secrets and is not pickled: make it where it is used"
 
 
 def _refuse_ids(user_id: str, room_id: str | None, stream_ids: Iterable[str] | None) -> None:

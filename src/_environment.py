@@ -1,0 +1,97 @@
+"""A project's AppID and secrets as the environment names them, read and checked, none shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from .values import (
+    APP_ID_RULE,
+    SECRET_RULE,
+    app_id_value,
+    plain_secret,
+    secret_problem,
+    type_name,
+    whole_number,
+)
+
+__all__ = [
+    "APP_ID_ENV",
+    "SECRET_ENV",
+    "CALLBACK_SECRET_ENV",
+    "Credentials",
+    "read_credentials",
+    "checked_credentials",
+]
+
+APP_ID_ENV = "ZEGO_APP_ID"
+"""The environment variable from_env (and the command) reads the AppID from."""
+SECRET_ENV = "ZEGO_SERVER_SECRET"
+"""The environment variable from_env (and the command) reads the ServerSecret from."""
+CALLBACK_SECRET_ENV = "ZEGO_CALLBACK_SECRET"
+"""The environment variable from_env (and the command) reads the CallbackSecret from, when it is
+set."""
+
+
+class Credentials(NamedTuple):
+    """A project's credentials as given, in the one local error trackers hide by name."""
+
+    app_id: object
+    """The AppID, as given."""
+    secret: object
+    """The ServerSecret, as given."""
+    callback_secret: object
+    """The CallbackSecret, as given (None: the project has none)."""
+
+    def __repr__(self) -> str:  # traceback's capture_locals shows every local by its repr
+        return "Credentials(<hidden>)"
+
+
+_NAMES = (APP_ID_ENV, SECRET_ENV, CALLBACK_SECRET_ENV)
+
+
+def read_credentials(environ: object) -> Credentials:
+    """The variables of ``environ`` that name a project, as they are (None if unset); TypeError if
+    ``environ`` is not a mapping."""
+    if not isinstance(environ, Mapping):
+        raise TypeError(
+            f"environ must be a mapping of variables (such as os.environ), not {type_name(environ)}"
+        )
+    return Credentials(*(environ.get(name) for name in _NAMES))
+
+
+def checked_credentials(credentials: Credentials) -> Credentials:
+    """The AppID, ServerSecret and CallbackSecret (None if unset) the variables hold, checked:
+    ValueError, naming the variable, for one missing or malformed."""
+    app_id = app_id_value(whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or ""))
+    if app_id is None:
+        unset = not (_text_variable(credentials.app_id, APP_ID_ENV) or "").strip()
+        raise ValueError(
+            f"{APP_ID_ENV} must be {'set to ' if unset else ''}your AppID, {APP_ID_RULE}"
+        )
+    return Credentials(  # no local holds a secret: error trackers hide "credentials"
+        app_id,
+        _secret_variable(credentials.secret, SECRET_ENV),
+        _secret_variable(credentials.callback_secret, CALLBACK_SECRET_ENV, required=False),
+    )
+
+
+def _text_variable(value: object, name: str) -> str | None:
+    """A variable's text, None if unset; a value that is not text (a mapping read from YAML) is
+    refused by name."""
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{name} must be a string, not {type_name(value)}")
+
+
+def _secret_variable(secret: object, name: str, required: bool = True) -> str | None:
+    """A secret from its variable, surrounding white space taken off; None if it is unset and not
+    required."""
+    secret = _text_variable(secret, name)
+    if secret is None and not required:
+        return None
+    if secret is None or not secret.strip():
+        raise ValueError(f"{name} must be set to the project's secret, {SECRET_RULE}")
+    if plain_secret(secret.strip()) is None:
+        raise ValueError(secret_problem(secret, name))
+    return secret.strip()
