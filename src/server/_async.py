@@ -9,13 +9,19 @@ exchange, so a cancelled or timed-out call leaves nothing running.
 from __future__ import annotations
 
 import asyncio
-import ssl
 import weakref
-from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ZegoApiError
-from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host, read_answer
+from ._wire import (
+    MAX_RESPONSE_BYTES,
+    ApiCall,
+    ApiRequest,
+    connect_failure,
+    location_host,
+    read_answer,
+    read_failure,
+)
 
 __all__ = ["AsyncClients", "asend", "httpx_module"]
 
@@ -50,20 +56,12 @@ class AsyncClients:
         try:
             return await asyncio.wait_for(_exchange(client, request), call.remaining())
         except asyncio.TimeoutError:
-            failure, unsent = (
-                f"the call to {call.action} ran out of time (timeout): the answer did not come "
-                "in time",
-                False,
-            )
+            failure = call.timed_out()
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            failure, unsent = (
-                f"could not reach ZEGO's Server API: {_reason(error)}",
-                not _is_tls(error),
-            )
+            failure = connect_failure(error)
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as error:
-            failure, unsent = f"the Server API's answer could not be read: {_reason(error)}", False
-        # Outside the except: nothing chained.
-        raise (NotSentError if unsent else ZegoApiError)(failure)
+            failure = read_failure(error)
+        raise failure  # outside the except: nothing chained
 
     async def aclose(self) -> None:
         """Close the client of the running event loop, if it has one."""
@@ -92,27 +90,6 @@ async def _exchange(client: Any, request: ApiRequest) -> tuple[int, bytes, str]:
             if len(body) > MAX_RESPONSE_BYTES:
                 break
         return response.status_code, bytes(body), location_host(response.headers.get("location"))
-
-
-def _causes(error: BaseException) -> Iterator[BaseException]:
-    """The error and what caused it (httpx wraps the socket's error), at most ten deep."""
-    cause: BaseException | None = error
-    for _ in range(10):
-        if cause is None:
-            return
-        yield cause
-        cause = cause.__cause__ or cause.__context__
-
-
-def _is_tls(error: BaseException) -> bool:
-    return any(isinstance(cause, ssl.SSLError) for cause in _causes(error))
-
-
-def _reason(error: BaseException) -> str:
-    """The error's kind, and the system's or the certificate's verdict: never the request."""
-    cause = next((cause for cause in _causes(error) if isinstance(cause, OSError)), error)
-    verdict = getattr(cause, "verify_message", None) or getattr(cause, "strerror", None)
-    return f"{type(cause).__name__}" + (f" ({verdict})" if isinstance(verdict, str) else "")
 
 
 async def asend(clients: AsyncClients, call: ApiCall) -> dict[str, Any]:

@@ -22,7 +22,15 @@ import weakref
 from typing import Any
 
 from ..errors import ZegoApiError
-from ._wire import MAX_RESPONSE_BYTES, ApiCall, ApiRequest, NotSentError, location_host, read_answer
+from ._wire import (
+    MAX_RESPONSE_BYTES,
+    ApiCall,
+    ApiRequest,
+    connect_failure,
+    location_host,
+    read_answer,
+    read_failure,
+)
 
 __all__ = ["Connections", "send"]
 
@@ -53,23 +61,18 @@ class Connections:
         watchdog = threading.Timer(call.deadline - time.monotonic(), _cut, (connection, cut))
         watchdog.daemon = True
         watchdog.start()
-        failure: str | None = None
+        failure: ZegoApiError | None = None
         try:
             status, body, redirect_host, reusable = _exchange(connection, request)
         except (OSError, http.client.HTTPException, ValueError) as error:
-            failure = f"the Server API's answer could not be read: {_reason(error)}"
+            failure = read_failure(error)
         finally:
             watchdog.cancel()
-        if (
-            cut.is_set()
-        ):  # what was read before the cut is not the whole answer, whatever it looks like
-            failure = (
-                f"the call to {call.action} ran out of time (timeout): the answer did not "
-                "come in time"
-            )
+        if cut.is_set():  # what was read before the cut is not the whole answer, whatever it is
+            failure = call.timed_out()
         if failure is not None:
             connection.close()
-            raise ZegoApiError(failure)  # outside the except: no chained error holds the signed URL
+            raise failure  # outside the except: no chained error holds the signed URL
         self._give_back(origin, connection) if reusable else connection.close()
         return status, body, redirect_host
 
@@ -103,14 +106,12 @@ class Connections:
             connection = http.client.HTTPConnection(host, port, timeout=timeout)
         try:
             connection.connect()
-        except ssl.SSLError as error:  # certificates do not get better by trying again
-            failure, unsent = f"could not reach ZEGO's Server API: {_reason(error)}", False
         except OSError as error:
-            failure, unsent = f"could not reach ZEGO's Server API: {_reason(error)}", True
+            failure = connect_failure(error)
         else:
             return connection
         connection.close()
-        raise (NotSentError if unsent else ZegoApiError)(failure)
+        raise failure
 
 
 def _close_all(idle: dict[_Origin, http.client.HTTPConnection]) -> None:
@@ -162,17 +163,6 @@ def _cut(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
         with contextlib.suppress(OSError):  # closed already
             # The plain socket's: wakes a blocked read.
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-def _reason(error: BaseException) -> str:
-    """What went wrong, in words that never hold the request: the error's kind and the system's
-    reason."""
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return f"TLS certificate not trusted ({error.verify_message})"
-    if isinstance(error, socket.timeout):
-        return "timed out"
-    reason = getattr(error, "strerror", None) or getattr(error, "reason", None)
-    return f"{type(error).__name__}" + (f" ({reason})" if isinstance(reason, str) else "")
 
 
 def send(connections: Connections, call: ApiCall) -> dict[str, Any]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
+import ssl
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..errors import ZegoApiError
@@ -37,6 +39,8 @@ __all__ = [
     "NotSentError",
     "location_host",
     "read_answer",
+    "connect_failure",
+    "read_failure",
 ]
 
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
@@ -153,8 +157,12 @@ class ApiCall:
         """Seconds left before the deadline; ZegoApiError if there are none."""
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise ZegoApiError(f"the call to {self.action} ran out of time (timeout)")
+            raise self.timed_out()
         return left
+
+    def timed_out(self) -> ZegoApiError:
+        """The error of a call whose deadline came first (never tried again)."""
+        return ZegoApiError(f"the call to {self.action} ran out of time (timeout)")
 
 
 def location_host(url: object) -> str:
@@ -192,6 +200,41 @@ def read_answer(status: int, body: bytes, redirect_host: str = "") -> dict[str, 
         message = f"ZEGO refused the call: {code} {_shown(answer.get('Message'))}{advice}"
         raise ZegoApiError(message, code, request_id, status)
     return answer
+
+
+def connect_failure(error: BaseException) -> ZegoApiError:
+    """What a connection that could not be made becomes: NotSentError, tried again, unless TLS
+    refused it (a certificate does not get better by trying again)."""
+    refused_by_tls = any(isinstance(cause, ssl.SSLError) for cause in _causes(error))
+    kind = ZegoApiError if refused_by_tls else NotSentError
+    return kind(f"could not reach ZEGO's Server API: {_reason(error)}")
+
+
+def read_failure(error: BaseException) -> ZegoApiError:
+    """What a request sent whose answer could not be read becomes (never tried again)."""
+    return ZegoApiError(f"the Server API's answer could not be read: {_reason(error)}")
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and what caused it (httpx wraps the socket's error), at most ten deep."""
+    cause: BaseException | None = error
+    for _ in range(10):
+        if cause is None:
+            return
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, in words that never hold the request: the kind of the socket's error (or
+    of the error), and the system's or the certificate's verdict."""
+    cause = next((cause for cause in _causes(error) if isinstance(cause, OSError)), error)
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return f"TLS certificate not trusted ({cause.verify_message})"
+    if isinstance(cause, socket.timeout):
+        return "timed out"
+    verdict = getattr(cause, "strerror", None) or getattr(cause, "reason", None)
+    return f"{type(cause).__name__}" + (f" ({verdict})" if isinstance(verdict, str) else "")
 
 
 def _json_answer(body: bytes) -> dict[str, Any] | None:
