@@ -55,13 +55,16 @@ class ServerApi:
     ) -> str:
         """A signed GET request URL, for curl or your own HTTP client (see
         zego_token04.server.api_url)."""
-        where: dict[str, Any] = {
-            "product": product,
-            "region": region,
-            "base_url": base_url,
-            "is_test": self.is_test,
-        }
-        return api_url(self.app_id, self._secret, action, params, **where)
+        return api_url(
+            self.app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=region,
+            base_url=base_url,
+            is_test=self.is_test,
+        )
 
     def call_api(
         self,
@@ -81,21 +84,20 @@ class ServerApi:
         The project keeps its connections alive between calls; ``close()`` (or
         ``with``) closes them.
         """
-        where: dict[str, Any] = {
-            "product": product,
-            "region": region,
-            "base_url": base_url,
-            "is_test": self.is_test,
-        }
-        options: dict[str, Any] = {
-            "method": method,
-            "timeout": timeout,
-            "retries": retries,
-            **where,
-        }
-        return send(
-            self._connections, ApiCall(self.app_id, self._secret, action, params, **options)
+        call = ApiCall(
+            self.app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=region,
+            base_url=base_url,
+            method=method,
+            timeout=timeout,
+            retries=retries,
+            is_test=self.is_test,
         )
+        return send(self._connections, call)
 
     async def acall_api(
         self,
@@ -115,21 +117,20 @@ class ServerApi:
         The project keeps a client for each event loop that calls; ``await
         aclose()`` (or ``async with``) closes the running loop's.
         """
-        where: dict[str, Any] = {
-            "product": product,
-            "region": region,
-            "base_url": base_url,
-            "is_test": self.is_test,
-        }
-        options: dict[str, Any] = {
-            "method": method,
-            "timeout": timeout,
-            "retries": retries,
-            **where,
-        }
-        return await asend(
-            self._async_clients, ApiCall(self.app_id, self._secret, action, params, **options)
+        call = ApiCall(
+            self.app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=region,
+            base_url=base_url,
+            method=method,
+            timeout=timeout,
+            retries=retries,
+            is_test=self.is_test,
         )
+        return await asend(self._async_clients, call)
 
     def close(self) -> None:
         """Close the connections call_api keeps alive (the project stays usable: a next call opens

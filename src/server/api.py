@@ -51,18 +51,20 @@ def call_api(
     ``except ZegoApiError`` catches them all; TypeError or ValueError, before
     anything is signed, for arguments that cannot be sent.
     """
-    where: dict[str, Any] = {
-        "product": product,
-        "region": region,
-        "base_url": base_url,
-        "is_test": is_test,
-    }
-    return send(
-        _SHARED,
-        ApiCall(
-            app_id, secret, action, params, method=method, timeout=timeout, retries=retries, **where
-        ),
+    call = ApiCall(
+        app_id,
+        secret,
+        action,
+        params,
+        product=product,
+        region=region,
+        base_url=base_url,
+        method=method,
+        timeout=timeout,
+        retries=retries,
+        is_test=is_test,
     )
+    return send(_SHARED, call)
 
 
 async def acall_api(
@@ -85,14 +87,18 @@ async def acall_api(
     The same arguments, answer and errors. This function opens a client for the
     one call; ``ZegoProject.acall_api`` keeps one per event loop, reused.
     """
-    where: dict[str, Any] = {
-        "product": product,
-        "region": region,
-        "base_url": base_url,
-        "is_test": is_test,
-    }
     call = ApiCall(
-        app_id, secret, action, params, method=method, timeout=timeout, retries=retries, **where
+        app_id,
+        secret,
+        action,
+        params,
+        product=product,
+        region=region,
+        base_url=base_url,
+        method=method,
+        timeout=timeout,
+        retries=retries,
+        is_test=is_test,
     )
     clients = AsyncClients()
     try:
