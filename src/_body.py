@@ -56,8 +56,7 @@ def read_body(
     optional: str = "",
 ) -> dict[str, object]:
     """A token's body: a UTF-8 JSON object of exactly the members of ``rules`` (``optional`` may be
-    absent),
-    each named once and keeping its rule, its ``expire`` member equal to the frame's."""
+    absent), each named once and keeping its rule, its ``expire`` member equal to the frame's."""
     try:
         members = parse_json_object(body.decode("utf-8"))
     except UnicodeDecodeError:

@@ -36,12 +36,10 @@ CLOCK_SKEW_SECONDS = 60
 """How far ahead of now (beyond leeway) a token's ctime may be before it is reported."""
 ZIM_MIN_VALIDITY_SECONDS = 30
 """Less validity left than this: ZIM's web SDK 2.22 and older refuse the login (6000108); 2.24 and
-newer
-log in, fire tokenWillExpire at once and close the connection 2 s before the expiry."""
+newer log in, fire tokenWillExpire at once and close the connection 2 s before the expiry."""
 ZIM_MAX_VALIDITY_SECONDS = 24 * 24 * 3600
 """More validity than this: ZIM's web SDK 2.22 and older refuse the login (6000109); 2.24 and newer
-close
-the connection after 24 days less 2 s unless the token is renewed."""
+close the connection after 24 days less 2 s unless the token is renewed."""
 ZIM_MAX_EXPIRE = 2**31 - 1
 """ZIM's web SDK reads the expire as a signed 32-bit number: a later one (after 2038-01-19) reads as
 expired."""

@@ -131,8 +131,7 @@ def decode_kit_token(
     """Read a kit token: decode its token04 with ``secret``, and its login fields.
 
     Raises InvalidTokenError when the token04 is bad, when the login fields are not a kit's, and
-    when the
-    fields' appID or userID differ from the token's: the UIKit would log in as
+    when the fields' appID or userID differ from the token's: the UIKit would log in as
     someone the token is not for; then ExpiredTokenError (carrying the
     KitToken) when it has expired. ``now``, ``leeway``, ``verify_expiry`` and
     ``mode`` are decode_token04's; like it, a malformed secret raises TypeError

@@ -100,11 +100,9 @@ def _unescape(escape: re.Match[str]) -> str:
 
 def describe(decoded: AnyToken) -> dict[str, Any]:
     """What a decoded token holds, as a JSON-ready dict: its ``format`` ("token04", "token03",
-    "kittoken"),
-    its fields, ``expires_at`` (ISO 8601, UTC), a token04's ``privilege_payload`` as
-    parse_rtc_room_payload
-    reads it (None if it reads none), and a kit token's ``token`` (what its token04 holds)
-    described so too.
+    "kittoken"), its fields, ``expires_at`` (ISO 8601, UTC), a token04's ``privilege_payload``
+    as parse_rtc_room_payload reads it (None if it reads none), and a kit token's ``token``
+    (what its token04 holds) described so too.
 
     Show it only after holds_secret has said no: it holds every field of the token."""
     document: dict[str, Any] = {"format": type(decoded).__name__.lower(), **decoded._asdict()}

@@ -101,10 +101,10 @@ __all__ = [
 VERSION = "04"
 """What a token04 starts with."""
 MAX_BODY_BYTES = 65519
-"""The largest UTF-8 JSON body a token can carry: the frame stores the ciphertext's length in 16
-bits,
-and both modes add up to 16 bytes (CBC padding, the GCM tag). The body is measured with its nonce
-at its longest (MAX_NONCE_DIGITS), so whether a payload fits never depends on the nonce drawn."""
+"""The largest UTF-8 JSON body a token can carry: the frame stores the ciphertext's length in
+16 bits, and both modes add up to 16 bytes (CBC padding, the GCM tag). The body is measured with
+its nonce at its longest (MAX_NONCE_DIGITS), so whether a payload fits never depends on the nonce
+drawn."""
 MAX_NONCE_DIGITS = 10
 """Digits of the longest nonce generate_token04 draws (2147483647)."""
 
@@ -286,8 +286,9 @@ def encode_token04(contents: Token04, secret: str, iv: bytes) -> str:
     """
     nonce_text = str(contents.nonce)
     body = (
-        f'{{"app_id":{int(contents.app_id)},"user_id":{_json_string(contents.user_id)},"nonce":{nonce_text},'
-        f'"ctime":{contents.ctime},"expire":{contents.expire},"payload":{_json_string(contents.payload)}}}'
+        f'{{"app_id":{int(contents.app_id)},"user_id":{_json_string(contents.user_id)},'
+        f'"nonce":{nonce_text},"ctime":{contents.ctime},"expire":{contents.expire},'
+        f'"payload":{_json_string(contents.payload)}}}'
     ).encode()
     size_at_longest_nonce = len(body) - len(nonce_text) + MAX_NONCE_DIGITS
     if size_at_longest_nonce > MAX_BODY_BYTES:

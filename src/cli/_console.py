@@ -139,8 +139,7 @@ def to_json(document: dict[str, Any]) -> str:
 
 def write(text: str, stdout: bool = True) -> None:
     """Lines on stdout (an Exit with EXIT_OUTPUT if it fails) or stderr (if it can take them),
-    escaping what
-    their encoding cannot show."""
+    escaping what their encoding cannot show."""
     stream = sys.stdout if stdout else sys.stderr
     try:
         encoding = stream.encoding or "utf-8"

@@ -108,8 +108,7 @@ def api_params(
     is_test: bool | None = None,
 ) -> dict[str, str]:
     """The common parameters of one Server API request, signed: a fresh nonce (from ``secrets``) and
-    the
-    current time unless given; ``IsTest`` only when ``is_test`` is not None."""
+    the current time unless given; ``IsTest`` only when ``is_test`` is not None."""
     nonce = secrets.token_hex(8) if nonce is None else _text(nonce, "nonce")
     stamp = _decimal(int(time.time()) if timestamp is None else timestamp)
     params = {
@@ -154,8 +153,8 @@ def api_url(
 
 def query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     """An action's parameters as query pairs: a list or tuple as ``Key[]`` pairs, a bool as
-    true/false, a
-    None left out. TypeError or ValueError, naming the parameter, for one that cannot be sent."""
+    true/false, a None left out. TypeError or ValueError, naming the parameter, for one that
+    cannot be sent."""
     if params is None:
         return []
     if not isinstance(params, Mapping):
