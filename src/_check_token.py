@@ -198,13 +198,13 @@ def _check_zim(contents: Contents, now: float, expired: bool, report: Report) ->
             'make it with payload=""',
         )
     beyond = contents.expire > ZIM_MAX_EXPIRE
+    refused = (
+        "the token expires after 2038-01-19, and ZIM's SDK reads its expire as a signed 32-bit "
+        "number: it refuses the login as expired (6000106)"
+    )
     report.rule(
         "expire-beyond-2038",
-        "the token expires after 2038-01-19, and ZIM's SDK reads its expire as a signed 32-bit "
-        "number: it refuses"
-        " the login as expired (6000106)"
-        if beyond
-        else None,
+        refused if beyond else None,
         "make it with a lifetime of at most 24 days",
     )
     if beyond or expired:
