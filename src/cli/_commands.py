@@ -86,8 +86,13 @@ def _refusal(error: TokenError) -> str:
     said = str(error)
     for kind, option in _ID_OPTIONS.items():
         if said.startswith(f"{kind} ") and not said.startswith(f"{kind} must"):  # an SDK rule
-            return option + said[len(kind) :]
+            return _as_option(option, said)
     return _REFUSALS.get(error.argument, said)
+
+
+def _as_option(option: str, problem: str) -> str:
+    """An ID rule's problem ("user_id has characters ...") in the words of the option it came by."""
+    return f"{option} {problem.split(' ', 1)[1]}"
 
 
 def _kit_token(project: ZegoProject, token: str, args: argparse.Namespace) -> str:
@@ -147,8 +152,7 @@ def _warn_of_sdk_rules(project: ZegoProject, token: str, args: argparse.Namespac
         options[f.code]: f.problem for r in reports for f in r.findings if f.code in options
     }.items():
         write(
-            f"zego-token04: warning: {option} {problem.split(' ', 1)[1]}: a login with it is "
-            "refused",
+            f"zego-token04: warning: {_as_option(option, problem)}: a login with it is refused",
             stdout=False,
         )
 
