@@ -384,5 +384,6 @@ def __getattr__(name: str) -> object:
     if name in _FROM_PAYLOAD:
         from . import payload
 
-        return getattr(payload, name)
+        globals()[name] = value = getattr(payload, name)  # the next use finds it here, as the root
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
