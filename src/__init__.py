@@ -71,19 +71,41 @@ __all__ = [
     "ERROR_CODE_PAYLOAD_INVALID",
     "ERROR_CODE_MODE_INVALID",
 ]
-# The modules the root's names live in, searched in this order the first time a name is used.
-_HOMES = (
-    "project",
-    "errors",
-    "token04",
-    "token03",
-    "kit",
-    "reader",
-    "payload",
-    "check",
-    "ids",
-    "server",
-)
+_CODES = [name for name in __all__ if name.startswith("ERROR_CODE_")]
+_HOMES = {  # each module, and the root's names that live in it
+    "project": ["ZegoProject"],
+    "errors": [
+        "ZegoError",
+        "InvalidTokenError",
+        "ExpiredTokenError",
+        "TokenError",
+        "ZegoApiError",
+        "InvalidCallbackError",
+    ],
+    "token04": [
+        "TokenInfo",
+        "Token04",
+        "MODE_CBC",
+        "MODE_GCM",
+        "generate_token04",
+        "decode_token04",
+        *_CODES,
+    ],
+    "token03": ["Token03", "decode_token03"],
+    "kit": ["KitToken", "make_kit_token", "decode_kit_token"],
+    "payload": ["RtcRoomPayload", "rtc_room_payload", "parse_rtc_room_payload"],
+    "check": [
+        "read_token",
+        "check_token04",
+        "CheckReport",
+        "Finding",
+        "check_user_id",
+        "check_room_id",
+        "check_stream_id",
+    ],
+    "server": ["api_signature", "callback_signature", "verify_callback"],
+}
+_HOME = {name: home for home, names in _HOMES.items() for name in names}
 
 
 def __getattr__(name: str) -> "Any":
@@ -91,16 +113,11 @@ def __getattr__(name: str) -> "Any":
 
     if name == "token04":  # the submodule upstream's users import
         return importlib.import_module(".token04", __name__)
-    homes = (
-        (importlib.import_module(f".{home}", __name__) for home in _HOMES)
-        if name in __all__
-        else ()
-    )
-    for module in homes:
-        if name in module.__all__:
-            globals()[name] = value = getattr(module, name)  # the next use finds it here
-            return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value  # the next use finds it here
+    return value
 
 
 def __dir__() -> list[str]:
@@ -110,15 +127,16 @@ def __dir__() -> list[str]:
 # What type checkers read; at run time, __getattr__ imports each name when first used.
 if TYPE_CHECKING:
     from . import token04
-    from .check import CheckReport, Finding, check_token04
+    from .check import (
+        CheckReport,
+        Finding,
+        check_room_id,
+        check_stream_id,
+        check_token04,
+        check_user_id,
+        read_token,
+    )
     from .errors import (
-        ERROR_CODE_APP_ID_INVALID,
-        ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-        ERROR_CODE_MODE_INVALID,
-        ERROR_CODE_PAYLOAD_INVALID,
-        ERROR_CODE_SECRET_INVALID,
-        ERROR_CODE_SUCCESS,
-        ERROR_CODE_USER_ID_INVALID,
         ExpiredTokenError,
         InvalidCallbackError,
         InvalidTokenError,
@@ -126,11 +144,23 @@ if TYPE_CHECKING:
         ZegoApiError,
         ZegoError,
     )
-    from .ids import check_room_id, check_stream_id, check_user_id
     from .kit import KitToken, decode_kit_token, make_kit_token
     from .payload import RtcRoomPayload, parse_rtc_room_payload, rtc_room_payload
     from .project import ZegoProject
-    from .reader import read_token
     from .server import api_signature, callback_signature, verify_callback
     from .token03 import Token03, decode_token03
-    from .token04 import MODE_CBC, MODE_GCM, Token04, TokenInfo, decode_token04, generate_token04
+    from .token04 import (
+        ERROR_CODE_APP_ID_INVALID,
+        ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+        ERROR_CODE_MODE_INVALID,
+        ERROR_CODE_PAYLOAD_INVALID,
+        ERROR_CODE_SECRET_INVALID,
+        ERROR_CODE_SUCCESS,
+        ERROR_CODE_USER_ID_INVALID,
+        MODE_CBC,
+        MODE_GCM,
+        Token04,
+        TokenInfo,
+        decode_token04,
+        generate_token04,
+    )

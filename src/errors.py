@@ -12,13 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "ERROR_CODE_SUCCESS",
-    "ERROR_CODE_APP_ID_INVALID",
-    "ERROR_CODE_USER_ID_INVALID",
-    "ERROR_CODE_SECRET_INVALID",
-    "ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID",
-    "ERROR_CODE_PAYLOAD_INVALID",
-    "ERROR_CODE_MODE_INVALID",
     "ZegoError",
     "InvalidTokenError",
     "ExpiredTokenError",
@@ -27,24 +20,6 @@ __all__ = [
     "CallbackLogError",
     "ZegoApiError",
 ]
-
-# generate_token04's codes, upstream's numbers; TokenError carries them too.
-ERROR_CODE_SUCCESS = 0
-"""The token was generated."""
-ERROR_CODE_APP_ID_INVALID = 1
-"""app_id is not an int from 1 to 4294967295."""
-ERROR_CODE_USER_ID_INVALID = 3
-"""user_id is not a non-empty str of valid Unicode text."""
-ERROR_CODE_SECRET_INVALID = 5
-"""secret is not a str of exactly 32 ASCII characters."""
-ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID = 6
-"""effective_time_in_seconds is not an int > 0 whose expire fits an int64 (or ``now`` is not a
-time)."""
-ERROR_CODE_PAYLOAD_INVALID = 7
-"""payload is not a str (or None) of valid Unicode text, or the token body is too large for the
-frame."""
-ERROR_CODE_MODE_INVALID = 8
-"""mode is neither MODE_CBC nor MODE_GCM."""
 
 
 class ZegoError(Exception):
@@ -73,7 +48,7 @@ class ExpiredTokenError(InvalidTokenError):
 class TokenError(ZegoError, ValueError):
     """A value a token cannot be made with.
 
-    ``error_code`` is generate_token04's code for it (``ERROR_CODE_*``), and
+    ``error_code`` is generate_token04's code for it (``token04.ERROR_CODE_*``), and
     ``argument`` names the argument refused (``"user_id"``, ``"room_id"``...).
     """
 

@@ -22,24 +22,25 @@ import re
 import urllib.parse
 from typing import NamedTuple
 
-from ._frame import read_frame
-from .errors import (
-    ERROR_CODE_PAYLOAD_INVALID,
-    ERROR_CODE_USER_ID_INVALID,
-    InvalidTokenError,
-    TokenError,
-)
-from .token04 import MAX_TOKEN_LENGTH, VERSION, Token04, check_expiry, decode_token04
-from .values import (
+from ._frame import MAX_TOKEN_LENGTH, read_frame
+from ._values import (
     APP_ID_RULE,
     Seconds,
     app_id_value,
-    clock,
+    parse_whole_number,
+    read_options,
     require_app_id,
     require_secret,
     require_str,
     type_name,
-    whole_number,
+)
+from .errors import InvalidTokenError, TokenError
+from .token04 import (
+    ERROR_CODE_PAYLOAD_INVALID,
+    ERROR_CODE_USER_ID_INVALID,
+    VERSION,
+    Token04,
+    decode_token04,
 )
 
 __all__ = [
@@ -137,7 +138,7 @@ def decode_kit_token(
     ``mode`` are decode_token04's; like it, a malformed secret raises TypeError
     or ValueError.
     """
-    now_seconds, leeway_seconds = clock(now, leeway, verify_expiry)
+    options = read_options(now, leeway, verify_expiry, mode)
     secret = require_secret(secret)
     if not isinstance(token, str):
         raise InvalidTokenError(f"kit token must be a str, not {type_name(token)}")
@@ -151,7 +152,7 @@ def decode_kit_token(
             f'not a kit token: no "{KIT_SEPARATOR}" after the token04 (read it with decode_token04)'
         )
     kit = KitToken(
-        decode_token04(token, secret, verify_expiry=False, mode=mode),
+        decode_token04(token, secret, verify_expiry=False, mode=options.mode),
         *_read_fields(fields.partition(KIT_SEPARATOR)[0]),  # the UIKit reads split("#")[1]
     )
     if kit.app_id != kit.token.app_id:
@@ -163,9 +164,7 @@ def decode_kit_token(
             "the kit's userID differs from the token's user_id: the UIKit would log in as "
             "another user"
         )
-    if verify_expiry:
-        check_expiry(kit, now_seconds, leeway_seconds)
-    return kit
+    return options.unexpired(kit)
 
 
 def _read_fields(part: str) -> tuple[int, str, str, str]:
@@ -214,7 +213,7 @@ def _json_parse(data: bytes) -> object:
 
 def _app_id_field(value: object) -> int:
     """The kit's appID: a JSON number, or a string of decimal digits, that is an AppID."""
-    number = whole_number(value) if isinstance(value, str) else value
+    number = parse_whole_number(value) if isinstance(value, str) else value
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     if isinstance(number, bool) or app_id_value(number) is None:

@@ -13,8 +13,9 @@ import json
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from .errors import ERROR_CODE_PAYLOAD_INVALID, InvalidTokenError, TokenError
-from .values import as_text, parse_json_object, require_str
+from ._values import as_text, parse_json_object, require_str
+from .errors import InvalidTokenError, TokenError
+from .token04 import ERROR_CODE_PAYLOAD_INVALID
 
 __all__ = [
     "PRIVILEGE_KEY_LOGIN",

@@ -15,11 +15,19 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._body import APP_ID_MEMBER, TEXT_MEMBER, USER_ID_MEMBER, BodyRule, int_member, read_body
 from ._frame import MODE_CBC, decrypt, read_frame
+from ._values import (
+    APP_ID_MEMBER,
+    TEXT_MEMBER,
+    USER_ID_MEMBER,
+    Member,
+    Seconds,
+    int_member,
+    read_body,
+    read_options,
+    require_secret,
+)
 from .errors import InvalidTokenError
-from .token04 import check_expiry
-from .values import Seconds, clock, require_secret
 
 __all__ = ["VERSION", "Token03", "decode_token03"]
 
@@ -56,16 +64,15 @@ def _is_privilege(value: object) -> bool:
     )
 
 
-_BODY_RULES: dict[str, BodyRule] = {
+_MEMBERS = {
     "app_id": APP_ID_MEMBER,
     "room_id": TEXT_MEMBER,
     "user_id": USER_ID_MEMBER,
-    "privilege": BodyRule('an object with the keys "1" and "2", each 0 or 1', _is_privilege),
+    "privilege": Member('an object with the keys "1" and "2", each 0 or 1', _is_privilege),
     "create_time": int_member(64),
     "expire_time": int_member(64),
-    "nonce": BodyRule(
-        "a 64-bit int", lambda value: type(value) is int and -(2**63) <= value < 2**64
-    ),  # generators differ
+    # Generators differ: signed or not.
+    "nonce": Member("a 64-bit int", lambda value: type(value) is int and -(2**63) <= value < 2**64),
 }
 
 
@@ -85,14 +92,13 @@ def decode_token03(
     the token; TypeError or ValueError for a malformed secret, ``now``,
     ``leeway`` or ``mode`` (a token03 is always CBC).
     """
-    now_seconds, leeway_seconds = clock(now, leeway, verify_expiry)
+    options = read_options(now, leeway, verify_expiry, mode)
     secret = require_secret(secret)
-    frame = read_frame(token, VERSION, mode)
+    frame = read_frame(token, VERSION, options.mode)
     if frame.mode != MODE_CBC:
         raise InvalidTokenError("a token03 frame is CBC (an IV of 16 bytes); this one is GCM")
-    members = read_body(
-        decrypt(frame, secret, VERSION), frame, VERSION, _BODY_RULES, expire="expire_time"
-    )
+    body = decrypt(frame, secret, VERSION)
+    members = read_body(body, VERSION, _MEMBERS, expire=("expire_time", frame.expire))
     privilege: dict[str, int] = members["privilege"]  # type: ignore[assignment]
     contents = Token03(
         members["app_id"],  # type: ignore[arg-type]
@@ -104,6 +110,4 @@ def decode_token03(
         members["create_time"],  # type: ignore[arg-type]
         members["expire_time"],  # type: ignore[arg-type]
     )
-    if verify_expiry:
-        check_expiry(contents, now_seconds, leeway_seconds)
-    return contents
+    return options.unexpired(contents)

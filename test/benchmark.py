@@ -50,12 +50,12 @@ import Crypto.Util._raw_api
 from Crypto.Cipher import AES
 from Crypto.Util.Padding import pad, unpad
 
-from src import __version__, check_token04, make_kit_token, token04
+from src import __version__, check_token04, make_kit_token, rtc_room_payload, token04
 
 SECRET = "fa94dd0f974cf2e293728a526b028271"
 KEY = SECRET.encode("ascii")
 CBC_IV = b"0123456789abcdef"
-PRIVILEGE_PAYLOAD = token04.rtc_room_payload("room1", login=True, publish=True, stream_ids=None)
+PRIVILEGE_PAYLOAD = rtc_room_payload("room1", login=True, publish=True, stream_ids=None)
 LARGE_PAYLOAD = "x" * 60_000
 
 

@@ -9,7 +9,7 @@ from support import MEMBERS, OTHER_SECRET, SECRET, make_token
 
 from src import check_token04, make_kit_token
 from src.check import RULES, SEVERITY_ERROR, SEVERITY_WARNING, CheckReport
-from src.token04 import rtc_room_payload
+from src.payload import rtc_room_payload
 
 CTIME = MEMBERS["ctime"]
 NOW = CTIME + 100

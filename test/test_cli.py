@@ -38,6 +38,7 @@ from support import (
 from src import ZegoProject, __version__, check, token04
 from src import cli as cli_module
 from src.kit import make_kit_token
+from src.payload import rtc_room_payload
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = (SECRET, OTHER_SECRET)
@@ -169,7 +170,7 @@ def test_generate_room_privileges(cli):
         "s2",
     ).strip()
     payload = open_token(token, SECRET)[0]["payload"]
-    assert payload == token04.rtc_room_payload(
+    assert payload == rtc_room_payload(
         "room1", login=True, publish=False, stream_ids=["s1", "s2"]
     )
     token = generated(
@@ -304,7 +305,7 @@ def test_generate_is_silent_when_the_sdk_takes_everything(cli):
             "--user-id",
             "u",
             "--payload",
-            token04.rtc_room_payload("r"),
+            rtc_room_payload("r"),
         ).stderr
         == ""
     )
@@ -583,10 +584,10 @@ HELD = (
     "x" + OTHER_SECRET
 )  # a value that holds the secret: a login value, or an ID a token was made for
 TOKEN_FOR_HELD = token04.generate_token04(
-    1, HELD, OTHER_SECRET, 3600, token04.rtc_room_payload(HELD, stream_ids=[HELD])
+    1, HELD, OTHER_SECRET, 3600, rtc_room_payload(HELD, stream_ids=[HELD])
 ).token
 TOKEN_FOR_U = token04.generate_token04(
-    1, "u", OTHER_SECRET, 3600, token04.rtc_room_payload("r", stream_ids=["s"])
+    1, "u", OTHER_SECRET, 3600, rtc_room_payload("r", stream_ids=["s"])
 ).token
 HELD_RUNS = {
     "check-login-values": [

@@ -14,7 +14,8 @@ from support import EXPIRE, OTHER_SECRET, SECRET, load_vectors, make_token, open
 
 from src import TokenError, decode_kit_token, make_kit_token, token04
 from src.kit import MAX_KIT_PART_LENGTH, MAX_KIT_TOKEN_LENGTH, KitToken
-from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
+from src.errors import ExpiredTokenError, InvalidTokenError
+from src.token04 import decode_token04
 
 VECTORS = load_vectors("uikit-kit-tokens.json")
 FOR_TEST = VECTORS["for_test"]

@@ -8,13 +8,22 @@ from hypothesis import strategies as st
 from support import SECRET, LyingInt, LyingStr
 
 from src import token04
-from src.token04 import RtcRoomPayload, decode_token04, parse_rtc_room_payload, rtc_room_payload
+from src.payload import (
+    PRIVILEGE_DISABLE,
+    PRIVILEGE_ENABLE,
+    PRIVILEGE_KEY_LOGIN,
+    PRIVILEGE_KEY_PUBLISH,
+    RtcRoomPayload,
+    parse_rtc_room_payload,
+    rtc_room_payload,
+)
+from src.token04 import decode_token04
 
 # --- rtc_room_payload ---------------------------------------------------------------------------
 
 
 def test_payload_builder_defaults():
-    assert json.loads(token04.rtc_room_payload("room1")) == {
+    assert json.loads(rtc_room_payload("room1")) == {
         "room_id": "room1",
         "privilege": {"1": 1, "2": 1},
         "stream_id_list": None,
@@ -23,23 +32,23 @@ def test_payload_builder_defaults():
 
 @pytest.mark.parametrize(("login", "publish"), [(True, False), (False, True), (False, False)])
 def test_payload_builder_privileges(login, publish):
-    payload = json.loads(token04.rtc_room_payload("r", login=login, publish=publish))
+    payload = json.loads(rtc_room_payload("r", login=login, publish=publish))
     assert payload["privilege"] == {
-        str(token04.PRIVILEGE_KEY_LOGIN): token04.PRIVILEGE_ENABLE
+        str(PRIVILEGE_KEY_LOGIN): PRIVILEGE_ENABLE
         if login
-        else token04.PRIVILEGE_DISABLE,
-        str(token04.PRIVILEGE_KEY_PUBLISH): token04.PRIVILEGE_ENABLE
+        else PRIVILEGE_DISABLE,
+        str(PRIVILEGE_KEY_PUBLISH): PRIVILEGE_ENABLE
         if publish
-        else token04.PRIVILEGE_DISABLE,
+        else PRIVILEGE_DISABLE,
     }
 
 
 def test_payload_builder_constants():
     assert (
-        token04.PRIVILEGE_KEY_LOGIN,
-        token04.PRIVILEGE_KEY_PUBLISH,
-        token04.PRIVILEGE_ENABLE,
-        token04.PRIVILEGE_DISABLE,
+        PRIVILEGE_KEY_LOGIN,
+        PRIVILEGE_KEY_PUBLISH,
+        PRIVILEGE_ENABLE,
+        PRIVILEGE_DISABLE,
     ) == (1, 2, 1, 0)
 
 
@@ -47,19 +56,19 @@ def test_payload_builder_constants():
 def test_payload_builder_stream_ids(stream_ids):
     expected = list(stream_ids) if not hasattr(stream_ids, "__next__") else ["a", "b"]
     assert (
-        json.loads(token04.rtc_room_payload("", stream_ids=stream_ids))["stream_id_list"]
+        json.loads(rtc_room_payload("", stream_ids=stream_ids))["stream_id_list"]
         == expected
     )
 
 
 def test_payload_builder_output_is_the_documented_text():
-    assert token04.rtc_room_payload("房间", login=True, publish=False, stream_ids=["s"]) == (
+    assert rtc_room_payload("房间", login=True, publish=False, stream_ids=["s"]) == (
         '{"room_id": "房间", "privilege": {"1": 1, "2": 0}, "stream_id_list": ["s"]}'
     )
 
 
 def test_payload_builder_output_makes_a_token():
-    payload = token04.rtc_room_payload("room1", stream_ids=["s1"])
+    payload = rtc_room_payload("room1", stream_ids=["s1"])
     info = token04.generate_token04(1, "demo", SECRET, 60, payload)
     assert decode_token04(info.token, SECRET).payload == payload
 
@@ -87,7 +96,7 @@ def test_payload_builder_output_makes_a_token():
 )
 def test_payload_builder_errors(kwargs, error):
     with pytest.raises(error):
-        token04.rtc_room_payload(**kwargs)
+        rtc_room_payload(**kwargs)
 
 
 def test_payload_builder_reads_lying_strings_by_their_plain_values():
@@ -204,4 +213,4 @@ def test_the_token_body_json_is_the_payload_json():
     """A payload made by json.dumps of the upstream dict (int keys) reads the same."""
     upstream = json.dumps({"room_id": "demo", "privilege": {1: 1, 2: 1}, "stream_id_list": None})
     assert parse_rtc_room_payload(upstream) == RtcRoomPayload("demo", True, True, None)
-    assert token04.parse_rtc_room_payload is parse_rtc_room_payload
+    assert parse_rtc_room_payload is parse_rtc_room_payload

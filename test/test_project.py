@@ -14,6 +14,7 @@ from src.errors import (
     InvalidTokenError,
     TokenError,
 )
+from src.payload import rtc_room_payload
 from src.project import ZegoProject
 
 
@@ -35,7 +36,7 @@ def test_a_project_makes_and_reads_its_tokens():
 def test_a_room_id_makes_a_privilege_token():
     zego = ZegoProject(1, SECRET)
     token = zego.token("u", room_id="room1", publish=False, stream_ids=["s1"])
-    assert open_token(token, SECRET)[0]["payload"] == token04.rtc_room_payload(
+    assert open_token(token, SECRET)[0]["payload"] == rtc_room_payload(
         "room1", publish=False, stream_ids=["s1"]
     )
     assert zego.decode(zego.token("u", payload="p", mode="gcm")).mode == "gcm"

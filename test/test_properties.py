@@ -11,7 +11,8 @@ from support import SECRET, load_vectors
 
 from src import token04
 from src._frame import canonical_base64
-from src.token04 import InvalidTokenError, decode_token04, generate_token04
+from src.errors import InvalidTokenError
+from src.token04 import decode_token04, generate_token04
 
 INT64_MAX = 2**63 - 1
 

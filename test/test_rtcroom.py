@@ -14,12 +14,14 @@ sys.path.insert(
 
 try:
     from src import token04  # upstream's import: a checkout, or a copy of src/ in your project
+    from src.payload import rtc_room_payload
 except ImportError:
     from zego_token04 import token04  # the installed package
+    from zego_token04.payload import rtc_room_payload
 
 if __name__ == "__main__":
     app_id = int(os.environ.get("ZEGO_APP_ID", "1"))
     secret = os.environ.get("ZEGO_SERVER_SECRET", "fa94dd0f974cf2e293728a526b028271")
-    payload = token04.rtc_room_payload("room1", login=True, publish=True, stream_ids=None)
+    payload = rtc_room_payload("room1", login=True, publish=True, stream_ids=None)
     token_info = token04.generate_token04(app_id, "demo", secret, 3600, payload)
     print([token_info.token, token_info.error_code, token_info.error_message])

@@ -7,7 +7,8 @@ from support import EXPIRE, OTHER_SECRET, SECRET, load_vectors, make_token
 
 from src import decode_token03
 from src.token03 import Token03
-from src.token04 import ExpiredTokenError, InvalidTokenError, decode_token04
+from src.errors import ExpiredTokenError, InvalidTokenError
+from src.token04 import decode_token04
 
 GO = load_vectors("token03-go.json")["vectors"]
 PYTHON = load_vectors("token03-python.json")["vectors"]

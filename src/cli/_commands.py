@@ -11,13 +11,14 @@ import json
 import os
 from typing import Any, Callable
 
+from .._values import parse_whole_number
 from ..check import check_token04
+from ..check._reader import describe, holds_secret, read_token
 from ..errors import ExpiredTokenError, InvalidTokenError, TokenError
 from ..kit import KitToken, make_kit_token
-from ..project import APP_ID_ENV, SECRET_ENV, ZegoProject
-from ..reader import describe, holds_secret, read_token
+from ..project import ZegoProject
+from ..project._environment import APP_ID_ENV, SECRET_ENV
 from ..token04 import MAX_BODY_BYTES, MODE_CBC, MODE_GCM
-from ..values import whole_number
 from ._console import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -107,7 +108,7 @@ def _kit_token(project: ZegoProject, token: str, args: argparse.Namespace) -> st
 def _token_options(args: argparse.Namespace) -> dict[str, Any]:
     """ZegoProject.token's options from generate's, each refused alone if it is missing or out of
     place."""
-    ttl = whole_number("3600" if args.ttl is None else args.ttl)
+    ttl = parse_whole_number("3600" if args.ttl is None else args.ttl)
     if args.user_id is None:
         raise Exit("--user-id is required")
     if not ttl:

@@ -15,8 +15,15 @@ import os
 import sys
 from typing import Any, TextIO
 
-from ..project import APP_ID_ENV
-from ..values import APP_ID_RULE, app_id_value, plain_secret, seconds, secret_problem, whole_number
+from .._values import (
+    APP_ID_RULE,
+    app_id_value,
+    parse_whole_number,
+    plain_secret,
+    seconds,
+    secret_problem,
+)
+from ..project._environment import APP_ID_ENV
 
 __all__ = [
     "EXIT_OK",
@@ -84,7 +91,7 @@ def read_app_id(option: str | None) -> int:
     source, text = (
         ("--app-id", option) if option is not None else (APP_ID_ENV, os.environ.get(APP_ID_ENV, ""))
     )
-    app_id = app_id_value(whole_number(text))
+    app_id = app_id_value(parse_whole_number(text))
     if app_id is None:
         raise Exit(
             f"{source} must be {APP_ID_RULE}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, NoReturn
 
-from ..project import APP_ID_ENV, CALLBACK_SECRET_ENV, SECRET_ENV
+from ..project._environment import APP_ID_ENV, CALLBACK_SECRET_ENV, SECRET_ENV
 from ._commands import COMMANDS
 from ._console import Exit, write
 

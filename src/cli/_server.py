@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from ..check._reader import holds_secret
 from ..errors import InvalidCallbackError
-from ..project import CALLBACK_SECRET_ENV, SECRET_ENV, ZegoProject
-from ..reader import holds_secret
+from ..project import ZegoProject
+from ..project._environment import CALLBACK_SECRET_ENV, SECRET_ENV
 from ..server import PRODUCTS, REGIONS, verify_callback
 from ..server.signing import checked_base_url
 from ._console import (

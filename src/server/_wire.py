@@ -18,8 +18,7 @@ import urllib.parse
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import ZegoApiError
-from ..values import (
+from .._values import (
     as_int,
     as_text,
     parse_json_object,
@@ -28,6 +27,7 @@ from ..values import (
     require_str,
     seconds,
 )
+from ..errors import ZegoApiError
 from .signing import api_params, checked_base_url, query_pairs
 
 __all__ = [

@@ -24,16 +24,16 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidCallbackError
-from ..values import (
+from .._values import (
     as_int,
     as_text,
     parse_json_object,
+    parse_whole_number,
     require_str,
     seconds,
     type_name,
-    whole_number,
 )
+from ..errors import InvalidCallbackError
 
 if TYPE_CHECKING:
     from .callback_log import CallbackLog
@@ -232,7 +232,7 @@ def _form_fields(text: str) -> dict[str, Any] | None:
 
 def _seconds_left(timestamp: str, now: float, max_age: float) -> float:
     """How long until max_age refuses the callback; InvalidCallbackError if it does already."""
-    sent = whole_number(timestamp)
+    sent = parse_whole_number(timestamp)
     if sent is None:
         raise InvalidCallbackError(
             "the callback's timestamp is not a whole number of seconds or milliseconds", "malformed"

@@ -17,7 +17,7 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-from ..values import as_int, as_text, require_app_id, require_secret, require_str, type_name
+from .._values import as_int, as_text, require_app_id, require_secret, require_str, type_name
 
 __all__ = [
     "SIGNATURE_VERSION",

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from ._async import AsyncClients, asend
-from ._sync import Connections, send
-from ._wire import ApiCall
-from .signing import api_params, api_url
+from ..server._async import AsyncClients, asend
+from ..server._sync import Connections, send
+from ..server._wire import ApiCall
+from ..server.signing import api_params, api_url
 
 __all__ = ["ServerApi"]
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any, Union
 
-from .errors import InvalidTokenError
-from .kit import KIT_SEPARATOR, KitToken, decode_kit_token
-from .payload import parse_rtc_room_payload
-from .token03 import VERSION as TOKEN03_VERSION
-from .token03 import Token03, decode_token03
-from .token04 import Token04, decode_token04
-from .values import Seconds, utc_datetime
+from .._values import Seconds, utc_datetime
+from ..errors import InvalidTokenError
+from ..kit import KIT_SEPARATOR, KitToken, decode_kit_token
+from ..payload import parse_rtc_room_payload
+from ..token03 import VERSION as TOKEN03_VERSION
+from ..token03 import Token03, decode_token03
+from ..token04 import Token04, decode_token04
 
 __all__ = ["AnyToken", "read_token", "holds_secret", "describe"]
 

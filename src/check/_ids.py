@@ -1,37 +1,14 @@
 """ZEGO's SDK rules for user, room and stream IDs: refuse a bad ID before you mint a token for it.
 
-A token can carry any user ID, but the SDK refuses a login whose IDs break its
-rules, so a token for such an ID is useless. Each function returns what is
-wrong with an ID, as a sentence, or None when the SDK takes it.
-
-The rules, from ZEGO's API references:
-Where ZEGO's platforms differ, the rule here is what every platform takes, and
-the message names the platform that refuses. Held against Express web's own
-``loginRoom`` check (2.x, run in Node): '/' in a user ID is refused by the web
-SDK (USER_ID_INVALID_CHARACTER) although the native SDKs' references list it;
-"'" in a room ID is taken by the web SDK, refused by the native SDKs (1002012).
-
-- userID, Express (RTC): ``ZegoUser.userID``, "a utf8 string with a maximum
-  length of 64 bytes or less", "only support numbers, English characters and
-  '~', '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_', '+', '=', '-',
-  '`', ';', ''', ',', '.', '<', '>', '/', '\\'" (the reference prints the
-  apostrophe as a typographic quote; '/' is listed by the newer SDKs' references).
-- userID, ZIM: ``ZIMUserInfo.userID``, "a maximum length of 32 bytes or less",
-  the same characters.
-- roomID: ``loginRoom``, at most 128 bytes; error 1002012
-  (RoomRoomidInvalidCharacter) lists the characters: numbers, English
-  characters and '~', '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_',
-  '+', '=', '-', '`', ';', ',', '.', '<', '>', '\\'. (Error 1002013's text says
-  "greater than or equal to 128 bytes" is too long; loginRoom's own says "up
-  to 128 bytes", which is the rule kept here.)
-- streamID: ``ZegoStream.streamID`` and ``startPublishingStream``, "a string of
-  up to 256 characters", "only support numbers, English characters and '-',
-  '_'" (errors 1000014 and 1000016).
+A token can carry any user ID, but the SDK refuses a login whose IDs break its rules, so a token
+for such an ID is useless. Each check returns what is wrong with an ID, as a sentence, or None
+when the SDK takes it. Where ZEGO's platforms differ, the rule is what every platform takes, and
+the message names the platform that refuses. Where each rule comes from: docs/decoding.md.
 """
 
 from __future__ import annotations
 
-from .values import as_str, require_str, type_name
+from .._values import as_str, require_str, type_name
 
 __all__ = [
     "PRODUCT_RTC",

@@ -12,38 +12,44 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from ._check_privileges import check_ids, check_privileges
-from ._check_token import (
-    CLOCK_SKEW_SECONDS,
+from .._values import now_seconds, require_secret, seconds
+from ..kit import KitToken
+from ..token03 import Token03
+from ..token04 import Token04
+from ._ids import (
+    PRODUCT_RTC,
+    PRODUCT_ZIM,
+    check_room_id,
+    check_stream_id,
+    check_user_id,
+    product_name,
+)
+from ._privileges import check_ids, check_privileges
+from ._reader import AnyToken, describe, read_token
+from ._token import (
     SEVERITY_ERROR,
     SEVERITY_WARNING,
-    ZIM_MAX_EXPIRE,
-    ZIM_MAX_VALIDITY_SECONDS,
-    ZIM_MIN_VALIDITY_SECONDS,
     Contents,
     Login,
     check_token,
     kit_login,
     read,
 )
-from .ids import PRODUCT_RTC, PRODUCT_ZIM, product_name
-from .kit import KitToken
-from .reader import describe
-from .token03 import Token03
-from .token04 import Token04
-from .values import clock, require_secret
 
 __all__ = [
+    "PRODUCT_RTC",
+    "PRODUCT_ZIM",
     "SEVERITY_ERROR",
     "SEVERITY_WARNING",
     "RULES",
-    "CLOCK_SKEW_SECONDS",
-    "ZIM_MIN_VALIDITY_SECONDS",
-    "ZIM_MAX_VALIDITY_SECONDS",
-    "ZIM_MAX_EXPIRE",
     "Finding",
     "CheckReport",
     "check_token04",
+    "check_user_id",
+    "check_room_id",
+    "check_stream_id",
+    "AnyToken",
+    "read_token",
 ]
 
 
@@ -234,7 +240,7 @@ def check_token04(
         publish_privilege,
         product_name(product),
     )
-    now_seconds, leeway_seconds = clock(now, leeway)
+    at, leeway_seconds = now_seconds(now), seconds(leeway, "leeway")
     report = _Report()
     decoded = read(token, secret, report)
     if decoded is None:
@@ -243,7 +249,7 @@ def check_token04(
     kit = decoded if isinstance(decoded, KitToken) else None
     contents: Contents = decoded.token if isinstance(decoded, KitToken) else decoded
     login = login if kit is None else kit_login(login, kit)
-    check_token(contents, login, now_seconds, leeway_seconds, report)
+    check_token(contents, login, at, leeway_seconds, report)
     if login.product != PRODUCT_ZIM:
         check_privileges(contents, login, report)
     check_ids(login, contents.user_id if login.user_id is None else login.user_id, report)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ._check_token import Contents, Login, Report
-from .errors import InvalidTokenError
-from .ids import check_room_id, check_stream_id, check_user_id
-from .payload import RtcRoomPayload, parse_rtc_room_payload
-from .token03 import Token03
-from .values import as_str
+from .._values import as_str
+from ..errors import InvalidTokenError
+from ..payload import RtcRoomPayload, parse_rtc_room_payload
+from ..token03 import Token03
+from ._ids import check_room_id, check_stream_id, check_user_id
+from ._token import Contents, Login, Report
 
 __all__ = ["check_privileges", "check_ids"]
 

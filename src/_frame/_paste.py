@@ -1,15 +1,16 @@
 """Why a token did not read, in a person's words: the commonest paste mistakes, by what they leave.
 
-Called only when a token fails to read (``_frame.read_frame``), never on the way to a token.
+Called only when a token fails to read (``read_frame``), never on the way to a token.
 """
 
 from __future__ import annotations
 
 import binascii
 
-from ._frame import MIN_TOKEN_LENGTH, VERSION_LENGTH, base64_length, declared_size
+from . import IV_FIELD, LAYOUT_BY_IV_FIELD, LAYOUTS, MODE_GCM, TAG_SIZE, VERSION_LENGTH
 
-__all__ = ["paste_mistake", "cut_short"]
+MIN_TOKEN_LENGTH = VERSION_LENGTH + 4 * -(-LAYOUTS[MODE_GCM].size(TAG_SIZE) // 3)
+"""No token is shorter than this: a GCM frame around an empty body."""
 
 _VERSION_READERS = {"03": "decode_token03", "04": "decode_token04"}
 
@@ -76,7 +77,7 @@ def _length_mistake(token: str, version: str) -> str:
     if size is not None and characters < base64_length(size):
         if characters == -(-size * 4 // 3):  # every character but the "=" padding
             return 'the token has lost the "=" padding at its end: restore it'
-        return cut_short(len(token), VERSION_LENGTH + base64_length(size))
+        return cut_short(len(token), size)
     if len(token) < MIN_TOKEN_LENGTH:
         return (
             f"the token is too short to be one ({len(token)} characters; the shortest has "
@@ -95,8 +96,30 @@ def _frame_size_said(token: str) -> int | None:
     return declared_size(head)
 
 
-def cut_short(characters: int, expected: int) -> str:
+def frame_mistake(packed: bytes) -> str:
+    """Why a frame has no head to read."""
+    if len(packed) >= IV_FIELD.stop and packed[IV_FIELD] not in LAYOUT_BY_IV_FIELD:
+        return "token frame's IV length is neither 16 (CBC) nor 12 (GCM)"
+    return "token frame is truncated"
+
+
+def cut_short(characters: int, said: int) -> str:
+    """A token of ``characters`` whose frame's length fields say it has ``said`` bytes."""
+    expected = VERSION_LENGTH + base64_length(said)
     return (
         f"the token looks cut short: {characters} characters, where its frame says "
         f"{expected}; copy the whole token"
     )
+
+
+def base64_length(size: int) -> int:
+    """The characters of padded base64 for ``size`` bytes."""
+    return 4 * -(-size // 3)
+
+
+def declared_size(head: bytes) -> int | None:
+    """The bytes of a whole frame, as the length fields of its head say; None if it has no head."""
+    layout = LAYOUT_BY_IV_FIELD.get(head[IV_FIELD])
+    if layout is None or len(head) < layout.head.size:
+        return None
+    return layout.size(layout.head.unpack_from(head)[-1])

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from typing import NamedTuple, Protocol, Union
 
-from .errors import ExpiredTokenError, InvalidTokenError
-from .ids import PRODUCT_ZIM
-from .kit import KitToken
-from .reader import holds_secret, read_token
-from .token03 import Token03
-from .token04 import Token04, check_expiry
-from .values import APP_ID_RULE, app_id_value, as_int, as_str, type_name, utc_datetime
+from .._values import (
+    APP_ID_RULE,
+    app_id_value,
+    as_int,
+    as_str,
+    refuse_expired,
+    type_name,
+    utc_datetime,
+)
+from ..errors import ExpiredTokenError, InvalidTokenError
+from ..kit import KitToken
+from ..token03 import Token03
+from ..token04 import Token04
+from ._ids import PRODUCT_ZIM
+from ._reader import holds_secret, read_token
 
 __all__ = [
     "SEVERITY_ERROR",
@@ -143,7 +151,7 @@ def _check_times(contents: Contents, now: float, leeway: float, report: Report) 
     decides)."""
     expired = None
     try:
-        check_expiry(contents, now, leeway)
+        refuse_expired(contents, now, leeway)
     except ExpiredTokenError as error:
         expired = f"{error}, at {_moment(contents.expire)}"
     report.rule("expired", expired, "give the client a new token")

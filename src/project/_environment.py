@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .values import (
+from .._values import (
     APP_ID_RULE,
     SECRET_RULE,
     app_id_value,
+    parse_whole_number,
     plain_secret,
     secret_problem,
     type_name,
-    whole_number,
 )
 
 __all__ = [
@@ -63,7 +63,7 @@ def read_credentials(environ: object) -> Credentials:
 def checked_credentials(credentials: Credentials) -> Credentials:
     """The AppID, ServerSecret and CallbackSecret (None if unset) the variables hold, checked:
     ValueError, naming the variable, for one missing or malformed."""
-    app_id = app_id_value(whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or ""))
+    app_id = app_id_value(parse_whole_number(_text_variable(credentials.app_id, APP_ID_ENV) or ""))
     if app_id is None:
         unset = not (_text_variable(credentials.app_id, APP_ID_ENV) or "").strip()
         raise ValueError(

@@ -15,33 +15,41 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any, NoReturn
 
+from .._values import (
+    Seconds,
+    as_int,
+    as_text,
+    require_app_id,
+    require_secret,
+    require_str,
+    type_name,
+)
+from ..check import CheckReport, check_token04
+from ..check._ids import every_sdk_refuses
+from ..errors import InvalidTokenError, TokenError
+from ..kit import make_kit_token
+from ..payload import rtc_room_payload
+from ..server import CallbackLog, verify_callback
+from ..server._async import AsyncClients
+from ..server._sync import Connections
+from ..token04 import (
+    ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+    ERROR_CODE_PAYLOAD_INVALID,
+    ERROR_CODE_USER_ID_INVALID,
+    MODE_CBC,
+    Token04,
+    decode_token04,
+    make_token04,
+)
 from ._environment import (
-    APP_ID_ENV,
     CALLBACK_SECRET_ENV,
-    SECRET_ENV,
     Credentials,
     checked_credentials,
     read_credentials,
 )
-from .check import CheckReport, check_token04
-from .errors import (
-    ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-    ERROR_CODE_PAYLOAD_INVALID,
-    ERROR_CODE_USER_ID_INVALID,
-    InvalidTokenError,
-    TokenError,
-)
-from .ids import every_sdk_refuses
-from .kit import make_kit_token
-from .payload import rtc_room_payload
-from .server import CallbackLog, verify_callback
-from .server._async import AsyncClients
-from .server._project import ServerApi
-from .server._sync import Connections
-from .token04 import MODE_CBC, Token04, decode_token04, make_token04
-from .values import Seconds, as_int, as_text, require_app_id, require_secret, require_str, type_name
+from ._server_api import ServerApi
 
-__all__ = ["APP_ID_ENV", "SECRET_ENV", "CALLBACK_SECRET_ENV", "ZegoProject"]
+__all__ = ["ZegoProject"]
 
 
 class ZegoProject(ServerApi):
