@@ -71,41 +71,19 @@ __all__ = [
     "ERROR_CODE_PAYLOAD_INVALID",
     "ERROR_CODE_MODE_INVALID",
 ]
-_CODES = [name for name in __all__ if name.startswith("ERROR_CODE_")]
 _HOMES = {  # each module, and the root's names that live in it
-    "project": ["ZegoProject"],
-    "errors": [
-        "ZegoError",
-        "InvalidTokenError",
-        "ExpiredTokenError",
-        "TokenError",
-        "ZegoApiError",
-        "InvalidCallbackError",
-    ],
-    "token04": [
-        "TokenInfo",
-        "Token04",
-        "MODE_CBC",
-        "MODE_GCM",
-        "generate_token04",
-        "decode_token04",
-        *_CODES,
-    ],
-    "token03": ["Token03", "decode_token03"],
-    "kit": ["KitToken", "make_kit_token", "decode_kit_token"],
-    "payload": ["RtcRoomPayload", "rtc_room_payload", "parse_rtc_room_payload"],
-    "check": [
-        "read_token",
-        "check_token04",
-        "CheckReport",
-        "Finding",
-        "check_user_id",
-        "check_room_id",
-        "check_stream_id",
-    ],
-    "server": ["api_signature", "callback_signature", "verify_callback"],
+    "project": "ZegoProject",
+    "errors": "ZegoError InvalidTokenError ExpiredTokenError TokenError",
+    "server": "ZegoApiError InvalidCallbackError api_signature callback_signature verify_callback",
+    "token04": "TokenInfo Token04 MODE_CBC MODE_GCM generate_token04 decode_token04",
+    "token03": "Token03 decode_token03",
+    "kit": "KitToken make_kit_token decode_kit_token",
+    "payload": "RtcRoomPayload rtc_room_payload parse_rtc_room_payload",
+    "check": "read_token check_token04 CheckReport Finding check_user_id check_room_id "
+    "check_stream_id",
 }
-_HOME = {name: home for home, names in _HOMES.items() for name in names}
+_HOME = {name: home for home, names in _HOMES.items() for name in names.split()}
+_HOME.update((name, "token04") for name in __all__ if name.startswith("ERROR_CODE_"))
 
 
 def __getattr__(name: str) -> "Any":
@@ -138,16 +116,20 @@ if TYPE_CHECKING:
     )
     from .errors import (
         ExpiredTokenError,
-        InvalidCallbackError,
         InvalidTokenError,
         TokenError,
-        ZegoApiError,
         ZegoError,
     )
     from .kit import KitToken, decode_kit_token, make_kit_token
     from .payload import RtcRoomPayload, parse_rtc_room_payload, rtc_room_payload
     from .project import ZegoProject
-    from .server import api_signature, callback_signature, verify_callback
+    from .server import (
+        InvalidCallbackError,
+        ZegoApiError,
+        api_signature,
+        callback_signature,
+        verify_callback,
+    )
     from .token03 import Token03, decode_token03
     from .token04 import (
         ERROR_CODE_APP_ID_INVALID,

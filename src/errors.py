@@ -1,4 +1,5 @@
-"""The library's exceptions: one family under ``ZegoError``.
+"""The library's exceptions: one family under ``ZegoError``; the server side's are in
+``server.errors``.
 
 Every exception the library raises on purpose is a ``ZegoError``. A caller's own
 configuration (a malformed secret, ``now``, ``leeway``) is not: it raises
@@ -16,9 +17,6 @@ __all__ = [
     "InvalidTokenError",
     "ExpiredTokenError",
     "TokenError",
-    "InvalidCallbackError",
-    "CallbackLogError",
-    "ZegoApiError",
 ]
 
 
@@ -59,45 +57,3 @@ class TokenError(ZegoError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self), self.error_code, self.argument))
-
-
-class InvalidCallbackError(ZegoError, ValueError):
-    """A callback that is not proven to be ZEGO's: ``reason`` says which check failed.
-
-    ``reason`` is one of ``"malformed"``, ``"missing-field"``, ``"bad-signature"``,
-    ``"too-old"`` and ``"replayed"`` (already in the callback log: ZEGO resent it,
-    or someone replays it; answer 2xx and do nothing).
-    """
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.reason))
-
-
-class CallbackLogError(ZegoError):
-    """The callback log could not be read or written, so the callback was not accepted.
-
-    Answer with a 5xx: ZEGO resends the callback, and a later try may find the log.
-    """
-
-
-class ZegoApiError(ZegoError):
-    """A Server API call that did not succeed.
-
-    ``code`` is ZEGO's ``Code`` (0 when the request never got ZEGO's answer: a
-    network or HTTP failure, then ``status`` holds the HTTP status, or 0), and
-    ``request_id`` ZEGO's ``RequestId`` ("" when there is none). The message
-    says what to do for the codes users meet.
-    """
-
-    def __init__(self, message: str, code: int = 0, request_id: str = "", status: int = 0) -> None:
-        super().__init__(message)
-        self.code = code
-        self.request_id = request_id
-        self.status = status
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.code, self.request_id, self.status))

@@ -7,8 +7,15 @@ import pytest
 from test_callbacks import CALLBACK_SECRET, NOW, RTC
 
 from src import verify_callback
-from src.errors import CallbackLogError, InvalidCallbackError, ZegoError
-from src.server import CallbackLog, MemoryCallbackLog, RedisCallbackLog, callback_id
+from src.errors import ZegoError
+from src.server import (
+    CallbackLog,
+    CallbackLogError,
+    InvalidCallbackError,
+    MemoryCallbackLog,
+    RedisCallbackLog,
+    callback_id,
+)
 
 
 def test_a_memory_log_is_bounded_dropping_the_oldest():

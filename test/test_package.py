@@ -13,14 +13,8 @@ from support import SECRET
 
 import src
 from src import token04
-from src.errors import (
-    ExpiredTokenError,
-    InvalidCallbackError,
-    InvalidTokenError,
-    TokenError,
-    ZegoApiError,
-    ZegoError,
-)
+from src.errors import ExpiredTokenError, InvalidTokenError, TokenError, ZegoError
+from src.server import InvalidCallbackError, ZegoApiError
 from src.project import ZegoProject
 
 PACKAGE = Path(src.__file__).parent

@@ -9,11 +9,8 @@ import pytest
 from support import OTHER_SECRET, SECRET, open_token
 
 from src import kit, token04
-from src.errors import (
-    InvalidCallbackError,
-    InvalidTokenError,
-    TokenError,
-)
+from src.errors import InvalidTokenError, TokenError
+from src.server import InvalidCallbackError
 from src.payload import rtc_room_payload
 from src.project import ZegoProject
 

@@ -11,7 +11,8 @@ from fake_zego import FakeZego
 from support import OTHER_SECRET, SECRET
 
 from src import ZegoProject, api_signature
-from src.errors import ZegoApiError, ZegoError
+from src.errors import ZegoError
+from src.server import ZegoApiError
 from src.server import REGIONS, api_base_url, api_params, api_url
 
 # --- the official vectors ---------------------------------------------------------------------------------

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ..check._reader import holds_secret
-from ..errors import InvalidCallbackError
 from ..project import ZegoProject
 from ..project._environment import CALLBACK_SECRET_ENV, SECRET_ENV
-from ..server import PRODUCTS, REGIONS, verify_callback
+from ..server import PRODUCTS, REGIONS, InvalidCallbackError, verify_callback
 from ..server.signing import checked_base_url
 from ._console import (
     EXIT_OK,

@@ -12,11 +12,11 @@ Secrets are held only in parameters named ``secret``, which error trackers
 hide; no message shows one, nor a Signature or a signed URL.
 """
 
-from ..errors import CallbackLogError, ZegoApiError
 from ._wire import MAX_RESPONSE_BYTES, RETRIED_CODES
 from .api import acall_api, call_api
 from .callback_log import CallbackLog, MemoryCallbackLog, RedisCallbackLog
 from .callbacks import MAX_CALLBACK_BYTES, callback_id, callback_signature, verify_callback
+from .errors import CallbackLogError, InvalidCallbackError, ZegoApiError
 from .signing import (
     PRODUCTS,
     REGIONS,
@@ -46,6 +46,7 @@ __all__ = [
     "CallbackLog",
     "MemoryCallbackLog",
     "RedisCallbackLog",
+    "InvalidCallbackError",
     "CallbackLogError",
     "ZegoApiError",
 ]

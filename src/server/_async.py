@@ -12,7 +12,6 @@ import asyncio
 import weakref
 from typing import Any
 
-from ..errors import ZegoApiError
 from ._wire import (
     MAX_RESPONSE_BYTES,
     ApiCall,
@@ -22,6 +21,7 @@ from ._wire import (
     read_answer,
     read_failure,
 )
+from .errors import ZegoApiError
 
 __all__ = ["AsyncClients", "asend", "httpx_module"]
 

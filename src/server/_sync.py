@@ -21,7 +21,6 @@ import urllib.parse
 import weakref
 from typing import Any
 
-from ..errors import ZegoApiError
 from ._wire import (
     MAX_RESPONSE_BYTES,
     ApiCall,
@@ -31,6 +30,7 @@ from ._wire import (
     read_answer,
     read_failure,
 )
+from .errors import ZegoApiError
 
 __all__ = ["Connections", "send"]
 

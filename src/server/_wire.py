@@ -27,7 +27,7 @@ from .._values import (
     require_str,
     seconds,
 )
-from ..errors import ZegoApiError
+from .errors import ZegoApiError
 from .signing import api_params, checked_base_url, query_pairs
 
 __all__ = [

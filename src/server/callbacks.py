@@ -33,7 +33,7 @@ from .._values import (
     seconds,
     type_name,
 )
-from ..errors import InvalidCallbackError
+from .errors import InvalidCallbackError
 
 if TYPE_CHECKING:
     from .callback_log import CallbackLog

@@ -1,0 +1,55 @@
+"""The server side's exceptions, in the library's one family under ``ZegoError``.
+
+Like every ``ZegoError``, each survives ``pickle`` and ``copy`` with its attributes, and none
+carries a secret, a Signature or a signed URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ZegoError
+
+__all__ = ["InvalidCallbackError", "CallbackLogError", "ZegoApiError"]
+
+
+class InvalidCallbackError(ZegoError, ValueError):
+    """A callback that is not proven to be ZEGO's: ``reason`` says which check failed.
+
+    ``reason`` is one of ``"malformed"``, ``"missing-field"``, ``"bad-signature"``,
+    ``"too-old"`` and ``"replayed"`` (already in the callback log: ZEGO resent it,
+    or someone replays it; answer 2xx and do nothing).
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.reason))
+
+
+class CallbackLogError(ZegoError):
+    """The callback log could not be read or written, so the callback was not accepted.
+
+    Answer with a 5xx: ZEGO resends the callback, and a later try may find the log.
+    """
+
+
+class ZegoApiError(ZegoError):
+    """A Server API call that did not succeed.
+
+    ``code`` is ZEGO's ``Code`` (0 when the request never got ZEGO's answer: a
+    network or HTTP failure, then ``status`` holds the HTTP status, or 0), and
+    ``request_id`` ZEGO's ``RequestId`` ("" when there is none). The message
+    says what to do for the codes users meet.
+    """
+
+    def __init__(self, message: str, code: int = 0, request_id: str = "", status: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.request_id = request_id
+        self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.code, self.request_id, self.status))
