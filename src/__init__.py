@@ -24,58 +24,15 @@ if TYPE_CHECKING:
 
 __version__ = "3.0.0"
 
-__all__ = [
-    "__version__",
-    "token04",
-    "ZegoProject",
-    # errors
-    "ZegoError",
-    "InvalidTokenError",
-    "ExpiredTokenError",
-    "TokenError",
-    "ZegoApiError",
-    "InvalidCallbackError",
-    # tokens
-    "TokenInfo",
-    "Token04",
-    "Token03",
-    "KitToken",
-    "MODE_CBC",
-    "MODE_GCM",
-    "generate_token04",
-    "decode_token04",
-    "decode_token03",
-    "read_token",
-    "make_kit_token",
-    "decode_kit_token",
-    "RtcRoomPayload",
-    "rtc_room_payload",
-    "parse_rtc_room_payload",
-    # why did the login fail?
-    "check_token04",
-    "CheckReport",
-    "Finding",
-    "check_user_id",
-    "check_room_id",
-    "check_stream_id",
-    # ZEGO's server side
-    "api_signature",
-    "callback_signature",
-    "verify_callback",
-    # upstream's codes
-    "ERROR_CODE_SUCCESS",
-    "ERROR_CODE_APP_ID_INVALID",
-    "ERROR_CODE_USER_ID_INVALID",
-    "ERROR_CODE_SECRET_INVALID",
-    "ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID",
-    "ERROR_CODE_PAYLOAD_INVALID",
-    "ERROR_CODE_MODE_INVALID",
-]
-_HOMES = {  # each module, and the root's names that live in it
+# Each module, and the root's names that live in it: imported the first time one is used.
+_HOMES = {
     "project": "ZegoProject",
     "errors": "ZegoError InvalidTokenError ExpiredTokenError TokenError",
     "server": "ZegoApiError InvalidCallbackError api_signature callback_signature verify_callback",
-    "token04": "TokenInfo Token04 MODE_CBC MODE_GCM generate_token04 decode_token04",
+    "token04": "TokenInfo Token04 MODE_CBC MODE_GCM generate_token04 decode_token04 "
+    "ERROR_CODE_SUCCESS ERROR_CODE_APP_ID_INVALID ERROR_CODE_USER_ID_INVALID "
+    "ERROR_CODE_SECRET_INVALID ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID "
+    "ERROR_CODE_PAYLOAD_INVALID ERROR_CODE_MODE_INVALID",
     "token03": "Token03 decode_token03",
     "kit": "KitToken make_kit_token decode_kit_token",
     "payload": "RtcRoomPayload rtc_room_payload parse_rtc_room_payload",
@@ -83,7 +40,21 @@ _HOMES = {  # each module, and the root's names that live in it
     "check_stream_id",
 }
 _HOME = {name: home for home, names in _HOMES.items() for name in names.split()}
-_HOME.update((name, "token04") for name in __all__ if name.startswith("ERROR_CODE_"))
+
+# The same names, as type checkers read them (a literal list).
+__all__ = ["__version__", "token04", "ZegoProject"]
+__all__ += ["ZegoError", "InvalidTokenError", "ExpiredTokenError", "TokenError"]
+__all__ += ["ZegoApiError", "InvalidCallbackError"]
+__all__ += ["TokenInfo", "Token04", "Token03", "KitToken", "MODE_CBC", "MODE_GCM"]
+__all__ += ["generate_token04", "decode_token04", "decode_token03", "read_token"]
+__all__ += ["make_kit_token", "decode_kit_token"]
+__all__ += ["RtcRoomPayload", "rtc_room_payload", "parse_rtc_room_payload"]
+__all__ += ["check_token04", "CheckReport", "Finding"]
+__all__ += ["check_user_id", "check_room_id", "check_stream_id"]
+__all__ += ["api_signature", "callback_signature", "verify_callback"]
+__all__ += ["ERROR_CODE_SUCCESS", "ERROR_CODE_APP_ID_INVALID", "ERROR_CODE_USER_ID_INVALID"]
+__all__ += ["ERROR_CODE_SECRET_INVALID", "ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID"]
+__all__ += ["ERROR_CODE_PAYLOAD_INVALID", "ERROR_CODE_MODE_INVALID"]
 
 
 def __getattr__(name: str) -> "Any":
@@ -114,12 +85,7 @@ if TYPE_CHECKING:
         check_user_id,
         read_token,
     )
-    from .errors import (
-        ExpiredTokenError,
-        InvalidTokenError,
-        TokenError,
-        ZegoError,
-    )
+    from .errors import ExpiredTokenError, InvalidTokenError, TokenError, ZegoError
     from .kit import KitToken, decode_kit_token, make_kit_token
     from .payload import RtcRoomPayload, parse_rtc_room_payload, rtc_room_payload
     from .project import ZegoProject

@@ -1,10 +1,9 @@
-"""How the library reads values: its arguments, the decoders' options, and the JSON in a token.
+"""How the library reads values: one home for each rule (an AppID, a secret, seconds, the
+decoders' options, expiry, a JSON object, the members of a token's body).
 
-One home for each rule: an AppID, a secret, seconds, the decode options, expiry, a JSON object
-and the members of a token's body. Every function that takes a ``str`` or an ``int`` takes a
-subclass too (an enum member, a framework's safe string), read by its plain value; ``bool`` is
-never an ``int``. Objects built to lie about what they are (a subclass whose ``__str__`` or
-``__index__`` misbehaves, a forged ``__class__``) are out of scope: nothing here defeats them.
+A ``str`` or ``int`` subclass (an enum member, a framework's safe string) is read by its plain
+value; ``bool`` is never an ``int``. Objects built to lie about what they are (a subclass whose
+``__str__`` or ``__index__`` misbehaves) are out of scope: nothing here defeats them.
 """
 
 from __future__ import annotations
@@ -120,10 +119,8 @@ def parse_whole_number(text: str) -> int | None:
 
 
 def seconds(value: object, name: str) -> float:
-    """Seconds from the caller (a real number, not bool, or a timedelta) as a finite float.
-
-    TypeError or ValueError, naming the argument, for anything else.
-    """
+    """Seconds from the caller (a real number, not bool, or a timedelta) as a finite float;
+    TypeError or ValueError, naming the argument, for anything else."""
     if isinstance(value, timedelta):
         number = value.total_seconds()
     elif isinstance(value, numbers.Number) and not isinstance(value, (bool, complex)):
@@ -156,10 +153,8 @@ class Expiring(Protocol):
 
 
 def refuse_expired(contents: Expiring, now: float, leeway: float) -> None:
-    """ExpiredTokenError (carrying ``contents``) if its ``expire`` plus ``leeway`` is before now.
-
-    The one place the library compares a token's expiry.
-    """
+    """ExpiredTokenError (carrying ``contents``) if its ``expire`` plus ``leeway`` is before now:
+    the one place the library compares a token's expiry."""
     expire = contents.expire
     if expire + leeway >= now:
         return
@@ -176,7 +171,7 @@ def refuse_expired(contents: Expiring, now: float, leeway: float) -> None:
 T = TypeVar("T", bound=Expiring)
 
 
-class DecodeOptions(NamedTuple):
+class Options(NamedTuple):
     """The keywords every decoder takes, read once (read_options), as PyJWT merges ``options``."""
 
     now: float
@@ -191,14 +186,12 @@ class DecodeOptions(NamedTuple):
         return contents
 
 
-def read_options(
-    now: object, leeway: object, verify_expiry: object, mode: str | None
-) -> DecodeOptions:
+def read_options(now: object, leeway: object, verify_expiry: object, mode: str | None) -> Options:
     """A decoder's ``now``, ``leeway``, ``verify_expiry`` and ``mode``: TypeError or ValueError
     for a wrong one (the caller's configuration, never mistaken for a bad token)."""
     if not isinstance(verify_expiry, bool):
         raise TypeError("verify_expiry must be a bool")
-    return DecodeOptions(now_seconds(now), seconds(leeway, "leeway"), verify_expiry, mode)
+    return Options(now_seconds(now), seconds(leeway, "leeway"), verify_expiry, mode)
 
 
 def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -216,11 +209,8 @@ _strict_json = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constan
 
 
 def parse_json_object(text: str) -> dict[str, object] | None:
-    """A JSON object (RFC 8259: no NaN, no Infinity), each member named once, else None.
-
-    Nesting too deep is None too; an int of more digits than Python reads (4,300) is None, in
-    linear time.
-    """
+    """A JSON object (RFC 8259: no NaN, no Infinity), each member named once, else None: also
+    for nesting too deep, or an int of more digits than Python reads (4,300), in linear time."""
     try:
         value = _strict_json(text)
     except (ValueError, RecursionError):
@@ -233,6 +223,7 @@ class Member(NamedTuple):
 
     description: str  # in the words a refusal uses
     test: Callable[[object], bool]  # true for a parsed value the member may hold
+    optional: bool = False  # it may be absent, or null
 
 
 def int_member(bits: int, signed: bool = True) -> Member:
@@ -252,31 +243,25 @@ USER_ID_MEMBER = Member("a non-empty string", lambda value: value != "" and _is_
 
 
 def read_body(
-    body: bytes,
-    version: str,
-    members: dict[str, Member],
-    *,
-    expire: tuple[str, int],
-    optional: str = "",
+    body: bytes, version: str, members: dict[str, Member], expire: tuple[str, int]
 ) -> dict[str, object]:
-    """A token's body: a UTF-8 JSON object of exactly ``members`` (``optional`` may be absent or
-    null),
-    each named once and keeping its rule, its member ``expire[0]`` equal to the frame's expire
-    ``expire[1]``; InvalidTokenError if it is not."""
+    """A token's body: a UTF-8 JSON object of exactly ``members`` (an optional one may be absent
+    or null), each once and keeping its rule, its ``expire[0]`` equal to the frame's
+    ``expire[1]``; else InvalidTokenError."""
     try:
         found = parse_json_object(body.decode("utf-8"))
     except UnicodeDecodeError:
         found = None
-    if found is None or not (members.keys() - {optional} <= found.keys() <= members.keys()):
-        absent = f" ({optional} may be absent)" if optional else ""
+    optional = {name for name, member in members.items() if member.optional}
+    if found is None or not (members.keys() - optional <= found.keys() <= members.keys()):
+        absent = f" ({', '.join(optional)} may be absent)" if optional else ""
         raise InvalidTokenError(
             f"token{version} body is not a JSON object with exactly the members "
             f"{', '.join(members)}{absent}, each once"
         )
-    if optional and found.get(optional, "") is None:
-        del found[optional]  # null reads as absent
     for name, member in members.items():
-        if name in found and not member.test(found[name]):
+        value = found.get(name)
+        if not (member.test(value) or (member.optional and value is None)):
             raise InvalidTokenError(f"token{version} body's {name} is not {member.description}")
     if found[expire[0]] != expire[1]:  # anyone can read the frame's, and change it in a CBC token
         raise InvalidTokenError("the frame's expire differs from the body's")

@@ -98,7 +98,7 @@ def decode_token03(
     if frame.mode != MODE_CBC:
         raise InvalidTokenError("a token03 frame is CBC (an IV of 16 bytes); this one is GCM")
     body = decrypt(frame, secret, VERSION)
-    members = read_body(body, VERSION, _MEMBERS, expire=("expire_time", frame.expire))
+    members = read_body(body, VERSION, _MEMBERS, ("expire_time", frame.expire))
     privilege: dict[str, int] = members["privilege"]  # type: ignore[assignment]
     contents = Token03(
         members["app_id"],  # type: ignore[arg-type]

@@ -74,7 +74,7 @@ _MEMBERS = {
     "nonce": int_member(32),
     "ctime": int_member(64),
     "expire": int_member(64),
-    "payload": TEXT_MEMBER,  # or absent, or null: the UIKit's generator leaves it out
+    "payload": TEXT_MEMBER._replace(optional=True),  # the UIKit's generator leaves it out
 }
 _json_string = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -162,15 +162,26 @@ def make_token04(
     upstream's order, a token cannot be made with; TypeError or ValueError for a
     ``now`` that is not a number of seconds.
     """
-    ctime = int(now_seconds(now))
-    _refuse(app_id, user_id, secret, ttl, payload, mode, ctime)
+    ctime, seconds = int(now_seconds(now)), as_int(ttl)
+    passed = (  # in upstream's order of checks, as _REFUSALS
+        app_id_value(app_id) is not None,
+        bool(as_text(user_id)),
+        plain_secret(secret) is not None,
+        seconds is not None and 0 < seconds <= _INT64_MAX - ctime,
+        payload is None or as_text(payload) is not None,
+        as_text(mode) in MODES,
+    )
+    if not all(passed):
+        argument = list(_REFUSALS)[passed.index(False)]
+        code, rule = _REFUSALS[argument]
+        raise TokenError(f"{argument} must be {rule}", code, argument)
     secret = plain_secret(secret) or ""  # its plain value: a str subclass's methods unused
     contents = Token04(
         app_id_value(app_id) or 0,
         as_text(user_id) or "",
         int.from_bytes(os.urandom(4), "big") >> 1,  # the nonce, 31 bits as upstream's
         ctime,
-        ctime + (as_int(ttl) or 0),
+        ctime + (seconds or 0),
         as_text(payload) or "",
         as_text(mode) or MODE_CBC,
     )
@@ -189,31 +200,6 @@ _REFUSALS = {  # each argument's code and rule, in upstream's order of checks
     "payload": (ERROR_CODE_PAYLOAD_INVALID, "text or None"),
     "mode": (ERROR_CODE_MODE_INVALID, " or ".join(f'"{mode}"' for mode in MODES)),
 }
-
-
-def _refuse(
-    app_id: object,
-    user_id: object,
-    secret: object,
-    ttl: object,
-    payload: object,
-    mode: object,
-    ctime: int,
-) -> None:
-    """TokenError for the first argument, in upstream's order, a token cannot be made with."""
-    seconds = as_int(ttl)
-    passed = (
-        app_id_value(app_id) is not None,
-        bool(as_text(user_id)),
-        plain_secret(secret) is not None,
-        seconds is not None and 0 < seconds <= _INT64_MAX - ctime,
-        payload is None or as_text(payload) is not None,
-        as_text(mode) in MODES,
-    )
-    for argument, ok in zip(_REFUSALS, passed):
-        if not ok:
-            code, rule = _REFUSALS[argument]
-            raise TokenError(f"{argument} must be {rule}", code, argument)
 
 
 def encode_token04(contents: Token04, secret: str, iv: bytes) -> str:
@@ -264,8 +250,6 @@ def decode_token04(
     secret = require_secret(secret)
     frame = read_frame(token, VERSION, options.mode)
     body = decrypt(frame, secret, VERSION)
-    members = read_body(
-        body, VERSION, _MEMBERS, expire=("expire", frame.expire), optional="payload"
-    )
+    members = read_body(body, VERSION, _MEMBERS, ("expire", frame.expire))
     members["payload"] = members.get("payload") or ""
     return options.unexpired(Token04(**members, mode=frame.mode))  # type: ignore[arg-type]

@@ -213,3 +213,8 @@ def test_token04_exports_what_it_defines_and_upstreams_names_only():
     assert set(token04.__all__) - defined == {"MODE_CBC", "MODE_GCM"}  # the modes its functions take
     assert {"TokenInfo", "generate_token04", "ERROR_CODE_SUCCESS"} <= set(token04.__all__)
     assert not hasattr(token04, "rtc_room_payload")  # payload's: from src.payload import ...
+
+def test_the_roots_table_of_homes_and_its_all_name_the_same_names():
+    assert set(src.__all__) == {"__version__", "token04", *src._HOME}
+    for name, home in src._HOME.items():
+        assert name in importlib.import_module(f"src.{home}").__all__, name
