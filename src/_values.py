@@ -1,9 +1,8 @@
 """How the library reads values: one home for each rule (an AppID, a secret, seconds, the
-decoders' options, expiry, a JSON object, the members of a token's body).
-
-A ``str`` or ``int`` subclass (an enum member, a framework's safe string) is read by its plain
-value; ``bool`` is never an ``int``. Objects built to lie about what they are (a subclass whose
-``__str__`` or ``__index__`` misbehaves) are out of scope: nothing here defeats them.
+decoders' options, expiry, a JSON object, a token's body). A ``str`` or ``int`` subclass (an enum
+member, a framework's safe string) is read by its plain value; ``bool`` is never an ``int``.
+Objects built to lie (a subclass whose ``__str__`` misbehaves) are out of scope. A secret is
+held only in variables named ``secret``, which error trackers (Sentry) hide.
 """
 
 from __future__ import annotations
@@ -18,10 +17,8 @@ from typing import Callable, NamedTuple, Protocol, TypeVar, Union
 
 from .errors import ExpiredTokenError, InvalidTokenError
 
-MAX_APP_ID = 2**32 - 1
-"""The largest AppID (an unsigned 32-bit number); the smallest is 1."""
-SECRET_LENGTH = 32
-"""A ServerSecret is a str of exactly this many ASCII characters (its bytes are the AES-256 key)."""
+MAX_APP_ID = 2**32 - 1  # an AppID is an unsigned 32-bit number, 0 excepted
+SECRET_LENGTH = 32  # ASCII characters: their bytes are the AES-256 key
 SECRET_RULE = f"exactly {SECRET_LENGTH} ASCII characters"
 APP_ID_RULE = f"a whole number from 1 to {MAX_APP_ID}"
 
@@ -79,27 +76,10 @@ def require_app_id(value: object) -> int:
     return number
 
 
-# A secret is held only in variables named "secret", which error trackers (Sentry) hide.
-
-
 def plain_secret(secret: object) -> str | None:
     """The plain value of a well-formed secret (SECRET_LENGTH ASCII characters), else None."""
     secret = as_str(secret)
     return secret if secret and len(secret) == SECRET_LENGTH and secret.isascii() else None
-
-
-def secret_problem(secret: str, name: str = "secret") -> str:
-    """Why ``secret`` is not a well-formed one, the commonest mistakes named; never its text."""
-    rule, bare = f"{name} must be {SECRET_RULE}", secret.strip()
-    if bare[:1] in "\"'" and plain_secret(bare.strip("\"'")) is not None:
-        return f"{rule}: it is in quotes (as docker --env-file keeps them); remove the quotes"
-    if plain_secret(bare.partition("=")[2].strip()) is not None:
-        return f"{rule}: it holds a NAME=value line; keep only the value"
-    if plain_secret(bare) is not None:
-        return f"{rule}: it has white space around it; remove it"
-    if not secret.isascii():
-        return f"{rule}; it has non-ASCII characters"
-    return f"{rule}, not {len(secret)} characters"
 
 
 def require_secret(secret: object, name: str = "secret") -> str:
@@ -108,6 +88,8 @@ def require_secret(secret: object, name: str = "secret") -> str:
         raise TypeError(f"{name} must be a str, not {type_name(secret)}")
     secret = str.__str__(secret)
     if plain_secret(secret) is None:
+        from ._frame._paste import secret_problem  # only for a secret that does not read
+
         raise ValueError(secret_problem(secret, name))
     return secret
 
@@ -145,27 +127,9 @@ def now_seconds(now: object) -> float:
     return time.time() if now is None else seconds(now, "now")
 
 
-class Expiring(Protocol):
-    """Any decoded token: what refuse_expired reads of it."""
-
+class Expiring(Protocol):  # any decoded token
     @property
     def expire(self) -> int: ...
-
-
-def refuse_expired(contents: Expiring, now: float, leeway: float) -> None:
-    """ExpiredTokenError (carrying ``contents``) if its ``expire`` plus ``leeway`` is before now:
-    the one place the library compares a token's expiry."""
-    expire = contents.expire
-    if expire + leeway >= now:
-        return
-    if expire < now:
-        message = f"token expired at {expire}, {now - expire:.0f} seconds before now"
-        raise ExpiredTokenError(f"{message} (leeway {leeway:g} s)", contents)
-    message = f"token expires at {expire}, {expire - now:.0f} seconds from now"
-    raise ExpiredTokenError(
-        f"{message}: less than the {-leeway:g} s of validity that leeway {leeway:g} asks for",
-        contents,
-    )
 
 
 T = TypeVar("T", bound=Expiring)
@@ -176,14 +140,23 @@ class Options(NamedTuple):
 
     now: float
     leeway: float
-    verify_expiry: bool
-    mode: str | None  # None: any; the frame reads it (read_frame), as it knows the modes
+    verify_expiry: bool = True
+    mode: str | None = None  # None: any; read_frame reads it, as the frame knows the modes
 
     def unexpired(self, contents: T) -> T:
-        """``contents``, after refuse_expired when ``verify_expiry`` is true."""
-        if self.verify_expiry:
-            refuse_expired(contents, self.now, self.leeway)
-        return contents
+        """``contents``; ExpiredTokenError (carrying it) if ``verify_expiry`` and its ``expire``
+        plus ``leeway`` is before ``now``: the one place the library compares a token's expiry."""
+        expire, now, leeway = contents.expire, self.now, self.leeway
+        if not self.verify_expiry or expire + leeway >= now:
+            return contents
+        if expire < now:
+            message = f"token expired at {expire}, {now - expire:.0f} seconds before now"
+            raise ExpiredTokenError(f"{message} (leeway {leeway:g} s)", contents)
+        message = f"token expires at {expire}, {expire - now:.0f} seconds from now"
+        raise ExpiredTokenError(
+            f"{message}: less than the {-leeway:g} s of validity that leeway {leeway:g} asks for",
+            contents,
+        )
 
 
 def read_options(now: object, leeway: object, verify_expiry: object, mode: str | None) -> Options:
@@ -268,12 +241,9 @@ def read_body(
     return found
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
 def utc_datetime(timestamp: float) -> datetime:
     """A Unix time as an aware UTC datetime; beyond what datetime holds, datetime.min or .max."""
     try:
-        return _EPOCH + timedelta(seconds=timestamp)
+        return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=timestamp)
     except OverflowError:
         return (datetime.max if timestamp > 0 else datetime.min).replace(tzinfo=timezone.utc)

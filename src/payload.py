@@ -17,27 +17,12 @@ from ._values import as_text, parse_json_object, require_str
 from .errors import InvalidTokenError, TokenError
 from .token04 import ERROR_CODE_PAYLOAD_INVALID
 
-__all__ = [
-    "PRIVILEGE_KEY_LOGIN",
-    "PRIVILEGE_KEY_PUBLISH",
-    "PRIVILEGE_ENABLE",
-    "PRIVILEGE_DISABLE",
-    "RtcRoomPayload",
-    "rtc_room_payload",
-    "parse_rtc_room_payload",
-]
-
-PRIVILEGE_KEY_LOGIN = 1
-"""Privilege key: may log in to the room."""
-PRIVILEGE_KEY_PUBLISH = 2
-"""Privilege key: may publish streams."""
-PRIVILEGE_ENABLE = 1
-"""Privilege value: allowed."""
-PRIVILEGE_DISABLE = 0
-"""Privilege value: not allowed."""
+__all__ = ["RtcRoomPayload", "rtc_room_payload", "parse_rtc_room_payload"]
 
 _MEMBERS = ("room_id", "privilege", "stream_id_list")
-_PRIVILEGE_KEYS = (str(PRIVILEGE_KEY_LOGIN), str(PRIVILEGE_KEY_PUBLISH))
+# ZEGO's privilege keys (login 1, publish 2; PrivilegeKeyLogin and PrivilegeKeyPublish in its Go
+# generator), each 1 (allowed) or 0 (not).
+_PRIVILEGE_KEYS = ("1", "2")
 
 
 class RtcRoomPayload(NamedTuple):
@@ -78,8 +63,8 @@ def rtc_room_payload(
         None if stream_ids is None else [_text(stream_id, "stream_ids") for stream_id in stream_ids]
     )
     privilege = {
-        _PRIVILEGE_KEYS[0]: PRIVILEGE_ENABLE if login else PRIVILEGE_DISABLE,
-        _PRIVILEGE_KEYS[1]: PRIVILEGE_ENABLE if publish else PRIVILEGE_DISABLE,
+        _PRIVILEGE_KEYS[0]: int(login),
+        _PRIVILEGE_KEYS[1]: int(publish),
     }
     members = {
         "room_id": _text(room_id, "room_id"),
@@ -117,11 +102,11 @@ def _privileges(privilege: object) -> tuple[bool, bool]:
         )
     for key in _PRIVILEGE_KEYS:
         value = privilege[key]
-        if not (type(value) is int and value in (PRIVILEGE_DISABLE, PRIVILEGE_ENABLE)):
+        if not (type(value) is int and value in (0, 1)):
             raise InvalidTokenError(
                 f'payload\'s privilege "{key}" is {_json_kind(value)}; it must be 0 or 1'
             )
-    login, publish = (privilege[key] == PRIVILEGE_ENABLE for key in _PRIVILEGE_KEYS)
+    login, publish = (privilege[key] == 1 for key in _PRIVILEGE_KEYS)
     return login, publish
 
 

@@ -14,8 +14,8 @@ from src.server import (
     InvalidCallbackError,
     MemoryCallbackLog,
     RedisCallbackLog,
-    callback_id,
 )
+from src.server._callbacks import callback_id
 
 
 def test_a_memory_log_is_bounded_dropping_the_oldest():

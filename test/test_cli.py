@@ -37,6 +37,7 @@ from support import (
 
 from src import ZegoProject, __version__, check, token04
 from src import cli as cli_module
+from src.cli import _console as console
 from src.kit import make_kit_token
 from src.payload import rtc_room_payload
 
@@ -695,7 +696,7 @@ def test_a_secret_file_that_is_not_a_secret_is_a_usage_error(cli, tmp_path, cont
 
 def test_stdin_read_is_bounded(cli):
     result = cli("decode", "--json", "-", stdin="04" + "A" * (2 * 1024 * 1024))
-    assert_usage_error(result, f"stdin holds more than {cli_module.STDIN_LIMIT} bytes")
+    assert_usage_error(result, f"stdin holds more than {console.STDIN_LIMIT} bytes")
     result = cli(
         "decode", "--json", "-", stdin="04" + "A" * 100_000
     )  # within the bound, longer than any token
@@ -767,8 +768,8 @@ def test_stdin_may_start_with_a_byte_order_mark(cli):
 def test_a_byte_order_mark_does_not_stretch_the_stdin_bound(cli):
     # The bound counts every byte read, the mark included: 3 bytes over it are refused as too long,
     # not cut down to a token of the bound's length.
-    result = cli("decode", "--json", "-", stdin=b"\xef\xbb\xbf" + b"A" * (cli_module.STDIN_LIMIT))
-    assert_usage_error(result, f"stdin holds more than {cli_module.STDIN_LIMIT} bytes")
+    result = cli("decode", "--json", "-", stdin=b"\xef\xbb\xbf" + b"A" * (console.STDIN_LIMIT))
+    assert_usage_error(result, f"stdin holds more than {console.STDIN_LIMIT} bytes")
 
 
 def test_undecodable_stdin_is_an_invalid_token(cli):
@@ -923,7 +924,7 @@ def test_ctrl_c_anywhere_in_a_command_is_one_line_and_exit_130(monkeypatch, caps
         status = cli_module.main(["generate", "--app-id", "1", "--user-id", "u"])
     except KeyboardInterrupt:  # would stop the whole test run, not fail this test
         pytest.fail("KeyboardInterrupt escaped main()")
-    assert status == cli_module.EXIT_INTERRUPTED == 130
+    assert status == console.EXIT_INTERRUPTED == 130
     assert capsys.readouterr() == ("", "zego-token04: interrupted\n")
 
 

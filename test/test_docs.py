@@ -82,7 +82,7 @@ def run_documented(arguments, import_path, cwd, **environment):
 
 
 # A block that calls ZEGO's Server API runs against the local stand-in: the test swaps the host, nothing else.
-LOCAL_HOST = "import zego_token04.server.signing as _signing; _signing.api_base_url = lambda *args, **kwargs: {url!r}\n"
+LOCAL_HOST = "import zego_token04.server._signing as _signing; _signing.api_base_url = lambda *args, **kwargs: {url!r}\n"
 
 
 @pytest.mark.parametrize("snippet", PYTHON_BLOCKS)

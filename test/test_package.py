@@ -113,12 +113,12 @@ def test_the_root_holds_at_most_40_names_each_a_real_one():
     } <= set(src.__all__)
 
 
-def test_limits_rules_and_keys_stay_importable_from_their_modules():
+def test_limits_rules_and_codes_stay_importable_from_their_modules():
     from src.check import RULES, SEVERITY_ERROR
-    from src.payload import PRIVILEGE_ENABLE
+    from src.server import MAX_CALLBACK_BYTES
     from src.token04 import ERROR_CODE_SUCCESS, MAX_BODY_BYTES, MODE_GCM
 
-    assert (ERROR_CODE_SUCCESS, MODE_GCM, PRIVILEGE_ENABLE) == (0, "gcm", 1)
+    assert (ERROR_CODE_SUCCESS, MODE_GCM, MAX_CALLBACK_BYTES) == (0, "gcm", 1024 * 1024)
     assert "expired" in RULES and SEVERITY_ERROR == "error" and MAX_BODY_BYTES == 65519
 
 

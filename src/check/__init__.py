@@ -37,8 +37,6 @@ from ._token import (
 )
 
 __all__ = [
-    "PRODUCT_RTC",
-    "PRODUCT_ZIM",
     "SEVERITY_ERROR",
     "SEVERITY_WARNING",
     "RULES",

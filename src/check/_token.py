@@ -7,10 +7,10 @@ from typing import NamedTuple, Protocol, Union
 
 from .._values import (
     APP_ID_RULE,
+    Options,
     app_id_value,
     as_int,
     as_str,
-    refuse_expired,
     type_name,
     utc_datetime,
 )
@@ -147,11 +147,10 @@ def _check_format(contents: Contents, product: str, report: Report) -> None:
 
 
 def _check_times(contents: Contents, now: float, leeway: float, report: Report) -> bool:
-    """The expired and issued-in-future rules; True if the token has expired (check_expiry
-    decides)."""
+    """The expired and issued-in-future rules; True if the token has expired (Options decides)."""
     expired = None
     try:
-        refuse_expired(contents, now, leeway)
+        Options(now, leeway).unexpired(contents)
     except ExpiredTokenError as error:
         expired = f"{error}, at {_moment(contents.expire)}"
     report.rule("expired", expired, "give the client a new token")

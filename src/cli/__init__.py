@@ -19,26 +19,14 @@ from ._console import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_OUTPUT,
-    EXIT_REFUSED,
     EXIT_USAGE,
-    SECRET_FILE_LIMIT,
-    STDIN_LIMIT,
     Exit,
     detach,
     write,
 )
 from ._parser import HINT, build_parser
 
-__all__ = [
-    "EXIT_OK",
-    "EXIT_REFUSED",
-    "EXIT_USAGE",
-    "EXIT_OUTPUT",
-    "EXIT_INTERRUPTED",
-    "SECRET_FILE_LIMIT",
-    "STDIN_LIMIT",
-    "main",
-]
+__all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,13 +15,13 @@ import os
 import sys
 from typing import Any, TextIO
 
+from .._frame._paste import secret_problem
 from .._values import (
     APP_ID_RULE,
     app_id_value,
     parse_whole_number,
     plain_secret,
     seconds,
-    secret_problem,
 )
 from ..project._environment import APP_ID_ENV
 

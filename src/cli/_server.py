@@ -7,8 +7,8 @@ import argparse
 from ..check._reader import holds_secret
 from ..project import ZegoProject
 from ..project._environment import CALLBACK_SECRET_ENV, SECRET_ENV
-from ..server import PRODUCTS, REGIONS, InvalidCallbackError, verify_callback
-from ..server.signing import checked_base_url
+from ..server import InvalidCallbackError, verify_callback
+from ..server._signing import PRODUCTS, REGIONS, checked_base_url
 from ._console import (
     EXIT_OK,
     EXIT_REFUSED,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from .._frame._paste import secret_problem
 from .._values import (
     APP_ID_RULE,
     SECRET_RULE,
     app_id_value,
     parse_whole_number,
     plain_secret,
-    secret_problem,
     type_name,
 )
 

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from ..server._async import AsyncClients, asend
+from ..server._signing import api_params, api_url
 from ..server._sync import Connections, send
 from ..server._wire import ApiCall
-from ..server.signing import api_params, api_url
 
 __all__ = ["ServerApi"]
 

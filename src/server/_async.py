@@ -12,6 +12,7 @@ import asyncio
 import weakref
 from typing import Any
 
+from ._errors import ZegoApiError
 from ._wire import (
     MAX_RESPONSE_BYTES,
     ApiCall,
@@ -21,7 +22,6 @@ from ._wire import (
     read_answer,
     read_failure,
 )
-from .errors import ZegoApiError
 
 __all__ = ["AsyncClients", "asend", "httpx_module"]
 

@@ -21,6 +21,7 @@ import urllib.parse
 import weakref
 from typing import Any
 
+from ._errors import ZegoApiError
 from ._wire import (
     MAX_RESPONSE_BYTES,
     ApiCall,
@@ -30,7 +31,6 @@ from ._wire import (
     read_answer,
     read_failure,
 )
-from .errors import ZegoApiError
 
 __all__ = ["Connections", "send"]
 

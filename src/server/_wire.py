@@ -27,8 +27,8 @@ from .._values import (
     require_str,
     seconds,
 )
-from .errors import ZegoApiError
-from .signing import api_params, checked_base_url, query_pairs
+from ._errors import ZegoApiError
+from ._signing import api_params, checked_base_url, query_pairs
 
 __all__ = [
     "MAX_RESPONSE_BYTES",

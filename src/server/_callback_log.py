@@ -23,8 +23,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from .callbacks import callback_id
-from .errors import CallbackLogError
+from ._callbacks import callback_id
+from ._errors import CallbackLogError
 
 __all__ = ["CallbackLog", "MemoryCallbackLog", "RedisCallbackLog"]
 

@@ -33,10 +33,10 @@ from .._values import (
     seconds,
     type_name,
 )
-from .errors import InvalidCallbackError
+from ._errors import InvalidCallbackError
 
 if TYPE_CHECKING:
-    from .callback_log import CallbackLog
+    from ._callback_log import CallbackLog
 
 __all__ = [
     "MAX_CALLBACK_BYTES",
