@@ -16,14 +16,10 @@ refuses it.
 from __future__ import annotations
 
 import base64
-import binascii
-import json
-import re
-import urllib.parse
 from typing import NamedTuple
 
-from ._frame import MAX_TOKEN_LENGTH, read_frame
-from ._values import (
+from .._frame import MAX_TOKEN_LENGTH, read_frame
+from .._values import (
     APP_ID_RULE,
     Seconds,
     app_id_value,
@@ -34,13 +30,23 @@ from ._values import (
     require_str,
     type_name,
 )
-from .errors import InvalidTokenError, TokenError
-from .token04 import (
+from ..errors import InvalidTokenError, TokenError
+from ..token04 import (
     ERROR_CODE_PAYLOAD_INVALID,
     ERROR_CODE_USER_ID_INVALID,
     VERSION,
     Token04,
     decode_token04,
+)
+from ._javascript import (
+    KIT_SEPARATOR,
+    atob,
+    decode_uri_component,
+    encode_uri_component,
+    javascript_string,
+    json_parse,
+    latin1_field,
+    stringify,
 )
 
 __all__ = [
@@ -52,16 +58,10 @@ __all__ = [
     "decode_kit_token",
 ]
 
-KIT_SEPARATOR = "#"
-"""What stands between the token04 and the UIKit's login fields."""
 MAX_KIT_PART_LENGTH = 16384
 """The longest login-field part read or made (the SDK's IDs and names take far less)."""
 MAX_KIT_TOKEN_LENGTH = MAX_TOKEN_LENGTH + len(KIT_SEPARATOR) + MAX_KIT_PART_LENGTH
 """decode_kit_token refuses a longer kit token unread."""
-
-# encodeURIComponent leaves these as they are and writes every other UTF-8 byte as %XX.
-_URI_UNRESERVED = "-_.!~*'()"
-_BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class KitToken(NamedTuple):
@@ -99,9 +99,9 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
     """
     token_text = require_str(token, "token")
     fields = {
-        "userID": _latin1_field(user_id, "user_id", ERROR_CODE_USER_ID_INVALID),
-        "roomID": _latin1_field(room_id, "room_id", ERROR_CODE_PAYLOAD_INVALID),
-        "userName": _encode_uri_component(_javascript_string(user_name, "user_name")),
+        "userID": latin1_field(user_id, "user_id", ERROR_CODE_USER_ID_INVALID),
+        "roomID": latin1_field(room_id, "room_id", ERROR_CODE_PAYLOAD_INVALID),
+        "userName": encode_uri_component(javascript_string(user_name, "user_name")),
         "appID": require_app_id(app_id),
     }
     if KIT_SEPARATOR in token_text:
@@ -109,7 +109,7 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
             f'token must not contain "{KIT_SEPARATOR}": pass the token generate_token04 made'
         )
     read_frame(token_text, VERSION)
-    part = base64.b64encode(_stringify(fields).encode("latin-1")).decode("ascii")
+    part = base64.b64encode(stringify(fields).encode("latin-1")).decode("ascii")
     if len(part) > MAX_KIT_PART_LENGTH:
         raise TokenError(
             f"the kit fields would be longer than {MAX_KIT_PART_LENGTH} characters: shorten "
@@ -171,7 +171,7 @@ def _read_fields(part: str) -> tuple[int, str, str, str]:
     """The login fields after "#" (appID, userID, roomID, userName), each as the UIKit reads it."""
     if len(part) > MAX_KIT_PART_LENGTH:
         raise InvalidTokenError(f"the kit fields are longer than {MAX_KIT_PART_LENGTH} characters")
-    fields = _json_parse(_atob(part))
+    fields = json_parse(atob(part))
     if not isinstance(fields, dict):
         raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not a JSON object')
     for name in ("userID", "roomID", "userName"):
@@ -183,32 +183,8 @@ def _read_fields(part: str) -> tuple[int, str, str, str]:
         _app_id_field(fields.get("appID")),
         fields["userID"],
         fields["roomID"],
-        _user_name(fields["userName"]),
+        decode_uri_component(fields["userName"]),
     )
-
-
-def _atob(part: str) -> bytes:
-    """The browser's atob: standard base64, white space dropped, the "=" padding optional."""
-    encoded = "".join(part.split()).rstrip("=")
-    try:
-        return base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
-    except (ValueError, binascii.Error):
-        raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not base64') from None
-
-
-def _refuse_constant(name: str) -> object:
-    raise ValueError("not JSON")  # JSON.parse refuses NaN and Infinity; Python's json takes them
-
-
-_json_decoder = json.JSONDecoder(parse_constant=_refuse_constant)
-
-
-def _json_parse(data: bytes) -> object:
-    try:
-        # A repeated name: the last one, as JSON.parse.
-        return _json_decoder.decode(data.decode("latin-1"))
-    except (ValueError, RecursionError):
-        raise InvalidTokenError(f'the kit fields after "{KIT_SEPARATOR}" are not JSON') from None
 
 
 def _app_id_field(value: object) -> int:
@@ -219,64 +195,3 @@ def _app_id_field(value: object) -> int:
     if isinstance(number, bool) or app_id_value(number) is None:
         raise InvalidTokenError(f"the kit's appID is not an AppID ({APP_ID_RULE})")
     return number  # type: ignore[return-value]
-
-
-def _user_name(encoded: str) -> str:
-    """decodeURIComponent(userName): %XX escapes read as UTF-8; a broken one is refused, as
-    JavaScript does."""
-    try:
-        name = (
-            None
-            if _BROKEN_ESCAPE.search(encoded)
-            else urllib.parse.unquote(encoded, errors="strict")
-        )
-    except UnicodeDecodeError:  # escapes that are not UTF-8
-        name = None
-    if name is None:
-        raise InvalidTokenError(
-            "the kit's userName is not percent-encoded UTF-8 (a broken % escape)"
-        )
-    return name
-
-
-def _javascript_string(value: object, name: str) -> str:
-    """A str argument as JavaScript holds it: surrogate pairs joined into the characters they
-    make."""
-    return (
-        require_str(value, name)
-        .encode("utf-16-le", "surrogatepass")
-        .decode("utf-16-le", "surrogatepass")
-    )
-
-
-def _latin1_field(value: object, name: str, error_code: int) -> str:
-    """An ID for the kit fields, refused unless the UIKit's btoa can write it (Latin-1)."""
-    text = _javascript_string(value, name)
-    if not all(
-        character <= "\xff" or "\ud800" <= character <= "\udfff" for character in text
-    ):  # a lone one: \u
-        raise TokenError(
-            f"{name} must be characters up to U+00FF: the UIKit's btoa refuses others",
-            error_code,
-            name,
-        )
-    return text
-
-
-def _encode_uri_component(text: str) -> str:
-    """JavaScript's encodeURIComponent: UTF-8, %XX in capitals; a lone surrogate is refused, as
-    there."""
-    try:
-        return urllib.parse.quote(text, safe=_URI_UNRESERVED, errors="strict")
-    except UnicodeEncodeError:
-        raise TokenError(
-            "user_name has a lone surrogate: encodeURIComponent refuses it",
-            ERROR_CODE_PAYLOAD_INVALID,
-            "user_name",
-        ) from None
-
-
-def _stringify(fields: dict[str, object]) -> str:
-    """JSON.stringify: no spaces, non-ASCII as itself, a lone surrogate as a \\u escape."""
-    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
