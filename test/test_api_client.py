@@ -240,7 +240,7 @@ def test_a_malformed_answer_is_a_zego_api_error(mode, answer):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_huge_answer_is_refused(mode):
-    from src.server._wire import MAX_RESPONSE_BYTES
+    from src.server._answers import MAX_RESPONSE_BYTES
 
     body = b'{"Code": 0, "Data": "' + b"x" * MAX_RESPONSE_BYTES + b'"}'
     with (

@@ -12,16 +12,9 @@ import asyncio
 import weakref
 from typing import Any
 
+from ._answers import MAX_RESPONSE_BYTES, connect_failure, location_host, read_answer, read_failure
 from ._errors import ZegoApiError
-from ._wire import (
-    MAX_RESPONSE_BYTES,
-    ApiCall,
-    ApiRequest,
-    connect_failure,
-    location_host,
-    read_answer,
-    read_failure,
-)
+from ._wire import ApiCall, ApiRequest
 
 __all__ = ["AsyncClients", "asend", "httpx_module"]
 
