@@ -8,7 +8,11 @@ the message names the platform that refuses. Where each rule comes from: docs/de
 
 from __future__ import annotations
 
-from .._values import as_str, require_str, type_name
+from collections.abc import Iterable
+
+from .._values import as_str, as_text, require_str, type_name
+from ..errors import TokenError
+from ..token04 import ERROR_CODE_PAYLOAD_INVALID, ERROR_CODE_USER_ID_INVALID
 
 __all__ = [
     "PRODUCT_RTC",
@@ -20,6 +24,7 @@ __all__ = [
     "check_room_id",
     "check_stream_id",
     "every_sdk_refuses",
+    "refuse_ids",
     "product_name",
 ]
 
@@ -109,3 +114,18 @@ def _check_id(
         takes = f"it takes ASCII letters, digits and {punctuation}"
         return f"{name} has characters the SDK refuses ({shown}{notes_said}); {takes}"
     return None
+
+
+def refuse_ids(user_id: str, room_id: str | None, stream_ids: Iterable[str] | None) -> None:
+    """TokenError for the first ID every ZEGO SDK refuses at login (a room_id "" is any room)."""
+    named = [("user_id", user_id), ("room_id", room_id or None)]
+    named += [("stream_ids", stream_id) for stream_id in stream_ids or ()]
+    for argument, value in named:
+        kind = "stream_id" if argument == "stream_ids" else argument
+        # Not text, or empty: refused below, as a token cannot be made with it.
+        problem = every_sdk_refuses(kind, value) if value and as_text(value) else None
+        if problem is not None:
+            code = (
+                ERROR_CODE_USER_ID_INVALID if argument == "user_id" else ERROR_CODE_PAYLOAD_INVALID
+            )
+            raise TokenError(problem, code, argument)

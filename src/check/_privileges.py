@@ -9,12 +9,13 @@ from ..errors import InvalidTokenError
 from ..payload import RtcRoomPayload, parse_rtc_room_payload
 from ..token03 import Token03
 from ._ids import check_room_id, check_stream_id, check_user_id
-from ._token import Contents, Login, Report
+from ._report import Contents, Recorder
+from ._token import Login
 
 __all__ = ["check_privileges", "check_ids"]
 
 
-def check_privileges(contents: Contents, login: Login, report: Report) -> None:
+def check_privileges(contents: Contents, login: Login, report: Recorder) -> None:
     payload = _privilege_payload(contents, login.login_privilege or login.publish_privilege, report)
     if payload is None:
         return
@@ -35,7 +36,7 @@ def check_privileges(contents: Contents, login: Login, report: Report) -> None:
         _check_publishing(payload, stream_id, report)
 
 
-def _check_publishing(payload: RtcRoomPayload, stream_id: str, report: Report) -> None:
+def _check_publishing(payload: RtcRoomPayload, stream_id: str, report: Recorder) -> None:
     denied = "the token's publish privilege (2) is 0: publishing is refused"
     report.rule(
         "publish-denied", None if payload.publish else denied, "make the token with publish allowed"
@@ -49,7 +50,9 @@ def _check_publishing(payload: RtcRoomPayload, stream_id: str, report: Report) -
         )
 
 
-def _privilege_payload(contents: Contents, verified: bool, report: Report) -> RtcRoomPayload | None:
+def _privilege_payload(
+    contents: Contents, verified: bool, report: Recorder
+) -> RtcRoomPayload | None:
     """The privileges the token carries: a token03's own, or a token04's payload as ZEGO reads
     it."""
     if isinstance(contents, Token03):
@@ -75,7 +78,7 @@ def _privilege_payload(contents: Contents, verified: bool, report: Report) -> Rt
     return payload
 
 
-def check_ids(login: Login, user_id: object, report: Report) -> None:
+def check_ids(login: Login, user_id: object, report: Recorder) -> None:
     """ZEGO's SDK rules for the IDs the login uses."""
     rules: tuple[tuple[str, object, Callable[[Any], str | None]], ...] = (
         ("user-id-format", user_id, lambda value: check_user_id(value, login.product)),

@@ -3,7 +3,7 @@ unexpired and not from the future, is for the login's AppID and userID, and keep
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol, Union
+from typing import NamedTuple
 
 from .._values import (
     APP_ID_RULE,
@@ -20,26 +20,19 @@ from ..token03 import Token03
 from ..token04 import Token04
 from ._ids import PRODUCT_ZIM
 from ._reader import holds_secret, read_token
+from ._report import SEVERITY_ERROR, Contents, Recorder
 
 __all__ = [
-    "SEVERITY_ERROR",
-    "SEVERITY_WARNING",
     "CLOCK_SKEW_SECONDS",
     "ZIM_MIN_VALIDITY_SECONDS",
     "ZIM_MAX_VALIDITY_SECONDS",
     "ZIM_MAX_EXPIRE",
-    "Contents",
     "Login",
-    "Report",
     "kit_login",
     "read",
     "check_token",
 ]
 
-SEVERITY_ERROR = "error"
-"""ZEGO would refuse the login (or the publish)."""
-SEVERITY_WARNING = "warning"
-"""Likely to cause trouble, but not by itself a refusal."""
 CLOCK_SKEW_SECONDS = 60
 """How far ahead of now (beyond leeway) a token's ctime may be before it is reported."""
 ZIM_MIN_VALIDITY_SECONDS = 30
@@ -53,16 +46,6 @@ ZIM_MAX_EXPIRE = 2**31 - 1
 expired."""
 
 _ZIM_OLD_AND_NEW = "ZIM's SDK 2.22 and older refuse the login ({code}); 2.24 and newer {newer}"
-
-
-Contents = Union[Token04, Token03]
-
-
-class Report(Protocol):
-    def rule(
-        self, code: str, problem: str | None, remedy: str = "", severity: str | None = None
-    ) -> None:
-        """Record that rule ``code`` was applied, and its finding if ``problem`` is not None."""
 
 
 class Login(NamedTuple):
@@ -93,7 +76,7 @@ def kit_login(login: Login, kit: KitToken) -> Login:
     )
 
 
-def read(token: object, secret: str, report: Report) -> Contents | KitToken | None:
+def read(token: object, secret: str, report: Recorder) -> Contents | KitToken | None:
     """The token read (expiry not checked), or None: it did not decode, or it holds the secret."""
     try:
         decoded = read_token(token, secret, verify_expiry=False)  # type: ignore[arg-type]
@@ -118,7 +101,7 @@ def read(token: object, secret: str, report: Report) -> Contents | KitToken | No
 
 
 def check_token(
-    contents: Contents, login: Login, now: float, leeway: float, report: Report
+    contents: Contents, login: Login, now: float, leeway: float, report: Recorder
 ) -> None:
     """The rules of the token itself, ZIM's included when the login is to ZIM."""
     _check_format(contents, login.product, report)
@@ -128,7 +111,7 @@ def check_token(
         _check_zim(contents, now, expired, report)
 
 
-def _check_format(contents: Contents, product: str, report: Report) -> None:
+def _check_format(contents: Contents, product: str, report: Recorder) -> None:
     if not isinstance(contents, Token03):
         report.rule("token03", None)
     elif product == PRODUCT_ZIM:
@@ -146,7 +129,7 @@ def _check_format(contents: Contents, product: str, report: Report) -> None:
         )
 
 
-def _check_times(contents: Contents, now: float, leeway: float, report: Report) -> bool:
+def _check_times(contents: Contents, now: float, leeway: float, report: Recorder) -> bool:
     """The expired and issued-in-future rules; True if the token has expired (Options decides)."""
     expired = None
     try:
@@ -166,7 +149,7 @@ def _check_times(contents: Contents, now: float, leeway: float, report: Report) 
 
 
 def _check_login_values(
-    contents: Contents, app_id: object, user_id: object, report: Report
+    contents: Contents, app_id: object, user_id: object, report: Recorder
 ) -> None:
     if app_id is not None:
         value = as_int(app_id)
@@ -196,7 +179,7 @@ def _check_login_values(
         )
 
 
-def _check_zim(contents: Contents, now: float, expired: bool, report: Report) -> None:
+def _check_zim(contents: Contents, now: float, expired: bool, report: Recorder) -> None:
     """ZIM takes no payload, reads the expire as 32 bits, and judges the validity left at login."""
     if isinstance(contents, Token04):
         report.rule(

@@ -18,14 +18,13 @@ from typing import Any, NoReturn
 from .._values import (
     Seconds,
     as_int,
-    as_text,
     require_app_id,
     require_secret,
     require_str,
     type_name,
 )
 from ..check import CheckReport, check_token04
-from ..check._ids import every_sdk_refuses
+from ..check._ids import refuse_ids
 from ..errors import InvalidTokenError, TokenError
 from ..kit import make_kit_token
 from ..payload import rtc_room_payload
@@ -34,8 +33,6 @@ from ..server._async import AsyncClients
 from ..server._sync import Connections
 from ..token04 import (
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-    ERROR_CODE_PAYLOAD_INVALID,
-    ERROR_CODE_USER_ID_INVALID,
     MODE_CBC,
     Token04,
     decode_token04,
@@ -147,7 +144,7 @@ class ZegoProject(ServerApi):
         ``stream_ids`` as ``rtc_room_payload`` takes them); ``payload`` is any
         other payload. Raises TokenError (``error_code``, ``argument``) for a
         value the token cannot be made with, and for an ID every ZEGO SDK refuses
-        (see ids.every_sdk_refuses): every value an end user can send (IDs,
+        (what every SDK refuses): every value an end user can send (IDs,
         payload) is refused so. TypeError for arguments of the wrong type.
         """
         if stream_ids is not None and not isinstance(stream_ids, (str, bytes)):
@@ -158,7 +155,7 @@ class ZegoProject(ServerApi):
             payload = rtc_room_payload(room_id, login=login, publish=publish, stream_ids=stream_ids)
         elif not (login is True and publish is True and stream_ids is None):
             raise TypeError("login, publish and stream_ids go with room_id")
-        _refuse_ids(require_str(user_id, "user_id"), room_id, stream_ids)
+        refuse_ids(require_str(user_id, "user_id"), room_id, stream_ids)
         return make_token04(
             self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode
         )
@@ -223,21 +220,6 @@ class ZegoProject(ServerApi):
 
 
 _NOT_PICKLED = "a ZegoProject holds its secrets and is not pickled: make it where it is used"
-
-
-def _refuse_ids(user_id: str, room_id: str | None, stream_ids: Iterable[str] | None) -> None:
-    """TokenError for the first ID every ZEGO SDK refuses at login (a room_id "" is any room)."""
-    named = [("user_id", user_id), ("room_id", room_id or None)]
-    named += [("stream_ids", stream_id) for stream_id in stream_ids or ()]
-    for argument, value in named:
-        kind = "stream_id" if argument == "stream_ids" else argument
-        # Not text, or empty: refused below, as a token cannot be made with it.
-        problem = every_sdk_refuses(kind, value) if value and as_text(value) else None
-        if problem is not None:
-            code = (
-                ERROR_CODE_USER_ID_INVALID if argument == "user_id" else ERROR_CODE_PAYLOAD_INVALID
-            )
-            raise TokenError(problem, code, argument)
 
 
 def _ttl_seconds(ttl: object) -> int:
