@@ -126,13 +126,13 @@ def generate_token04(
 ) -> TokenInfo:
     """Make a token04 for ``user_id`` that expires ``effective_time_in_seconds`` after ``now``.
 
-    ``payload`` is "" (or None) for a basic token, or a privilege payload such
-    as ``rtc_room_payload("room1")``. ``mode`` is MODE_CBC (the default, what
-    every official generator makes) or MODE_GCM. ``now`` is the Unix time the
-    token is made at (default: the clock), for tests and for reproducible tokens.
+    ``payload`` is "" (or None) for a basic token, or a privilege payload such as
+    ``rtc_room_payload("room1")``. ``mode`` is MODE_CBC (the default, what every official
+    generator makes) or MODE_GCM. ``now`` is the Unix time the token is made at (default: the
+    clock), for tests and for reproducible tokens.
 
-    Never raises: on bad input the result is ``TokenInfo("", code, message)``
-    with one of the ERROR_CODE_* constants; on success the code is 0.
+    Never raises: on bad input the result is ``TokenInfo("", code, message)`` with one of the
+    ERROR_CODE_* constants; on success the code is 0.
     """
     ttl = effective_time_in_seconds
     try:
@@ -157,10 +157,9 @@ def make_token04(
 ) -> str:
     """A token04 for ``user_id``, valid ``ttl`` seconds from ``now``: generate_token04, raising.
 
-    The arguments are generate_token04's (``ttl`` is its effective_time_in_seconds).
-    Raises TokenError (``error_code``, ``argument``) for the first argument, in
-    upstream's order, a token cannot be made with; TypeError or ValueError for a
-    ``now`` that is not a number of seconds.
+    The arguments are generate_token04's (``ttl`` is its effective_time_in_seconds). Raises
+    TokenError (``error_code``, ``argument``) for the first argument, in upstream's order, a token
+    cannot be made with; TypeError or ValueError for a ``now`` that is not a number of seconds.
     """
     ctime, seconds = int(now_seconds(now)), as_int(ttl)
     passed = (  # in upstream's order of checks, as _REFUSALS
@@ -189,25 +188,22 @@ def make_token04(
 
 
 _NOW_RULE = "now must be a number of Unix seconds"
+_TTL_RULE = "an int > 0 whose expire time fits a signed 64-bit integer"
 _REFUSALS = {  # each argument's code and rule, in upstream's order of checks
     "app_id": (ERROR_CODE_APP_ID_INVALID, APP_ID_RULE),
     "user_id": (ERROR_CODE_USER_ID_INVALID, "a non-empty str of valid Unicode text"),
     "secret": (ERROR_CODE_SECRET_INVALID, SECRET_RULE),
-    "ttl": (
-        ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
-        "an int > 0 whose expire time fits a signed 64-bit integer",
-    ),
+    "ttl": (ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, _TTL_RULE),
     "payload": (ERROR_CODE_PAYLOAD_INVALID, "text or None"),
     "mode": (ERROR_CODE_MODE_INVALID, " or ".join(f'"{mode}"' for mode in MODES)),
 }
 
 
 def encode_token04(contents: Token04, secret: str, iv: bytes) -> str:
-    """The token04 that holds ``contents``, sealed with ``iv``: decode_token04's deterministic
-    mirror.
+    """The token04 that holds ``contents``, sealed with ``iv``: decode_token04's mirror.
 
-    ``contents`` must hold valid values (make_token04 checks them). Raises
-    TokenError (``ERROR_CODE_PAYLOAD_INVALID``) when the body is too large.
+    ``contents`` must hold valid values (make_token04 checks them). Raises TokenError
+    (``ERROR_CODE_PAYLOAD_INVALID``) when the body is too large.
     """
     nonce = str(contents.nonce)
     body = (
@@ -237,14 +233,13 @@ def decode_token04(
 ) -> Token04:
     """Decrypt and check ``token`` with ``secret``; return what it holds.
 
-    Raises ``InvalidTokenError`` for anything that is not a token04 made with
-    this secret, and ``ExpiredTokenError`` (a subclass, carrying ``contents``)
-    when ``verify_expiry`` is true and ``expire + leeway < now``. ``now``
-    defaults to the current Unix time; ``now`` and ``leeway`` are real numbers
-    of seconds or timedeltas (a negative leeway asks for that much validity
-    left). ``mode`` pins the cipher (MODE_GCM: a CBC token is refused before
-    anything is decrypted); None takes both. These and the secret are the
-    caller's configuration: a wrong one raises TypeError or ValueError.
+    Raises ``InvalidTokenError`` for anything that is not a token04 made with this secret, and
+    ``ExpiredTokenError`` (a subclass, carrying ``contents``) when ``verify_expiry`` is true and
+    ``expire + leeway < now``. ``now`` defaults to the current Unix time; ``now`` and ``leeway``
+    are real numbers of seconds or timedeltas (a negative leeway asks for that much validity
+    left). ``mode`` pins the cipher (MODE_GCM: a CBC token is refused before anything is
+    decrypted); None takes both. These and the secret are the caller's configuration: a wrong
+    one raises TypeError or ValueError.
     """
     options = read_options(now, leeway, verify_expiry, mode)
     secret = require_secret(secret)
