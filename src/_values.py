@@ -1,8 +1,7 @@
-"""How the library reads values: one home for each rule (an AppID, a secret, seconds, the
-decoders' options, expiry, a JSON object, a token's body). A ``str`` or ``int`` subclass (an enum
-member, a framework's safe string) is read by its plain value; ``bool`` is never an ``int``.
-Objects built to lie (a subclass whose ``__str__`` misbehaves) are out of scope. A secret is
-held only in variables named ``secret``, which error trackers (Sentry) hide.
+"""How the library reads values: one home for each rule (AppID, secret, seconds, decode options,
+expiry, JSON object, token body). A ``str`` or ``int`` subclass (an enum member) is read by its
+plain value; ``bool`` is never an ``int``; objects built to lie (a ``__str__`` that misbehaves)
+are out of scope. A secret is held only in variables named ``secret``, which Sentry hides.
 """
 
 from __future__ import annotations
@@ -198,10 +197,13 @@ class Member(NamedTuple):
     test: Callable[[object], bool]  # true for a parsed value the member may hold
     optional: bool = False  # it may be absent, or null
 
+    def accepts(self, value: object) -> bool:  # value None: absent, or null
+        return self.test(value) or (self.optional and value is None)
 
-def int_member(bits: int, signed: bool = True) -> Member:
-    """A JSON integer (not true or false) of ``bits`` bits, signed or not."""
-    low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
+
+def int_member(bits: int) -> Member:
+    """A JSON integer (not true or false) of ``bits`` bits, signed."""
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
     return Member(f"a {bits}-bit int", lambda value: type(value) is int and low <= value <= high)
 
 
@@ -233,8 +235,7 @@ def read_body(
             f"{', '.join(members)}{absent}, each once"
         )
     for name, member in members.items():
-        value = found.get(name)
-        if not (member.test(value) or (member.optional and value is None)):
+        if not member.accepts(found.get(name)):
             raise InvalidTokenError(f"token{version} body's {name} is not {member.description}")
     if found[expire[0]] != expire[1]:  # anyone can read the frame's, and change it in a CBC token
         raise InvalidTokenError("the frame's expire differs from the body's")
