@@ -79,3 +79,11 @@ def redis_url(tmp_path_factory):
         client.close()
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def cli():
+    """The command run in this process: cli(*args, secret=..., stdin=...) -> CompletedProcess."""
+    from cli_support import run_in_process
+
+    return run_in_process

@@ -241,3 +241,15 @@ needs_console_script = pytest.mark.skipif(
     reason="the zego-token04 command is not installed (pip install .)",
 )
 CONSOLE_SCRIPT = console_script() or Path(sys.executable).parent / "zego-token04"
+
+
+def rejects(token: object, secret: str = SECRET, match: Optional[str] = None) -> str:
+    """decode_token04's refusal of ``token`` (an InvalidTokenError, not expired), naming no secret."""
+    from src.errors import InvalidTokenError
+    from src.token04 import decode_token04
+
+    with pytest.raises(InvalidTokenError, match=match) as caught:
+        decode_token04(token, secret, verify_expiry=False)  # type: ignore[arg-type]
+    assert type(caught.value) is InvalidTokenError
+    assert SECRET not in str(caught.value)
+    return str(caught.value)

@@ -18,8 +18,7 @@ from fake_zego import FakeZego
 from support import SECRET
 
 from src import ZegoProject
-from src.server import ZegoApiError
-from src.server import acall_api, call_api
+from src.server import ZegoApiError, acall_api, call_api
 
 pytest.importorskip("httpx")
 

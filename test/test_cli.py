@@ -6,7 +6,6 @@ closed or full streams) runs one, each case once, and every entry point is shown
 main() (test_every_entry_point_runs_the_command).
 """
 
-import io
 import json
 import os
 import platform
@@ -19,10 +18,19 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
-from unittest import mock
 
 import pytest
+from cli_support import (
+    GENERATE,
+    ROOT,
+    assert_usage_error,
+    decoded,
+    generated,
+    run_bytes,
+    run_in_process,
+    run_process,
+    shell,
+)
 from support import (
     CONSOLE_SCRIPT,
     OTHER_SECRET,
@@ -40,83 +48,6 @@ from src import cli as cli_module
 from src.cli import _console as console
 from src.kit import make_kit_token
 from src.payload import rtc_room_payload
-
-ROOT = Path(__file__).resolve().parent.parent
-SECRETS = (SECRET, OTHER_SECRET)
-
-
-def environment(secret, app_id):
-    """The environment a run gets: no ZEGO_ variable but the ones given."""
-    env = clean_environment() if secret is None else clean_environment(ZEGO_SERVER_SECRET=secret)
-    if app_id is not None:
-        env["ZEGO_APP_ID"] = app_id
-    return env
-
-
-def assert_nothing_leaked(result):
-    output = result.stdout + result.stderr
-    assert not any(secret in output for secret in SECRETS)
-    assert "Traceback" not in output
-
-
-def run_in_process(*args, secret=SECRET, app_id=None, stdin="", encoding="utf-8", env=None):
-    """main(args) with its own streams and environment (``env``: more variables), as a CompletedProcess."""
-    stdin_stream = io.TextIOWrapper(
-        io.BytesIO(stdin.encode("utf-8") if isinstance(stdin, str) else stdin)
-    )
-    stdout = io.TextIOWrapper(io.BytesIO(), encoding=encoding, newline="\n")
-    stderr = io.TextIOWrapper(
-        io.BytesIO(), encoding=encoding, errors="backslashreplace", newline="\n"
-    )
-    streams = {"stdin": stdin_stream, "stdout": stdout, "stderr": stderr}
-    variables = {**environment(secret, app_id), **(env or {})}
-    with mock.patch.dict(os.environ, variables, clear=True), mock.patch.multiple(sys, **streams):
-        status = cli_module.main(list(args))
-    outputs = []
-    for stream in (stdout, stderr):
-        stream.flush()
-        outputs.append(stream.buffer.getvalue().decode(encoding))
-    result = subprocess.CompletedProcess(list(args), status, *outputs)
-    assert_nothing_leaked(result)
-    return result
-
-
-def run_process(*args, secret=SECRET, app_id=None, stdin="", command=(sys.executable, "-m", "src")):
-    """The command in a real child process, started from the checkout."""
-    result = subprocess.run(
-        [*command, *args],
-        cwd=ROOT,
-        env=environment(secret, app_id),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert_nothing_leaked(result)
-    return result
-
-
-@pytest.fixture
-def cli():
-    return run_in_process
-
-
-def assert_usage_error(result, *words):
-    """Exit 2, nothing on stdout, and stderr with a usage line and each of `words`."""
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert "usage:" in result.stderr
-    for word in words:
-        assert word in result.stderr
-
-
-def generated(cli, *args, **kwargs):
-    result = cli("generate", *args, **kwargs)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return result.stdout
-
 
 # --- generate ---------------------------------------------------------------
 
@@ -171,9 +102,7 @@ def test_generate_room_privileges(cli):
         "s2",
     ).strip()
     payload = open_token(token, SECRET)[0]["payload"]
-    assert payload == rtc_room_payload(
-        "room1", login=True, publish=False, stream_ids=["s1", "s2"]
-    )
+    assert payload == rtc_room_payload("room1", login=True, publish=False, stream_ids=["s1", "s2"])
     token = generated(
         cli, "--user-id", "u", "--app-id", "1", "--room-id", "r", "--no-login"
     ).strip()
@@ -325,44 +254,6 @@ def test_a_malformed_secret_is_a_usage_error_for_both_commands(cli, command, sec
 # --- the secret ---------------------------------------------------------------
 
 
-def test_missing_secret_is_a_usage_error_naming_both_sources(cli):
-    for command in (["generate", "--user-id", "u", "--app-id", "1"], ["decode", "04AAAA"]):
-        result = cli(*command, secret=None)
-        assert_usage_error(result, "ZEGO_SERVER_SECRET", "--secret-file")
-
-
-def test_secret_file_is_read_and_stripped(cli, tmp_path):
-    path = tmp_path / "secret"
-    path.write_text(f"  {OTHER_SECRET}\n\n", encoding="utf-8")
-    token = generated(
-        cli, "--user-id", "u", "--app-id", "1", "--secret-file", str(path), secret=SECRET
-    ).strip()
-    assert (
-        open_token(token, OTHER_SECRET)[0]["user_id"] == "u"
-    )  # the file wins over the environment
-    result = cli("decode", "--json", token, "--secret-file", str(path), secret=None)
-    assert result.returncode == 0, result.stderr
-
-
-def test_secret_file_may_start_with_a_byte_order_mark(cli, tmp_path):
-    path = tmp_path / "secret"
-    path.write_text(f"{OTHER_SECRET}\r\n", encoding="utf-8-sig")  # as Notepad saves it
-    token = generated(cli, "--user-id", "u", "--app-id", "1", "--secret-file", str(path)).strip()
-    assert open_token(token, OTHER_SECRET)[0]["user_id"] == "u"
-
-
-def test_no_secret_is_kept_between_calls():
-    assert run_in_process("generate", "--app-id", "1", "--user-id", "u").returncode == 0
-    assert SECRET not in repr(vars(cli_module))
-
-
-def test_unreadable_secret_file_is_a_usage_error(cli, tmp_path):
-    result = cli(
-        "generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(tmp_path / "missing")
-    )
-    assert_usage_error(result, "--secret-file")
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -386,10 +277,6 @@ def test_secret_option_on_decode_is_refused_too(cli):
 
 
 # --- decode -------------------------------------------------------------------
-
-
-def decoded(result):
-    return json.loads(result.stdout)
 
 
 def test_decode_prints_the_fields(cli):
@@ -655,79 +542,6 @@ def test_generate_refuses_to_put_the_secret_in_a_token(cli, option):
     assert_usage_error(result, f"{option}", "holds the secret")
 
 
-def test_secret_file_read_is_bounded(cli, tmp_path):
-    result = cli(
-        "generate", "--user-id", "u", "--app-id", "1", "--secret-file", "/dev/zero", secret=None
-    )
-    assert_usage_error(result, "--secret-file holds more than 1024 bytes")
-    long_file = tmp_path / "long"
-    long_file.write_text(OTHER_SECRET + " " * (1024 - 32), encoding="ascii")  # exactly the limit
-    assert (
-        cli(
-            "generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(long_file)
-        ).returncode
-        == 0
-    )
-    long_file.write_text(OTHER_SECRET + " " * (1024 - 32) + "\n", encoding="ascii")  # one byte more
-    assert_usage_error(
-        cli("decode", "--json", "04AAAA", "--secret-file", str(long_file)), "more than 1024 bytes"
-    )
-
-
-@pytest.mark.parametrize(
-    ("content", "words"),
-    [
-        (b"\xff" * 32, "--secret-file must be exactly 32 ASCII characters"),
-        (b"", "no secret"),
-        (("秘" * 32).encode("utf-8"), "--secret-file must be exactly 32 ASCII characters"),
-    ],
-    ids=["binary", "empty", "non-ascii"],
-)
-def test_a_secret_file_that_is_not_a_secret_is_a_usage_error(cli, tmp_path, content, words):
-    path = tmp_path / "secret"
-    path.write_bytes(content)
-    assert_usage_error(
-        cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(path)), words
-    )
-    assert_usage_error(
-        cli("generate", "--user-id", "u", "--app-id", "1", "--secret-file", str(tmp_path))
-    )
-
-
-def test_stdin_read_is_bounded(cli):
-    result = cli("decode", "--json", "-", stdin="04" + "A" * (2 * 1024 * 1024))
-    assert_usage_error(result, f"stdin holds more than {console.STDIN_LIMIT} bytes")
-    result = cli(
-        "decode", "--json", "-", stdin="04" + "A" * 100_000
-    )  # within the bound, longer than any token
-    assert (result.returncode, result.stdout) == (1, "")
-    assert "longer than any token" in result.stderr
-
-
-def run_bytes(args, env_overrides=None, stdin=b""):
-    """The CLI in a real process with raw bytes in argv and on stdin, under a strict UTF-8 locale."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("ZEGO_", "PYTHONIOENCODING", "LC_", "LANG"))
-    }
-    env.update(
-        {"ZEGO_SERVER_SECRET": SECRET, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"},
-        **(env_overrides or {}),
-    )
-    result = subprocess.run(
-        [os.fsencode(sys.executable), b"-m", b"src", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert b"Traceback" not in result.stderr
-    return result
-
-
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -754,116 +568,6 @@ def test_undecodable_argv_of_a_real_process_reaches_main_as_it_does_here():
             "generate", "--app-id", "1", "--user-id", "u", "--room-id", os.fsdecode(b"\xff")
         ).stderr
     )
-
-
-def test_stdin_may_start_with_a_byte_order_mark(cli):
-    token = token04.generate_token04(1, "u", SECRET, 3600).token
-    result = cli(
-        "decode", "--json", "-", stdin=b"\xef\xbb\xbf" + token.encode() + b"\r\n"
-    )  # as Notepad saves it
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["user_id"] == "u"
-
-
-def test_a_byte_order_mark_does_not_stretch_the_stdin_bound(cli):
-    # The bound counts every byte read, the mark included: 3 bytes over it are refused as too long,
-    # not cut down to a token of the bound's length.
-    result = cli("decode", "--json", "-", stdin=b"\xef\xbb\xbf" + b"A" * (console.STDIN_LIMIT))
-    assert_usage_error(result, f"stdin holds more than {console.STDIN_LIMIT} bytes")
-
-
-def test_undecodable_stdin_is_an_invalid_token(cli):
-    result = cli("decode", "--json", "-", stdin=b"04\xff\xfeAAAA\n")
-    assert result.returncode == 1
-    assert result.stderr.startswith("zego-token04: error: invalid token: ")
-    assert result.stderr.count("\n") == 1
-
-
-NOTE = '{"note": "用户 100%"}'  # text no ZEGO SDK takes in an ID goes in a payload
-GENERATE_JSON = ["generate", "--app-id", "1", "--user-id", "u", "--payload", NOTE, "--json"]
-
-
-@pytest.mark.parametrize("encoding", ["ascii", "cp864", "latin-1"])
-@pytest.mark.parametrize("command", ["generate", "decode"])
-def test_output_the_terminal_cannot_encode_is_escaped_not_a_crash(command, encoding):
-    # cp864 has no "%" (0x25 is an Arabic percent sign there): JSON's \u escape stands in for it.
-    token = token04.generate_token04(1, "u", SECRET, 60, NOTE).token
-    result = run_in_process(
-        *(GENERATE_JSON if command == "generate" else ["decode", "--json", token]),
-        encoding=encoding,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["payload"] == NOTE
-
-
-def test_the_real_stdout_encoding_is_the_one_escaped_for():
-    result = run_bytes([word.encode() for word in GENERATE_JSON], {"PYTHONIOENCODING": "ascii"})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.isascii()
-    assert json.loads(result.stdout)["payload"] == NOTE
-
-
-def shell(command_line, *args):
-    """The CLI under sh, so that the command line can close or redirect its streams."""
-    return subprocess.run(
-        ["/bin/sh", "-c", command_line, "sh", sys.executable, "-m", "src", *args],
-        cwd=ROOT,
-        env=clean_environment(ZEGO_SERVER_SECRET=SECRET),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-GENERATE = ["generate", "--app-id", "1", "--user-id", "u"]
-
-
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
-@pytest.mark.parametrize("args", [GENERATE, ["--help"], ["decode", "04AAAA"]])
-def test_a_full_disk_is_one_line_and_exit_3(args):
-    result = shell('"$@" >/dev/full', *args)
-    expected = 1 if args[0] == "decode" else 3  # an invalid token prints nothing on stdout
-    assert result.returncode == expected
-    if expected == 3:
-        assert (
-            result.stderr
-            == "zego-token04: error: cannot write to stdout: No space left on device\n"
-        )
-
-
-def test_a_closed_pipe_is_one_line_and_exit_3():
-    result = shell('"$@" | true; exit 0', *GENERATE)  # sh reports the right side; we read stderr
-    # `true` may exit before or after the write: either the token went into the pipe, or it broke.
-    assert result.stderr in ("", "zego-token04: error: cannot write to stdout: Broken pipe\n")
-    reader, writer = os.pipe()
-    os.close(reader)
-    env = clean_environment(ZEGO_SERVER_SECRET=SECRET)
-    result = subprocess.run(
-        [sys.executable, "-m", "src", *GENERATE],
-        cwd=ROOT,
-        env=env,
-        stdout=writer,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    os.close(writer)
-    assert result.returncode == 3
-    assert result.stderr == "zego-token04: error: cannot write to stdout: Broken pipe\n"
-
-
-@pytest.mark.parametrize("args", [GENERATE, ["--version"], ["decode", "04AAAA"], ["decode"]])
-def test_a_closed_stdout_does_not_claim_success(args):
-    # Only a failed write to stdout is exit 3: an invalid token (1) and a usage error (2) print nothing there.
-    result = shell('"$@" >&-', *args)
-    assert (
-        result.returncode
-        == {"generate": 3, "--version": 3, "decode": 1 if len(args) > 1 else 2}[args[0]]
-    )
-    if result.returncode == 3:
-        assert result.stderr == "zego-token04: error: cannot write to stdout: it is closed\n"
 
 
 READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}.get(
@@ -926,34 +630,6 @@ def test_ctrl_c_anywhere_in_a_command_is_one_line_and_exit_130(monkeypatch, caps
         pytest.fail("KeyboardInterrupt escaped main()")
     assert status == console.EXIT_INTERRUPTED == 130
     assert capsys.readouterr() == ("", "zego-token04: interrupted\n")
-
-
-@pytest.mark.parametrize("value", ["١٢", "1_000", " +7 ", "+7", "0x10", "1e3", "", "9" * 21])
-def test_numbers_are_plain_ascii_digits(cli, value):
-    assert_usage_error(cli("generate", "--user-id", "u", app_id=value or "\t"), "ZEGO_APP_ID")
-    assert_usage_error(cli("generate", "--user-id", "u", "--app-id", value), "--app-id")
-    assert_usage_error(cli("generate", "--user-id", "u", "--app-id", "1", "--ttl", value), "--ttl")
-
-
-def test_app_id_with_leading_zeros_is_still_a_number(cli):
-    token = generated(cli, "--user-id", "u", "--app-id", "007").strip()
-    assert open_token(token, SECRET)[0]["app_id"] == 7
-
-
-def test_app_id_is_read_as_from_env_reads_it_white_space_around_it_taken_off(cli):
-    for args, app_id in ((["--app-id", " 7\n"], None), ([], " 8\t")):
-        token = generated(cli, "--user-id", "u", *args, app_id=app_id).strip()
-        assert open_token(token, SECRET)[0]["app_id"] == (7 if args else 8)
-
-
-@pytest.mark.parametrize("around", [("", "\r\n"), ("  ", " \t"), ("\n", "\r")])
-def test_a_token_argument_is_stripped_like_stdin(cli, around):
-    token = generated(cli, "--user-id", "u", "--app-id", "1").strip()
-    result = cli("decode", "--json", around[0] + token + around[1])
-    assert result.returncode == 0, result.stderr
-    assert decoded(result)["user_id"] == "u"
-    result = cli("decode", "--json", "-", stdin=around[0] + token + around[1])
-    assert result.returncode == 0, result.stderr
 
 
 # --- kit tokens and check ---------------------------------------------------------------------------

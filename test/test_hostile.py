@@ -9,9 +9,9 @@ generate_token04 never raises; decode_token04 raises only InvalidTokenError for
 anything about the token.
 """
 
-import time
 import json
 import sys
+import time
 from decimal import Decimal
 from enum import Enum, IntEnum
 from fractions import Fraction

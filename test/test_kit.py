@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from support import EXPIRE, OTHER_SECRET, SECRET, load_vectors, make_token, open_token
 
 from src import TokenError, decode_kit_token, make_kit_token, token04
-from src.kit import MAX_KIT_PART_LENGTH, MAX_KIT_TOKEN_LENGTH, KitToken
 from src.errors import ExpiredTokenError, InvalidTokenError
+from src.kit import MAX_KIT_PART_LENGTH, MAX_KIT_TOKEN_LENGTH, KitToken
 from src.token04 import decode_token04
 
 VECTORS = load_vectors("uikit-kit-tokens.json")

@@ -14,8 +14,8 @@ from support import SECRET
 import src
 from src import token04
 from src.errors import ExpiredTokenError, InvalidTokenError, TokenError, ZegoError
-from src.server import InvalidCallbackError, ZegoApiError
 from src.project import ZegoProject
+from src.server import InvalidCallbackError, ZegoApiError
 
 PACKAGE = Path(src.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -32,7 +32,9 @@ CORE = {"src.errors", "src._values", "src._frame", "src._frame._paste", "src.tok
 def is_private(path):
     """A private module (src._values, src._frame._paste, src.server._wire): its public names are
     the package's inner seam, and it lists none in __all__."""
-    return any(part.startswith("_") for part in module_name(path).split(".")[1:] if part != "__init__")
+    return any(
+        part.startswith("_") for part in module_name(path).split(".")[1:] if part != "__init__"
+    )
 
 
 def defined_names(path):
@@ -59,10 +61,13 @@ def sibling_imports(path):
     ]
 
 
-
 @pytest.mark.parametrize(
     "path",
-    [p for p in SOURCES if not is_private(p) and p not in (PACKAGE / "__init__.py", PACKAGE / "__main__.py")],
+    [
+        p
+        for p in SOURCES
+        if not is_private(p) and p not in (PACKAGE / "__init__.py", PACKAGE / "__main__.py")
+    ],
     ids=str,
 )
 def test_every_module_lists_what_it_defines_in_all(path):
@@ -210,9 +215,13 @@ def test_making_and_reading_a_token_loads_only_the_core():
 
 def test_token04_exports_what_it_defines_and_upstreams_names_only():
     defined = defined_names(PACKAGE / "token04.py")
-    assert set(token04.__all__) - defined == {"MODE_CBC", "MODE_GCM"}  # the modes its functions take
+    assert set(token04.__all__) - defined == {
+        "MODE_CBC",
+        "MODE_GCM",
+    }  # the modes its functions take
     assert {"TokenInfo", "generate_token04", "ERROR_CODE_SUCCESS"} <= set(token04.__all__)
     assert not hasattr(token04, "rtc_room_payload")  # payload's: from src.payload import ...
+
 
 def test_the_roots_table_of_homes_and_its_all_name_the_same_names():
     assert set(src.__all__) == {"__version__", "token04", *src._HOME}

@@ -31,10 +31,7 @@ def test_payload_builder_privileges(login, publish):
 @pytest.mark.parametrize("stream_ids", [["s1", "s2"], ("s1",), [], iter(["a", "b"])])
 def test_payload_builder_stream_ids(stream_ids):
     expected = list(stream_ids) if not hasattr(stream_ids, "__next__") else ["a", "b"]
-    assert (
-        json.loads(rtc_room_payload("", stream_ids=stream_ids))["stream_id_list"]
-        == expected
-    )
+    assert json.loads(rtc_room_payload("", stream_ids=stream_ids))["stream_id_list"] == expected
 
 
 def test_payload_builder_output_is_the_documented_text():

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from support import OTHER_SECRET, SECRET, open_token
 
-from src import kit, token04
+from src import kit
 from src.errors import InvalidTokenError, TokenError
-from src.server import InvalidCallbackError
 from src.payload import rtc_room_payload
 from src.project import ZegoProject
+from src.server import InvalidCallbackError
 
 
 def test_a_project_makes_and_reads_its_tokens():

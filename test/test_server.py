@@ -12,8 +12,7 @@ from support import OTHER_SECRET, SECRET
 
 from src import ZegoProject, api_signature
 from src.errors import ZegoError
-from src.server import ZegoApiError
-from src.server import api_params, api_url
+from src.server import ZegoApiError, api_params, api_url
 from src.server._signing import REGIONS, api_base_url
 
 # --- the official vectors ---------------------------------------------------------------------------------

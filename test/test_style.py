@@ -56,7 +56,9 @@ def undocumented_fields(path):
 PUBLIC_SOURCES = [  # private modules (_frame, server/_wire) are no part of the reference
     path
     for path in sorted(SRC.rglob("*.py"))
-    if not any(part.startswith("_") and part != "__init__.py" for part in path.relative_to(SRC).parts)
+    if not any(
+        part.startswith("_") and part != "__init__.py" for part in path.relative_to(SRC).parts
+    )
 ]
 
 

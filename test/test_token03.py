@@ -6,8 +6,8 @@ import pytest
 from support import EXPIRE, OTHER_SECRET, SECRET, load_vectors, make_token
 
 from src import decode_token03
-from src.token03 import Token03
 from src.errors import ExpiredTokenError, InvalidTokenError
+from src.token03 import Token03
 from src.token04 import decode_token04
 
 GO = load_vectors("token03-go.json")["vectors"]
