@@ -23,7 +23,8 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 def module_name(path):
     """The module a source file is, under src: src.token04, src.server.callbacks."""
-    return ".".join(["src", *path.relative_to(PACKAGE).with_suffix("").parts])
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(["src", *(part for part in parts if part != "__init__")])
 
 
 CORE = {"src.errors", "src._values", "src._frame", "src._frame._paste", "src.token04"}
@@ -227,3 +228,9 @@ def test_the_roots_table_of_homes_and_its_all_name_the_same_names():
     assert set(src.__all__) == {"__version__", "token04", *src._HOME}
     for name, home in src._HOME.items():
         assert name in importlib.import_module(f"src.{home}").__all__, name
+
+
+def test_the_public_modules_name_at_most_60_names():
+    public = [path for path in SOURCES if not is_private(path) and path != PACKAGE / "__init__.py"]
+    names = [name for path in public for name in importlib.import_module(module_name(path)).__all__]
+    assert len(names) <= 60, len(names)

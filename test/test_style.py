@@ -1,4 +1,6 @@
-"""The code's shape: every function in src/ fits on a screen (complexity is ruff's C901, in pyproject.toml)."""
+"""The code's shape: every function in src/ fits on a screen, every module reads in one sitting, the
+core (token04 and its frame) in one sitting together, and the package keeps its layout (complexity is
+ruff's C901, in pyproject.toml, and radon's in .ci/run)."""
 
 import ast
 from pathlib import Path
@@ -7,6 +9,10 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 250
+MAX_CORE_LINES = 450  # token04.py and _frame/__init__.py together
+MAX_SRC_ENTRIES = 14
+MAX_TOKEN04_IMPORT_LINES = 15
 
 
 def functions(path):
@@ -65,3 +71,35 @@ PUBLIC_SOURCES = [  # private modules (_frame, server/_wire) are no part of the 
 @pytest.mark.parametrize("path", PUBLIC_SOURCES, ids=lambda path: str(path.relative_to(SRC)))
 def test_every_field_of_a_public_named_tuple_has_a_docstring(path):
     assert list(undocumented_fields(path)) == []
+
+
+def line_count(path):
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SRC.rglob("*.py")), ids=lambda path: str(path.relative_to(SRC))
+)
+def test_no_module_is_longer_than_it_takes_to_read_in_one_sitting(path):
+    assert line_count(path) <= MAX_MODULE_LINES
+
+
+def test_token04_and_its_frame_read_in_one_sitting_together():
+    assert (
+        line_count(SRC / "token04.py") + line_count(SRC / "_frame" / "__init__.py")
+        <= MAX_CORE_LINES
+    )
+
+
+def test_token04s_imports_fit_in_a_glance():
+    body = ast.parse((SRC / "token04.py").read_text(encoding="utf-8")).body
+    imports = [node for node in body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    assert imports[-1].end_lineno - imports[0].lineno + 1 <= MAX_TOKEN04_IMPORT_LINES
+
+
+def test_src_holds_few_entries_the_edges_being_subpackages():
+    entries = [entry for entry in SRC.iterdir() if entry.name != "__pycache__"]
+    assert len(entries) <= MAX_SRC_ENTRIES, sorted(entry.name for entry in entries)
+    assert {"cli", "server", "check", "project"} <= {
+        entry.name for entry in entries if entry.is_dir()
+    }
