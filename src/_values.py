@@ -195,10 +195,6 @@ class Member(NamedTuple):
 
     description: str  # in the words a refusal uses
     test: Callable[[object], bool]  # true for a parsed value the member may hold
-    optional: bool = False  # it may be absent, or null
-
-    def accepts(self, value: object) -> bool:  # value None: absent, or null
-        return self.test(value) or (self.optional and value is None)
 
 
 def int_member(bits: int) -> Member:
@@ -218,24 +214,28 @@ USER_ID_MEMBER = Member("a non-empty string", lambda value: value != "" and _is_
 
 
 def read_body(
-    body: bytes, version: str, members: dict[str, Member], expire: tuple[str, int]
+    body: bytes,
+    version: str,
+    members: dict[str, Member],
+    expire: tuple[str, int],
+    optional: str = "",
 ) -> dict[str, object]:
-    """A token's body: a UTF-8 JSON object of exactly ``members`` (an optional one may be absent
-    or null), each once and keeping its rule, its ``expire[0]`` equal to the frame's
-    ``expire[1]``; else InvalidTokenError."""
+    """A token's body: a UTF-8 JSON object of exactly ``members`` (``optional`` may be absent or
+    null), each once, keeping its rule, ``expire[0]`` the frame's ``expire[1]``; else refused."""
     try:
         found = parse_json_object(body.decode("utf-8"))
     except UnicodeDecodeError:
         found = None
-    optional = {name for name, member in members.items() if member.optional}
-    if found is None or not (members.keys() - optional <= found.keys() <= members.keys()):
-        absent = f" ({', '.join(optional)} may be absent)" if optional else ""
+    if found is None or not (members.keys() - {optional} <= found.keys() <= members.keys()):
+        absent = f" ({optional} may be absent)" if optional else ""
         raise InvalidTokenError(
             f"token{version} body is not a JSON object with exactly the members "
             f"{', '.join(members)}{absent}, each once"
         )
+    if found.get(optional, "") is None:
+        del found[optional]  # null reads as absent
     for name, member in members.items():
-        if not member.accepts(found.get(name)):
+        if name in found and not member.test(found[name]):
             raise InvalidTokenError(f"token{version} body's {name} is not {member.description}")
     if found[expire[0]] != expire[1]:  # anyone can read the frame's, and change it in a CBC token
         raise InvalidTokenError("the frame's expire differs from the body's")

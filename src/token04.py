@@ -74,7 +74,7 @@ _MEMBERS = {
     "nonce": int_member(32),
     "ctime": int_member(64),
     "expire": int_member(64),
-    "payload": TEXT_MEMBER._replace(optional=True),  # the UIKit's generator leaves it out
+    "payload": TEXT_MEMBER,  # or absent, or null: the UIKit's generator leaves it out
 }
 _json_string = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -245,6 +245,6 @@ def decode_token04(
     secret = require_secret(secret)
     frame = read_frame(token, VERSION, options.mode)
     body = decrypt(frame, secret, VERSION)
-    members = read_body(body, VERSION, _MEMBERS, ("expire", frame.expire))
+    members = read_body(body, VERSION, _MEMBERS, ("expire", frame.expire), optional="payload")
     members["payload"] = members.get("payload") or ""
     return options.unexpired(Token04(**members, mode=frame.mode))  # type: ignore[arg-type]
