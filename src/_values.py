@@ -86,10 +86,9 @@ def require_secret(secret: object, name: str = "secret") -> str:
     if not isinstance(secret, str):
         raise TypeError(f"{name} must be a str, not {type_name(secret)}")
     secret = str.__str__(secret)
-    if plain_secret(secret) is None:
-        from ._frame._paste import secret_problem  # only for a secret that does not read
-
-        raise ValueError(secret_problem(secret, name))
+    if plain_secret(secret) is None:  # the paste mistakes are named where secrets are read
+        found = f", not {len(secret)} characters" if secret.isascii() else ": it is not ASCII"
+        raise ValueError(f"{name} must be {SECRET_RULE}{found}")
     return secret
 
 

@@ -15,7 +15,7 @@ from src.server import (
     MemoryCallbackLog,
     RedisCallbackLog,
 )
-from src.server._callbacks import callback_id
+from src.server._fields import callback_id
 
 
 def test_a_memory_log_is_bounded_dropping_the_oldest():

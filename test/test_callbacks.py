@@ -12,7 +12,8 @@ from support import SECRET
 
 from src import ZegoProject, callback_signature, verify_callback
 from src.server import InvalidCallbackError, MemoryCallbackLog
-from src.server._callbacks import LOG_MARGIN, MAX_LOGGED_AGE, callback_id
+from src.server._callbacks import LOG_MARGIN, MAX_LOGGED_AGE
+from src.server._fields import callback_id
 
 CALLBACK_SECRET = "0123456789abcdef" * 2
 

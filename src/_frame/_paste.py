@@ -1,12 +1,11 @@
-"""Why a token or a secret did not read, in a person's words: the commonest paste mistakes, by
-what they leave. Loaded only when one fails to read, never on the way to a token.
+"""Why a token did not read, in a person's words: the commonest paste mistakes, by what they
+leave. Loaded only when a token fails to read, never on the way to a token.
 """
 
 from __future__ import annotations
 
 import binascii
 
-from .._values import SECRET_RULE, plain_secret
 from . import IV_FIELD, LAYOUT_BY_IV_FIELD, LAYOUTS, MODE_GCM, TAG_SIZE, VERSION_LENGTH
 
 MIN_TOKEN_LENGTH = VERSION_LENGTH + 4 * -(-LAYOUTS[MODE_GCM].size(TAG_SIZE) // 3)
@@ -123,17 +122,3 @@ def declared_size(head: bytes) -> int | None:
     if layout is None or len(head) < layout.head.size:
         return None
     return layout.size(layout.head.unpack_from(head)[-1])
-
-
-def secret_problem(secret: str, name: str = "secret") -> str:
-    """Why ``secret`` is not a well-formed one, the commonest mistakes named; never its text."""
-    rule, bare = f"{name} must be {SECRET_RULE}", secret.strip()
-    if bare[:1] in "\"'" and plain_secret(bare.strip("\"'")) is not None:
-        return f"{rule}: it is in quotes (as docker --env-file keeps them); remove the quotes"
-    if plain_secret(bare.partition("=")[2].strip()) is not None:
-        return f"{rule}: it holds a NAME=value line; keep only the value"
-    if plain_secret(bare) is not None:
-        return f"{rule}: it has white space around it; remove it"
-    if not secret.isascii():
-        return f"{rule}; it has non-ASCII characters"
-    return f"{rule}, not {len(secret)} characters"

@@ -15,7 +15,6 @@ import os
 import sys
 from typing import Any, TextIO
 
-from .._frame._paste import secret_problem
 from .._values import (
     APP_ID_RULE,
     app_id_value,
@@ -23,7 +22,7 @@ from .._values import (
     plain_secret,
     seconds,
 )
-from ..project._environment import APP_ID_ENV
+from ..project._environment import APP_ID_ENV, secret_problem
 
 __all__ = [
     "EXIT_OK",

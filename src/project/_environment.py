@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .._frame._paste import secret_problem
 from .._values import (
     APP_ID_RULE,
     SECRET_RULE,
@@ -95,3 +94,17 @@ def _secret_variable(secret: object, name: str, required: bool = True) -> str | 
     if plain_secret(secret.strip()) is None:
         raise ValueError(secret_problem(secret, name))
     return secret.strip()
+
+
+def secret_problem(secret: str, name: str = "secret") -> str:
+    """Why ``secret`` is not a well-formed one, the commonest mistakes named; never its text."""
+    rule, bare = f"{name} must be {SECRET_RULE}", secret.strip()
+    if bare[:1] in "\"'" and plain_secret(bare.strip("\"'")) is not None:
+        return f"{rule}: it is in quotes (as docker --env-file keeps them); remove the quotes"
+    if plain_secret(bare.partition("=")[2].strip()) is not None:
+        return f"{rule}: it holds a NAME=value line; keep only the value"
+    if plain_secret(bare) is not None:
+        return f"{rule}: it has white space around it; remove it"
+    if not secret.isascii():
+        return f"{rule}; it has non-ASCII characters"
+    return f"{rule}, not {len(secret)} characters"

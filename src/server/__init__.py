@@ -14,8 +14,9 @@ shows one, nor a Signature or a signed URL.
 
 from ._api import acall_api, call_api
 from ._callback_log import CallbackLog, MemoryCallbackLog, RedisCallbackLog
-from ._callbacks import MAX_CALLBACK_BYTES, callback_signature, verify_callback
+from ._callbacks import callback_signature, verify_callback
 from ._errors import CallbackLogError, InvalidCallbackError, ZegoApiError
+from ._fields import MAX_CALLBACK_BYTES
 from ._signing import api_params, api_signature, api_url
 
 __all__ = [

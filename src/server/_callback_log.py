@@ -23,8 +23,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from ._callbacks import callback_id
 from ._errors import CallbackLogError
+from ._fields import callback_id
 
 __all__ = ["CallbackLog", "MemoryCallbackLog", "RedisCallbackLog"]
 

@@ -19,46 +19,37 @@ import hashlib
 import hmac
 import math
 import time
-import urllib.parse
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._values import (
     as_int,
     as_text,
-    parse_json_object,
     parse_whole_number,
     require_str,
     seconds,
     type_name,
 )
+from ._callback_log import CallbackLog
 from ._errors import InvalidCallbackError
-
-if TYPE_CHECKING:
-    from ._callback_log import CallbackLog
+from ._fields import callback_fields, callback_id, signed_fields, signed_text
 
 __all__ = [
-    "MAX_CALLBACK_BYTES",
     "MAX_LOGGED_AGE",
     "LOG_MARGIN",
     "callback_signature",
     "verify_callback",
-    "callback_id",
 ]
 
-MAX_CALLBACK_BYTES = 1024 * 1024
-"""verify_callback refuses a larger body unread."""
 MAX_LOGGED_AGE = 12 * 3600
 """The largest max_age that goes with a callback log: a log keeps an entry at most a day."""
 LOG_MARGIN = 120
 """Seconds a log keeps an entry beyond max_age, and beyond the moment max_age would refuse the
 callback."""
 
-_LOWER, _PASCAL = ("signature", "timestamp", "nonce"), ("Signature", "Timestamp", "Nonce")
 _MAX_TTL = 24 * 3600
 _MILLISECONDS_FROM = 10**11  # a timestamp this large is in milliseconds (as seconds: the year 5138)
-_SIGNED_INT_LIMIT = 10**20  # a signed number beyond it is no timestamp or nonce ZEGO sends
 
 
 def callback_signature(secret: str, timestamp: int | str, nonce: int | str) -> str:
@@ -113,8 +104,8 @@ def verify_callback(
         raise ValueError(
             f"seen needs a max_age from 0 to {MAX_LOGGED_AGE} s: the log forgets older callbacks"
         )
-    fields = _fields(body)
-    signature, timestamp, nonce = _signed_fields(fields)
+    fields = callback_fields(body)
+    signature, timestamp, nonce = signed_fields(fields)
     # No local holds the expected signature: it would forge this timestamp and nonce.
     if not hmac.compare_digest(callback_signature(secret, timestamp, nonce), signature):
         raise InvalidCallbackError(
@@ -132,49 +123,8 @@ def verify_callback(
     return fields
 
 
-def callback_id(fields: Mapping[str, Any]) -> str:
-    """The id a callback log keeps for a callback: sha256 of its signed timestamp, nonce and
-    signature, in hex.
-
-    ``fields`` as verify_callback returned them. The same callback sent again,
-    its timestamp a number or a string, has the same id; one that differs in
-    anything signed has another. Raises InvalidCallbackError if they have none.
-    """
-    triple = "\n".join(_signed_fields(dict(fields)))
-    return hashlib.sha256(triple.encode()).hexdigest()
-
-
-def _signed_fields(fields: dict[str, Any]) -> tuple[str, str, str]:
-    """The signature, and the timestamp and nonce as they are signed; InvalidCallbackError if any is
-    missing."""
-    if _LOWER[0] in fields and _PASCAL[0] in fields:
-        raise InvalidCallbackError("the callback has both a signature and a Signature", "malformed")
-    names = _PASCAL if _PASCAL[0] in fields else _LOWER
-    if any(fields.get(name) is None for name in names):
-        raise InvalidCallbackError(f"the callback has no {', '.join(names)}", "missing-field")
-    signature = as_text(fields[names[0]])
-    if signature is None or not signature.isascii():
-        raise InvalidCallbackError("the callback's signature is not a hex string", "bad-signature")
-    timestamp, nonce = _signed_text(fields[names[1]]), _signed_text(fields[names[2]])
-    if timestamp is None or nonce is None:
-        raise InvalidCallbackError(
-            f"the callback's {names[1]} and {names[2]} must be non-empty strings or whole numbers",
-            "malformed",
-        )
-    return signature, timestamp, nonce
-
-
-def _signed_text(value: object) -> str | None:
-    """A timestamp or nonce as it is signed: an int's decimal digits, or non-empty text as it is;
-    else None."""
-    number = as_int(value)
-    if number is not None:
-        return str(number) if abs(number) < _SIGNED_INT_LIMIT else None
-    return as_text(value) or None
-
-
 def _require_signed(value: object, name: str) -> str:
-    text = _signed_text(value)
+    text = signed_text(value)
     if text is None:
         if as_int(value) is None and not isinstance(value, str):
             raise TypeError(f"{name} must be a str or an int, not {type_name(value)}")
@@ -187,47 +137,6 @@ def _require_secret(secret: object) -> str:
     if not as_text(secret):
         raise ValueError("secret must be non-empty text")
     return secret
-
-
-def _fields(body: object) -> dict[str, Any]:
-    """A callback's fields from its raw body (JSON or form-encoded) or a mapping."""
-    if isinstance(body, Mapping):
-        return dict(body)
-    if not isinstance(body, (bytes, str)):
-        raise InvalidCallbackError(
-            f"body must be bytes, str or a mapping, not {type_name(body)}", "malformed"
-        )
-    if len(body) > MAX_CALLBACK_BYTES:
-        raise InvalidCallbackError(
-            f"the callback is larger than {MAX_CALLBACK_BYTES} bytes", "malformed"
-        )
-    text = _utf8(body) if isinstance(body, bytes) else str.__str__(body)
-    fields = None
-    if text is not None:
-        fields = parse_json_object(text) if text.lstrip().startswith("{") else _form_fields(text)
-    if fields is None:
-        raise InvalidCallbackError(
-            "the callback is neither a JSON object nor form fields", "malformed"
-        )
-    return fields
-
-
-def _utf8(body: bytes) -> str | None:
-    try:
-        return body.decode()
-    except UnicodeDecodeError:
-        return None
-
-
-def _form_fields(text: str) -> dict[str, Any] | None:
-    """Form fields, each named once, else None."""
-    try:
-        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=True)
-    except ValueError:
-        return None
-    fields = dict(pairs)
-    # A repeated name: which one would be signed?
-    return fields if len(fields) == len(pairs) else None
 
 
 def _seconds_left(timestamp: str, now: float, max_age: float) -> float:
