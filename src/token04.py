@@ -162,27 +162,23 @@ def make_token04(
     cannot be made with; TypeError or ValueError for a ``now`` that is not a number of seconds.
     """
     ctime, seconds = int(now_seconds(now)), as_int(ttl)
+    app, user, text = app_id_value(app_id), as_text(user_id), as_text(payload)
+    chosen, secret = as_text(mode), plain_secret(secret) or ""  # plain values, each read once
     passed = (  # in upstream's order of checks, as _REFUSALS
-        app_id_value(app_id) is not None,
-        bool(as_text(user_id)),
-        plain_secret(secret) is not None,
+        app is not None,
+        bool(user),
+        bool(secret),
         seconds is not None and 0 < seconds <= _INT64_MAX - ctime,
-        payload is None or as_text(payload) is not None,
-        as_text(mode) in MODES,
+        payload is None or text is not None,
+        chosen in MODES,
     )
     if not all(passed):
         argument = list(_REFUSALS)[passed.index(False)]
         code, rule = _REFUSALS[argument]
         raise TokenError(f"{argument} must be {rule}", code, argument)
-    secret = plain_secret(secret) or ""  # its plain value: a str subclass's methods unused
+    nonce = int.from_bytes(os.urandom(4), "big") >> 1  # 31 bits, as upstream's
     contents = Token04(
-        app_id_value(app_id) or 0,
-        as_text(user_id) or "",
-        int.from_bytes(os.urandom(4), "big") >> 1,  # the nonce, 31 bits as upstream's
-        ctime,
-        ctime + (seconds or 0),
-        as_text(payload) or "",
-        as_text(mode) or MODE_CBC,
+        app or 0, user or "", nonce, ctime, ctime + (seconds or 0), text or "", chosen or MODE_CBC
     )
     return encode_token04(contents, secret, new_iv(contents.mode))
 
