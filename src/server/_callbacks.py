@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from .._values import (
     as_int,
     as_text,
+    now_seconds,
     parse_whole_number,
     require_str,
     seconds,
@@ -99,7 +99,7 @@ def verify_callback(
     """
     _require_secret(secret)
     limit = None if max_age is None else seconds(max_age, "max_age")
-    moment = time.time() if now is None else seconds(now, "now")
+    moment = now_seconds(now)
     if seen is not None and (limit is None or not 0 <= limit <= MAX_LOGGED_AGE):
         raise ValueError(
             f"seen needs a max_age from 0 to {MAX_LOGGED_AGE} s: the log forgets older callbacks"
