@@ -129,10 +129,12 @@ def decrypt(frame: Frame, secret: str, version: str) -> bytes:
 
 
 def _open_gcm(frame: Frame, secret: str) -> bytes | None:
+    if len(frame.ciphertext) < TAG_SIZE:
+        return None
     ciphertext, tag = frame.ciphertext[:-TAG_SIZE], frame.ciphertext[-TAG_SIZE:]
     cipher = AES.new(secret.encode("ascii"), AES.MODE_GCM, nonce=frame.iv)
     try:
-        return cipher.decrypt_and_verify(ciphertext, tag) if len(tag) == TAG_SIZE else None
+        return cipher.decrypt_and_verify(ciphertext, tag)
     except ValueError:
         return None
 
