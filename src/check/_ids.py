@@ -122,7 +122,7 @@ def refuse_ids(user_id: str, room_id: str | None, stream_ids: Iterable[str] | No
     named += [("stream_ids", stream_id) for stream_id in stream_ids or ()]
     for argument, value in named:
         kind = "stream_id" if argument == "stream_ids" else argument
-        # Not text, or empty: refused below, as a token cannot be made with it.
+        # Not text, or empty: make_token04 (or rtc_room_payload) refuses it, as no token holds it.
         problem = every_sdk_refuses(kind, value) if value and as_text(value) else None
         if problem is not None:
             code = (
