@@ -28,7 +28,9 @@ __version__ = "3.0.0"
 _HOMES = {
     "project": "ZegoProject",
     "errors": "ZegoError InvalidTokenError ExpiredTokenError TokenError",
-    "server": "ZegoApiError InvalidCallbackError api_signature callback_signature verify_callback",
+    "server": "ZegoApiError InvalidCallbackError CallbackLogError api_signature api_params "
+    "api_url call_api acall_api callback_signature verify_callback averify_callback "
+    "CallbackLog AsyncCallbackLog MemoryCallbackLog RedisCallbackLog AsyncRedisCallbackLog",
     "token04": "TokenInfo Token04 MODE_CBC MODE_GCM generate_token04 decode_token04 "
     "ERROR_CODE_SUCCESS ERROR_CODE_APP_ID_INVALID ERROR_CODE_USER_ID_INVALID "
     "ERROR_CODE_SECRET_INVALID ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID "
@@ -44,14 +46,17 @@ _HOME = {name: home for home, names in _HOMES.items() for name in names.split()}
 # The same names, as type checkers read them (a literal list).
 __all__ = ["__version__", "token04", "ZegoProject"]
 __all__ += ["ZegoError", "InvalidTokenError", "ExpiredTokenError", "TokenError"]
-__all__ += ["ZegoApiError", "InvalidCallbackError"]
+__all__ += ["ZegoApiError", "InvalidCallbackError", "CallbackLogError"]
 __all__ += ["TokenInfo", "Token04", "Token03", "KitToken", "MODE_CBC", "MODE_GCM"]
 __all__ += ["generate_token04", "decode_token04", "decode_token03", "read_token"]
 __all__ += ["make_kit_token", "decode_kit_token"]
 __all__ += ["RtcRoomPayload", "rtc_room_payload", "parse_rtc_room_payload"]
 __all__ += ["check_token04", "CheckReport", "Finding"]
 __all__ += ["check_user_id", "check_room_id", "check_stream_id"]
-__all__ += ["api_signature", "callback_signature", "verify_callback"]
+__all__ += ["api_signature", "api_params", "api_url", "call_api", "acall_api"]
+__all__ += ["callback_signature", "verify_callback", "averify_callback"]
+__all__ += ["CallbackLog", "AsyncCallbackLog", "MemoryCallbackLog", "RedisCallbackLog"]
+__all__ += ["AsyncRedisCallbackLog"]
 __all__ += ["ERROR_CODE_SUCCESS", "ERROR_CODE_APP_ID_INVALID", "ERROR_CODE_USER_ID_INVALID"]
 __all__ += ["ERROR_CODE_SECRET_INVALID", "ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID"]
 __all__ += ["ERROR_CODE_PAYLOAD_INVALID", "ERROR_CODE_MODE_INVALID"]
@@ -90,9 +95,20 @@ if TYPE_CHECKING:
     from .payload import RtcRoomPayload, parse_rtc_room_payload, rtc_room_payload
     from .project import ZegoProject
     from .server import (
+        AsyncCallbackLog,
+        AsyncRedisCallbackLog,
+        CallbackLog,
+        CallbackLogError,
         InvalidCallbackError,
+        MemoryCallbackLog,
+        RedisCallbackLog,
         ZegoApiError,
+        acall_api,
+        api_params,
         api_signature,
+        api_url,
+        averify_callback,
+        call_api,
         callback_signature,
         verify_callback,
     )

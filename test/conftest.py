@@ -10,6 +10,7 @@ selects "thorough" (``HYPOTHESIS_PROFILE=thorough``), with many more examples pe
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -26,59 +27,85 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A real redis-server on 127.0.0.1 and a free port, for the suite's run (CI installs Debian's package).
+class RedisServer:
+    """A real redis-server on 127.0.0.1 and a free port, that a test may stop, pause and restart."""
 
-    Where none is installed the Redis tests skip, saying so; in CI (CI set) that is a failure instead.
-    """
-    executable = shutil.which("redis-server")
-    missing = (
-        "redis-server is not installed (Debian: apt-get install redis-server)"
-        if executable is None
-        else ""
-    )
-    if not missing and importlib.util.find_spec("redis") is None:
+    def __init__(self, folder):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder, self.process = folder, None
+
+    def start(self):
+        arguments = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        arguments += ["--appendonly", "no", "--dir", str(self.folder)]
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), *arguments],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
+        import redis
+
+        with redis.Redis(port=self.port, socket_timeout=5, socket_connect_timeout=1) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    client.ping()
+                    return self
+                except redis.ConnectionError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError("redis-server did not start") from None
+                    time.sleep(0.02)
+
+    def stop(self):
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a paused one hears SIGTERM too
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+    def pause(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+
+def _redis_or_skip():
+    missing = ""
+    if shutil.which("redis-server") is None:
+        missing = "redis-server is not installed (Debian: apt-get install redis-server)"
+    elif importlib.util.find_spec("redis") is None:
         missing = "redis-py is not installed (pip install '.[redis]')"
     if missing:
         (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
-    import redis
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    arguments = [
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(folder),
-    ]
-    process = subprocess.Popen(
-        [executable, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    client = redis.Redis(port=port, socket_timeout=5, socket_connect_timeout=1)
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """The suite's redis-server (CI installs Debian's package).
+
+    Where none is installed the Redis tests skip, saying so; in CI (CI set) that is a failure instead.
+    """
+    _redis_or_skip()
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("redis-server did not start") from None
-                time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=30)
+        server.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own, to stop, pause with SIGSTOP and restart."""
+    _redis_or_skip()
+    server = RedisServer(tmp_path).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

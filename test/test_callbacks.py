@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from support import SECRET
 
 from src import ZegoProject, callback_signature, verify_callback
-from src.server import InvalidCallbackError, MemoryCallbackLog
+from src.server import CallbackLogError, InvalidCallbackError, MemoryCallbackLog
 from src.server._callbacks import LOG_MARGIN, MAX_LOGGED_AGE
 from src.server._fields import callback_id
 
@@ -114,7 +114,9 @@ def test_max_age_refuses_an_old_callback_and_tells_milliseconds_from_seconds(bod
     with pytest.raises(InvalidCallbackError) as caught:
         verify_callback(body, CALLBACK_SECRET, max_age=300, now=now)
     assert caught.value.reason == "too-old"
-    assert verify_callback(body, CALLBACK_SECRET, now=now)  # without max_age, age is not looked at
+    with pytest.raises(InvalidCallbackError):  # without max_age: 5 minutes
+        verify_callback(body, CALLBACK_SECRET, now=now)
+    assert verify_callback(body, CALLBACK_SECRET, max_age=3600, now=now)
 
 
 def test_a_retried_callback_is_the_same_callback():
@@ -140,7 +142,7 @@ def test_a_malformed_callback_secret_is_the_callers_error(secret, error):
 
 def test_a_signed_callback_whose_timestamp_is_not_a_number_is_malformed_for_max_age():
     body = signed({"event": "x", "timestamp": "soon", "nonce": "n"})
-    assert verify_callback(body, CALLBACK_SECRET)["timestamp"] == "soon"  # signed as sent
+    assert callback_signature(CALLBACK_SECRET, "soon", "n") == body["signature"]  # signed as sent
     with pytest.raises(InvalidCallbackError) as caught:
         verify_callback(body, CALLBACK_SECRET, max_age=60)
     assert caught.value.reason == "malformed"
@@ -273,9 +275,10 @@ def test_a_body_with_both_conventions_is_refused():
 
 def test_the_signature_proves_the_timestamp_and_nonce_only():
     # room_id is not signed: a changed one verifies (HTTPS protects it on the way); a changed nonce does not.
-    assert verify_callback({**RTC, "room_id": "room2"}, CALLBACK_SECRET)["room_id"] == "room2"
+    changed = verify_callback({**RTC, "room_id": "room2"}, CALLBACK_SECRET, now=NOW)
+    assert changed["room_id"] == "room2"
     with pytest.raises(InvalidCallbackError):
-        verify_callback({**RTC, "nonce": "8813"}, CALLBACK_SECRET)
+        verify_callback({**RTC, "nonce": "8813"}, CALLBACK_SECRET, now=NOW)
 
 
 # --- handled once: the callback log ---------------------------------------------------------------------------
@@ -284,6 +287,7 @@ def test_the_signature_proves_the_timestamp_and_nonce_only():
 def test_a_callback_in_the_log_is_refused_as_replayed():
     log = MemoryCallbackLog()
     assert verify_callback(RTC, CALLBACK_SECRET, max_age=300, now=NOW + 1, seen=log) == RTC
+    log.done(RTC)
     for replay in (
         RTC,
         json.dumps(RTC),
@@ -309,7 +313,7 @@ def test_a_callback_in_the_log_is_refused_as_replayed():
 )
 def test_a_replay_with_unsigned_members_changed_is_still_replayed(change):
     log = MemoryCallbackLog()
-    verify_callback(AI_AGENT, CALLBACK_SECRET, max_age=300, now=NOW, seen=log)
+    log.done(verify_callback(AI_AGENT, CALLBACK_SECRET, max_age=300, now=NOW, seen=log))
     with pytest.raises(InvalidCallbackError) as caught:
         verify_callback(change(AI_AGENT), CALLBACK_SECRET, max_age=300, now=NOW, seen=log)
     assert caught.value.reason == "replayed"
@@ -338,9 +342,9 @@ class Recording(MemoryCallbackLog):
         super().__init__()
         self.ttls = []
 
-    def add(self, callback_id, ttl):
+    def claim(self, callback_id, ttl):
         self.ttls.append(ttl)
-        return super().add(callback_id, ttl)
+        return super().claim(callback_id, ttl)
 
 
 @pytest.mark.parametrize(
@@ -358,10 +362,13 @@ def test_the_log_keeps_a_callback_as_long_as_max_age_would_take_it(max_age, age)
     assert ttl <= 24 * 3600
 
 
-@pytest.mark.parametrize("max_age", [None, MAX_LOGGED_AGE + 1, timedelta(days=1)])
-def test_a_log_needs_a_max_age_it_can_outlast(max_age):
-    with pytest.raises(ValueError, match="max_age"):
-        verify_callback(RTC, CALLBACK_SECRET, max_age=max_age, seen=MemoryCallbackLog())
+@pytest.mark.parametrize(
+    ("max_age", "error"),
+    [(None, TypeError), (MAX_LOGGED_AGE + 1, ValueError), (timedelta(days=1), ValueError)],
+)
+def test_max_age_is_one_a_log_can_outlast(max_age, error):
+    with pytest.raises(error, match="max_age"):
+        verify_callback(RTC, CALLBACK_SECRET, max_age=max_age, now=NOW)
 
 
 def test_the_id_is_the_signed_triple():
@@ -373,5 +380,10 @@ def test_the_id_is_the_signed_triple():
 def test_the_project_verifies_with_its_log():
     zego, log = ZegoProject(1, SECRET, callback_secret=CALLBACK_SECRET), MemoryCallbackLog()
     assert zego.verify_callback(RTC, max_age=300, now=NOW, seen=log) == RTC
-    with pytest.raises(InvalidCallbackError, match="log"):
+    with pytest.raises(CallbackLogError) as caught:  # a resend while the first is handled
         zego.verify_callback(RTC, max_age=300, now=NOW, seen=log)
+    assert caught.value.reason == "in-progress"
+    log.done(RTC)
+    with pytest.raises(InvalidCallbackError, match="log") as caught:
+        zego.verify_callback(RTC, max_age=300, now=NOW, seen=log)
+    assert caught.value.reason == "replayed"

@@ -120,16 +120,16 @@ def zego_api():
 
 
 def test_call_api_gets_the_answer_whole(zego_api):
-    zego = ZegoProject(1, SECRET)
-    answer = zego.call_api("DescribeUserNum", {"RoomId": ["room1", "room2"]}, base_url=zego_api.url)
+    zego = ZegoProject(1, SECRET, base_url=zego_api.url)
+    answer = zego.call_api("DescribeUserNum", {"RoomId": ["room1", "room2"]})
     assert (answer["Code"], answer["Data"]) == (0, {"UserCount": 3})
     (request,) = zego_api.requests
     assert request["method"] == "GET" and request["query"]["RoomId[]"] == ["room1", "room2"]
 
 
 def test_call_api_posts_a_json_body_with_the_common_parameters_in_the_query(zego_api):
-    answer = ZegoProject(1, SECRET).call_api(
-        "BatchSend", {"Users": ["u", "v"]}, method="POST", base_url=zego_api.url
+    answer = ZegoProject(1, SECRET, base_url=zego_api.url).call_api(
+        "BatchSend", {"Users": ["u", "v"]}, method="POST"
     )
     assert answer["ErrorList"] == [
         {"UserId": "u", "SubCode": 1}
@@ -144,13 +144,13 @@ def test_call_api_posts_a_json_body_with_the_common_parameters_in_the_query(zego
 @pytest.mark.parametrize(
     ("project", "code", "advice"),
     [
-        (ZegoProject(1, OTHER_SECRET), 100000005, "check the ServerSecret"),
-        (ZegoProject(3, SECRET), 100000010, ""),
+        ((1, OTHER_SECRET), 100000005, "check the ServerSecret"),
+        ((3, SECRET), 100000010, ""),
     ],
 )
 def test_a_refusal_is_a_zego_api_error_with_its_code_and_advice(zego_api, project, code, advice):
     with pytest.raises(ZegoApiError) as caught:
-        project.call_api("DescribeUserNum", base_url=zego_api.url)
+        ZegoProject(*project, base_url=zego_api.url).call_api("DescribeUserNum")
     assert (caught.value.code, caught.value.request_id) == (code, "req-1")
     assert (
         advice in str(caught.value)
@@ -164,7 +164,7 @@ def test_a_clock_ten_minutes_off_is_named(zego_api):
         time.time() + 601
     )  # this server's clock is ten minutes and a second behind ZEGO's
     with pytest.raises(ZegoApiError, match="clock") as caught:
-        ZegoProject(1, SECRET).call_api("DescribeUserNum", base_url=zego_api.url)
+        ZegoProject(1, SECRET, base_url=zego_api.url).call_api("DescribeUserNum")
     assert caught.value.code == 100000004
 
 
@@ -185,13 +185,13 @@ def test_http_and_network_failures_are_zego_api_errors(zego_api):
         FakeZego({1: SECRET}, answers={"Broken": 502}) as fake,
         pytest.raises(ZegoApiError) as caught,
     ):
-        ZegoProject(1, SECRET).call_api("Broken", base_url=fake.url)
+        ZegoProject(1, SECRET, base_url=fake.url).call_api("Broken")
     assert (caught.value.code, caught.value.status) == (0, 502)
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{unused.getsockname()[1]}/"
     with pytest.raises(ZegoApiError, match="could not reach") as caught:
-        ZegoProject(1, SECRET).call_api("DescribeUserNum", base_url=closed, timeout=5)
+        ZegoProject(1, SECRET, base_url=closed).call_api("DescribeUserNum", timeout=5)
     assert isinstance(caught.value, ZegoError) and caught.value.code == 0
 
 
@@ -201,9 +201,9 @@ def test_a_server_that_never_answers_times_out():
         silent.listen()
         started = time.monotonic()
         with pytest.raises(ZegoApiError) as caught:
-            ZegoProject(1, SECRET).call_api(
-                "A", base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5
-            )
+            ZegoProject(
+                1, SECRET, base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/"
+            ).call_api("A", timeout=0.5)
         assert time.monotonic() - started < 5 and (caught.value.code, caught.value.status) == (0, 0)
 
 
@@ -264,9 +264,9 @@ def test_tls_is_verified(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(ZegoApiError, match="could not reach") as caught:
-            ZegoProject(1, SECRET).call_api(
-                "A", base_url=f"https://localhost:{server.server_address[1]}/", timeout=10
-            )
+            ZegoProject(
+                1, SECRET, base_url=f"https://localhost:{server.server_address[1]}/"
+            ).call_api("A", timeout=10)
         assert (
             "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
             or "certificate" in str(caught.value).lower()
@@ -294,9 +294,9 @@ def test_an_answer_that_is_not_zegos_json_is_a_zego_api_error():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(ZegoApiError, match="not a Server API answer") as caught:
-            ZegoProject(1, SECRET).call_api(
-                "A", base_url=f"http://127.0.0.1:{server.server_address[1]}/"
-            )
+            ZegoProject(
+                1, SECRET, base_url=f"http://127.0.0.1:{server.server_address[1]}/"
+            ).call_api("A")
         assert (caught.value.code, caught.value.status) == (0, 200)
     finally:
         server.shutdown()

@@ -112,5 +112,5 @@ sign: print a signed Server API request URL (for curl, or ZEGO's online checker)
   --region REGION: a regional host (sha, hkg, fra, lax, bom, sgp)
   --base-url URL: an http(s) URL instead of ZEGO's host (a proxy, a test server)
 verify-callback: is the callback body on stdin ZEGO's? (exit 1 if not; its fields as JSON if so)
-  --max-age SECONDS: refuse a callback older than this (allow for ZEGO's retries)
+  --max-age SECONDS: refuse a callback older than this (default 300; allow for ZEGO's retries)
 """

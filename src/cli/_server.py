@@ -8,6 +8,7 @@ from ..check._reader import holds_secret
 from ..project import ZegoProject
 from ..project._environment import CALLBACK_SECRET_ENV, SECRET_ENV
 from ..server import InvalidCallbackError, verify_callback
+from ..server._callbacks import DEFAULT_MAX_AGE
 from ..server._signing import PRODUCTS, REGIONS, checked_base_url
 from ._console import (
     EXIT_OK,
@@ -32,13 +33,13 @@ def sign(args: argparse.Namespace) -> int:
             "ACTION, --param, --product or --base-url holds the ServerSecret; it would be in "
             "the URL"
         )
-    where = {"product": args.product or "rtc", "region": args.region, "base_url": args.base_url}
     try:
-        checked_base_url(**where)
+        checked_base_url(args.base_url, args.product or "rtc", args.region)
     except ValueError:
         raise Exit(_where_refusal(args)) from None
+    zego = ZegoProject(read_app_id(args.app_id), secret, region=args.region, base_url=args.base_url)
     try:
-        write(ZegoProject(read_app_id(args.app_id), secret).api_url(args.action, params, **where))
+        write(zego.api_url(args.action, params, product=args.product or "rtc"))
     except (TypeError, ValueError):
         raise Exit(
             "--param: each KEY must be printable and not a common parameter (Action, AppId, ...)"
@@ -75,7 +76,7 @@ def _where_refusal(args: argparse.Namespace) -> str:
 
 def verify_callback_command(args: argparse.Namespace) -> int:
     secret = read_secret(args.secret_file, CALLBACK_SECRET_ENV)
-    max_age = None if args.max_age is None else read_seconds(args.max_age, "--max-age")
+    max_age = DEFAULT_MAX_AGE if args.max_age is None else read_seconds(args.max_age, "--max-age")
     try:
         write(
             to_json(

@@ -11,9 +11,10 @@ It raises where ``generate_token04`` returns codes (``TokenError``, with ``error
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._values import (
     Seconds,
@@ -28,9 +29,16 @@ from ..check._ids import refuse_ids
 from ..errors import InvalidTokenError, TokenError
 from ..kit import make_kit_token
 from ..payload import rtc_room_payload
-from ..server import CallbackLog, verify_callback
-from ..server._async import AsyncClients
-from ..server._sync import Connections
+from ..server import (
+    AsyncCallbackLog,
+    CallbackLog,
+    MemoryCallbackLog,
+    averify_callback,
+    verify_callback,
+)
+from ..server._callbacks import DEFAULT_MAX_AGE
+from ..server._signing import REGIONS, api_params, api_url, checked_base_url
+from ..server._wire import ApiCall, checked_retries, checked_timeout
 from ..token04 import (
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
     MODE_CBC,
@@ -44,12 +52,16 @@ from ._environment import (
     checked_credentials,
     read_credentials,
 )
-from ._server_api import ServerApi
+
+if TYPE_CHECKING:
+    from ..server._http import HttpClients
 
 __all__ = ["ZegoProject"]
 
+_LOCK = threading.Lock()  # a project's HTTP clients are made on first use, once
 
-class ZegoProject(ServerApi):
+
+class ZegoProject:
     """A ZEGO project: its AppID, ServerSecret and (optional) CallbackSecret, checked once, here.
 
     Raises TypeError or ValueError, naming the argument, for an ``app_id``
@@ -57,20 +69,38 @@ class ZegoProject(ServerApi):
     32 ASCII characters; no secret is ever shown. ``is_test`` is the Server
     API's ``IsTest`` (None: not sent; only projects made before 2021-11-17
     need it).
+
+    The Server API's settings are the project's too: ``region`` (the regional hosts:
+    ``"sgp"``...), ``base_url`` (every call goes there instead: a proxy, a test server),
+    ``timeout`` (seconds a call may take, all in all), ``retries``, and ``transport``
+    (an httpx transport: ``httpx.MockTransport(handler)`` fakes ZEGO in tests).
     """
 
     __slots__ = (
-        "_async_clients",
         "_callback_secret",
-        "_connections",
+        "_clients",
         "_secret",
+        "_transport",
         "app_id",
+        "base_url",
         "is_test",
+        "region",
+        "retries",
+        "timeout",
     )
     app_id: int
     """The project's AppID."""
     is_test: bool | None
     """The Server API's IsTest, or None when it is not sent."""
+    region: str | None
+    """The regional hosts' name (``"sgp"``...), or None for the global hosts."""
+    base_url: str | None
+    """The URL every call goes to instead of ZEGO's host (a proxy, a test server), or None."""
+    timeout: float
+    """Seconds a call may take, all in all, unless the call says otherwise."""
+    retries: int
+    """How many times a try ZEGO did not act on is made again."""
+    _clients: HttpClients | None
 
     def __init__(
         self,
@@ -79,6 +109,11 @@ class ZegoProject(ServerApi):
         *,
         callback_secret: str | None = None,
         is_test: bool | None = None,
+        region: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 10,
+        retries: int = 2,
+        transport: Any = None,
     ) -> None:
         credentials = Credentials(app_id, secret, callback_secret)
         # Error trackers record locals: they hide "credentials", not "callback_secret".
@@ -91,7 +126,7 @@ class ZegoProject(ServerApi):
         if not (is_test is None or isinstance(is_test, bool)):
             raise TypeError("is_test must be None or a bool")
         self.is_test = is_test
-        self._connections, self._async_clients = Connections(), AsyncClients()
+        self._configure_server_api(region, base_url, timeout, retries, transport)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, object] | None = None) -> ZegoProject:
@@ -190,22 +225,35 @@ class ZegoProject(ServerApi):
         self,
         body: bytes | str | Mapping[str, Any],
         *,
-        max_age: float | timedelta | None = None,
+        max_age: float | timedelta = DEFAULT_MAX_AGE,
         now: float | None = None,
         seen: CallbackLog | None = None,
     ) -> dict[str, Any]:
         """The fields of a callback signed with this project's CallbackSecret, as
-        ``verify_callback`` reads them.
+        ``verify_callback`` reads them (``seen``: a callback log, which claims it).
+        ValueError if the project was made without a callback_secret."""
+        return verify_callback(
+            body, self._callback_secret_or_refuse(), max_age=max_age, now=now, seen=seen
+        )
 
-        ``seen`` is a callback log (MemoryCallbackLog, RedisCallbackLog): a callback
-        already in it is refused as ``"replayed"``. ValueError if the project was
-        made without a callback_secret.
-        """
+    async def averify_callback(
+        self,
+        body: bytes | str | Mapping[str, Any],
+        *,
+        max_age: float | timedelta = DEFAULT_MAX_AGE,
+        now: float | None = None,
+        seen: AsyncCallbackLog | MemoryCallbackLog | None = None,
+    ) -> dict[str, Any]:
+        """verify_callback for asyncio (see server.averify_callback)."""
+        secret = self._callback_secret_or_refuse()
+        return await averify_callback(body, secret, max_age=max_age, now=now, seen=seen)
+
+    def _callback_secret_or_refuse(self) -> str:
         if self._callback_secret is None:
             raise ValueError(
                 f"this ZegoProject has no callback_secret: pass it, or set {CALLBACK_SECRET_ENV}"
             )
-        return verify_callback(body, self._callback_secret, max_age=max_age, now=now, seen=seen)
+        return self._callback_secret
 
     def kit_token(
         self, user_id: str, room_id: str, *, user_name: str = "", ttl: int | timedelta = 3600
@@ -217,6 +265,142 @@ class ZegoProject(ServerApi):
         return make_kit_token(
             self.token(user_id, ttl=ttl), self.app_id, room_id, user_id, user_name
         )
+
+    def _configure_server_api(
+        self,
+        region: str | None,
+        base_url: str | None,
+        timeout: float,
+        retries: int,
+        transport: Any,
+    ) -> None:
+        if region is not None and region not in REGIONS:
+            raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
+        self.region, self.timeout = region, checked_timeout(timeout)
+        self.base_url = None if base_url is None else checked_base_url(base_url)
+        self.retries = checked_retries(retries)
+        if transport is not None:
+            from ..server._http import checked_transport
+
+            transport = checked_transport(transport)
+        self._transport, self._clients = transport, None
+
+    def api_params(
+        self, action: str, *, nonce: str | None = None, timestamp: int | None = None
+    ) -> dict[str, str]:
+        """The signed common parameters of one Server API request, for your own HTTP client (see
+        server.api_params)."""
+        return api_params(
+            self.app_id,
+            self._secret,
+            action,
+            nonce=nonce,
+            timestamp=timestamp,
+            is_test=self.is_test,
+        )
+
+    def api_url(
+        self, action: str, params: Mapping[str, Any] | None = None, *, product: str = "rtc"
+    ) -> str:
+        """A signed GET request URL, for curl or your own HTTP client (see server.api_url)."""
+        return api_url(
+            self.app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=self.region,
+            base_url=self.base_url,
+            is_test=self.is_test,
+        )
+
+    def call_api(
+        self,
+        action: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        product: str = "rtc",
+        method: str = "GET",
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see
+        server.call_api). ``timeout`` (seconds, the whole call) is the project's unless given.
+
+        The project keeps its connections alive between calls; ``close()`` (or ``with``)
+        closes them.
+        """
+        call = self._call(action, params, product, method, timeout)
+        return self._http().send(call)
+
+    async def acall_api(
+        self,
+        action: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        product: str = "rtc",
+        method: str = "GET",
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """``call_api`` for asyncio: the same arguments, answer and errors.
+
+        The project keeps one client for each event loop that calls, closed when the loop
+        shuts down (as ``asyncio.run`` does at its end) or by ``await aclose()``.
+        """
+        call = self._call(action, params, product, method, timeout)
+        return await self._http().asend(call)
+
+    def close(self) -> None:
+        """Close the connections call_api keeps alive (the project stays usable)."""
+        if self._clients is not None:
+            self._clients.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's client, and call_api's connections."""
+        self.close()
+        if self._clients is not None:
+            await self._clients.aclose()
+
+    def __enter__(self) -> ZegoProject:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> ZegoProject:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _call(
+        self,
+        action: str,
+        params: Mapping[str, Any] | None,
+        product: str,
+        method: str,
+        timeout: float | None,
+    ) -> ApiCall:
+        return ApiCall(
+            self.app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=self.region,
+            base_url=self.base_url,
+            method=method,
+            timeout=self.timeout if timeout is None else timeout,
+            retries=self.retries,
+            is_test=self.is_test,
+        )
+
+    def _http(self) -> HttpClients:
+        from ..server._http import HttpClients
+
+        with _LOCK:
+            if self._clients is None:
+                self._clients = HttpClients(self._transport)
+            return self._clients
 
 
 _NOT_PICKLED = "a ZegoProject holds its secrets and is not pickled: make it where it is used"

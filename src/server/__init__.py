@@ -3,18 +3,24 @@
 Everything is here; its private modules are the parts:
 
 - ``_signing``: ``api_signature``, ``api_params``, ``api_url`` (no I/O, no dependency);
-- ``_api``: ``call_api`` (blocking, on the standard library) and ``acall_api`` (asyncio, on
-  httpx: the ``[async]`` extra), over one request builder and one answer reader (``_wire``);
+- ``_wire`` (one call, no I/O), ``_http`` (httpx, the ``[api]`` extra: the clients, and the
+  transport that signs), ``_answers`` (an answer or a failure read), ``_api`` (the functions);
 - ``_callbacks`` and ``_callback_log``: ``verify_callback``, and the logs that make each
-  callback handled once (``RedisCallbackLog``: the ``[redis]`` extra).
+  callback handled once (the Redis ones: the ``[redis]`` extra).
 
-Secrets are held only in parameters named ``secret``, which error trackers hide; no message
-shows one, nor a Signature or a signed URL.
+No message, repr, log line or error tracker's record shows a secret, a Signature or a signed
+URL.
 """
 
 from ._api import acall_api, call_api
-from ._callback_log import CallbackLog, MemoryCallbackLog, RedisCallbackLog
-from ._callbacks import callback_signature, verify_callback
+from ._callback_log import (
+    AsyncCallbackLog,
+    AsyncRedisCallbackLog,
+    CallbackLog,
+    MemoryCallbackLog,
+    RedisCallbackLog,
+)
+from ._callbacks import averify_callback, callback_signature, verify_callback
 from ._errors import CallbackLogError, InvalidCallbackError, ZegoApiError
 from ._fields import MAX_CALLBACK_BYTES
 from ._signing import api_params, api_signature, api_url
@@ -27,10 +33,13 @@ __all__ = [
     "acall_api",
     "callback_signature",
     "verify_callback",
+    "averify_callback",
     "MAX_CALLBACK_BYTES",
     "CallbackLog",
     "MemoryCallbackLog",
     "RedisCallbackLog",
+    "AsyncCallbackLog",
+    "AsyncRedisCallbackLog",
     "ZegoApiError",
     "InvalidCallbackError",
     "CallbackLogError",

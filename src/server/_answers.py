@@ -15,7 +15,6 @@ from ._errors import ZegoApiError
 
 __all__ = [
     "MAX_RESPONSE_BYTES",
-    "NotSentError",
     "location_host",
     "read_answer",
     "connect_failure",
@@ -36,11 +35,6 @@ _ADVICE = {
     "is_test=False (or True)",
     100000017: "the service is not enabled for this AppID: enable it in ZEGO's console",
 }
-
-
-class NotSentError(ZegoApiError):
-    """The connection failed before the request went out: ZEGO did nothing, so it can be tried
-    again."""
 
 
 def location_host(url: object) -> str:
@@ -81,11 +75,10 @@ def read_answer(status: int, body: bytes, redirect_host: str = "") -> dict[str, 
 
 
 def connect_failure(error: BaseException) -> ZegoApiError:
-    """What a connection that could not be made becomes: NotSentError, tried again, unless TLS
+    """What a connection that could not be made becomes: not sent, so tried again, unless TLS
     refused it (a certificate does not get better by trying again)."""
     refused_by_tls = any(isinstance(cause, ssl.SSLError) for cause in _causes(error))
-    kind = ZegoApiError if refused_by_tls else NotSentError
-    return kind(f"could not reach ZEGO's Server API: {_reason(error)}")
+    return ZegoApiError(f"could not reach ZEGO's Server API: {_reason(error)}", sent=refused_by_tls)
 
 
 def read_failure(error: BaseException) -> ZegoApiError:

@@ -31,19 +31,23 @@ from .._values import (
     seconds,
     type_name,
 )
-from ._callback_log import CallbackLog
-from ._errors import InvalidCallbackError
+from ._callback_log import CLAIMED, DONE, AsyncCallbackLog, CallbackLog, MemoryCallbackLog
+from ._errors import CallbackLogError, InvalidCallbackError
 from ._fields import callback_fields, callback_id, signed_fields, signed_text
 
 __all__ = [
+    "DEFAULT_MAX_AGE",
     "MAX_LOGGED_AGE",
     "LOG_MARGIN",
     "callback_signature",
     "verify_callback",
+    "averify_callback",
 ]
 
+DEFAULT_MAX_AGE = 300
+"""verify_callback's max_age unless given: 5 minutes, as Stripe's and Standard Webhooks'."""
 MAX_LOGGED_AGE = 12 * 3600
-"""The largest max_age that goes with a callback log: a log keeps an entry at most a day."""
+"""The largest max_age: a log keeps an entry at most a day."""
 LOG_MARGIN = 120
 """Seconds a log keeps an entry beyond max_age, and beyond the moment max_age would refuse the
 callback."""
@@ -70,7 +74,7 @@ def verify_callback(
     body: bytes | str | Mapping[str, Any],
     secret: str,
     *,
-    max_age: float | timedelta | None = None,
+    max_age: float | timedelta = DEFAULT_MAX_AGE,
     now: float | None = None,
     seen: CallbackLog | None = None,
 ) -> dict[str, Any]:
@@ -84,26 +88,58 @@ def verify_callback(
     only: the other fields are as the sender wrote them (HTTPS protects them on
     the way).
 
-    With ``max_age`` (seconds or a timedelta) a callback whose timestamp (seconds
-    or milliseconds) is further than that from ``now`` is refused; allow for
-    ZEGO's retries, the last about a minute after the first try. With ``seen``
-    (a ``CallbackLog``; ``max_age`` of at most MAX_LOGGED_AGE is then required)
-    a callback already in the log is refused as ``"replayed"``, and a new one is
-    entered in it: hand it back with ``seen.forget(fields)`` if handling it fails.
+    A callback whose timestamp (seconds or milliseconds) is further than
+    ``max_age`` (seconds or a timedelta, at most MAX_LOGGED_AGE; 5 minutes unless
+    given: ZEGO's last resend comes about a minute after the first try) from
+    ``now`` is refused. With ``seen`` (a ``CallbackLog``) the callback is claimed
+    in the log: call ``seen.done(fields)`` once it is handled (see CallbackLog).
 
     Raises InvalidCallbackError (its ``reason``: ``malformed``, ``missing-field``,
     ``bad-signature``, ``too-old``, ``replayed``) for any body not taken;
-    CallbackLogError if the log cannot be reached (answer 5xx: ZEGO retries);
-    TypeError or ValueError for a malformed ``secret``, ``max_age``, ``now`` or
-    ``seen``.
+    CallbackLogError (answer 503: ZEGO sends it again) if the log cannot be
+    reached in time, is full, or another delivery of the callback is being
+    handled; TypeError or ValueError for a malformed ``secret``, ``max_age``,
+    ``now`` or ``seen`` (an AsyncCallbackLog goes to averify_callback).
     """
-    _require_secret(secret)
-    limit = None if max_age is None else seconds(max_age, "max_age")
-    moment = now_seconds(now)
-    if seen is not None and (limit is None or not 0 <= limit <= MAX_LOGGED_AGE):
-        raise ValueError(
-            f"seen needs a max_age from 0 to {MAX_LOGGED_AGE} s: the log forgets older callbacks"
+    if not (seen is None or isinstance(seen, CallbackLog)):
+        raise TypeError("seen must be a CallbackLog (an AsyncCallbackLog: averify_callback)")
+    fields, ttl = _verified(body, secret, max_age, now)
+    if seen is not None:
+        _settle(seen.claim(callback_id(fields), ttl))
+    return fields
+
+
+async def averify_callback(
+    body: bytes | str | Mapping[str, Any],
+    secret: str,
+    *,
+    max_age: float | timedelta = DEFAULT_MAX_AGE,
+    now: float | None = None,
+    seen: AsyncCallbackLog | MemoryCallbackLog | None = None,
+) -> dict[str, Any]:
+    """verify_callback for asyncio: ``seen`` is an AsyncCallbackLog (AsyncRedisCallbackLog) or
+    a MemoryCallbackLog, so the event loop never waits on the log."""
+    if not (seen is None or isinstance(seen, (AsyncCallbackLog, MemoryCallbackLog))):
+        raise TypeError(
+            "seen must be an AsyncCallbackLog or a MemoryCallbackLog: another would block "
+            "the event loop"
         )
+    fields, ttl = _verified(body, secret, max_age, now)
+    if isinstance(seen, AsyncCallbackLog):
+        _settle(await seen.claim(callback_id(fields), ttl))
+    elif seen is not None:
+        _settle(seen.claim(callback_id(fields), ttl))
+    return fields
+
+
+def _verified(
+    body: object, secret: str, max_age: object, now: object
+) -> tuple[dict[str, Any], int]:
+    """The fields of a callback proven to be ZEGO's and fresh, and how long a log keeps it."""
+    _require_secret(secret)
+    limit, moment = seconds(max_age, "max_age"), now_seconds(now)
+    if not 0 <= limit <= MAX_LOGGED_AGE:
+        raise ValueError(f"max_age must be from 0 to {MAX_LOGGED_AGE} seconds")
     fields = callback_fields(body)
     signature, timestamp, nonce = signed_fields(fields)
     # No local holds the expected signature: it would forge this timestamp and nonce.
@@ -112,15 +148,18 @@ def verify_callback(
             "the callback's signature is wrong: not ZEGO's, or not this CallbackSecret",
             "bad-signature",
         )
-    if limit is not None:
-        left = _seconds_left(timestamp, moment, limit)
-        # The whole window, and ZEGO's retries.
-        ttl = min(math.ceil(max(left, limit)) + LOG_MARGIN, _MAX_TTL)
-        if seen is not None and not seen.add(callback_id(fields), ttl):
-            raise InvalidCallbackError(
-                "the callback is in the log already: it was handled", "replayed"
-            )
-    return fields
+    left = _seconds_left(timestamp, moment, limit)
+    # The whole window, and ZEGO's retries.
+    return fields, min(math.ceil(max(left, limit)) + LOG_MARGIN, _MAX_TTL)
+
+
+def _settle(state: str) -> None:
+    if state == DONE:
+        raise InvalidCallbackError("the callback is in the log already: it was handled", "replayed")
+    if state != CLAIMED:
+        raise CallbackLogError(
+            "another delivery of this callback is being handled; try later", "in-progress"
+        )
 
 
 def _require_signed(value: object, name: str) -> str:

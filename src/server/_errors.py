@@ -30,10 +30,18 @@ class InvalidCallbackError(ZegoError, ValueError):
 
 
 class CallbackLogError(ZegoError):
-    """The callback log could not be read or written, so the callback was not accepted.
+    """The callback log did not take the callback: answer 503, and ZEGO sends it again later.
 
-    Answer with a 5xx: ZEGO resends the callback, and a later try may find the log.
+    ``reason`` is ``"unreachable"`` (the log could not be read or written in time),
+    ``"in-progress"`` (another delivery of it is being handled) or ``"full"``.
     """
+
+    def __init__(self, message: str, reason: str = "unreachable") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.reason))
 
 
 class ZegoApiError(ZegoError):
@@ -41,15 +49,20 @@ class ZegoApiError(ZegoError):
 
     ``code`` is ZEGO's ``Code`` (0 when the request never got ZEGO's answer: a
     network or HTTP failure, then ``status`` holds the HTTP status, or 0), and
-    ``request_id`` ZEGO's ``RequestId`` ("" when there is none). The message
-    says what to do for the codes users meet.
+    ``request_id`` ZEGO's ``RequestId`` ("" when there is none). ``sent`` is False
+    only when the request surely never reached ZEGO (a connection that could not
+    be made), so the Action did not run. The message says what to do for the
+    codes users meet.
     """
 
-    def __init__(self, message: str, code: int = 0, request_id: str = "", status: int = 0) -> None:
+    def __init__(
+        self, message: str, code: int = 0, request_id: str = "", status: int = 0, sent: bool = True
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.request_id = request_id
         self.status = status
+        self.sent = sent
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.code, self.request_id, self.status))
+        return (type(self), (str(self), self.code, self.request_id, self.status, self.sent))

@@ -21,6 +21,7 @@ from .._values import as_int, as_text, require_app_id, require_secret, require_s
 
 __all__ = [
     "SIGNATURE_VERSION",
+    "SIGNED",
     "PRODUCTS",
     "REGIONS",
     "api_base_url",
@@ -39,6 +40,8 @@ base_url)."""
 REGIONS = ("sha", "hkg", "fra", "lax", "bom", "sgp")
 """The regional hosts' names (not every product has every region: see the product's page)."""
 
+SIGNED = ("SignatureNonce", "Timestamp", "Signature")
+"""The common parameters that are the credential: added to a request only as it is sent."""
 _COMMON = {
     "Action",
     "AppId",
@@ -68,22 +71,28 @@ def _choice(value: object, choices: tuple[str, ...]) -> str | None:
     return text if text in choices else None
 
 
+BASE_URL_RULE = (
+    "base_url must be an http:// or https:// URL with a host, in ASCII, with no query, no "
+    "fragment and no white space"
+)
+
+
 def checked_base_url(base_url: object, product: object = "rtc", region: object = None) -> str:
     """``base_url`` (an http or https URL with a host, no white space), or the product's host if it
     is None."""
     if base_url is None:
         return api_base_url(product, region)  # type: ignore[arg-type]
-    text = as_text(require_str(base_url, "base_url"))
-    parts = (
-        urllib.parse.urlsplit(text or "")
-        if text and text.isprintable() and " " not in text
-        else None
-    )
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise ValueError(
-            "base_url must be an http:// or https:// URL with a host, no query and no white space"
-        )
-    return text  # type: ignore[return-value]
+    text = as_text(require_str(base_url, "base_url")) or ""
+    try:
+        parts = urllib.parse.urlsplit(text)
+        # .port raises ValueError for a port out of range
+        sendable = bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a malformed IPv6 literal, a port that is not a number
+        sendable = False
+    sendable = sendable and text.isascii() and text.isprintable() and " " not in text
+    if not sendable or parts.scheme not in ("http", "https") or "?" in text or "#" in text:
+        raise ValueError(BASE_URL_RULE)
+    return text
 
 
 def api_signature(app_id: int, signature_nonce: str, secret: str, timestamp: int | str) -> str:
