@@ -53,18 +53,12 @@ def fake():
         yield server
 
 
-def call(zego, mode, *args, **kwargs):
-    """zego.call_api, or zego.acall_api run on a new event loop (and its client closed)."""
-    if mode == "sync":
-        return zego.call_api(*args, **kwargs)
-
-    async def run():
-        try:
-            return await zego.acall_api(*args, **kwargs)
-        finally:
-            await zego.aclose()
-
-    return asyncio.run(run())
+def call(mode, *args, base_url=None, retries=2, **kwargs):
+    """A project's call_api, or acall_api run on a new event loop (its client closed with it)."""
+    with ZegoProject(1, SECRET, base_url=base_url, retries=retries) as zego:
+        if mode == "sync":
+            return zego.call_api(*args, **kwargs)
+        return asyncio.run(zego.acall_api(*args, **kwargs))
 
 
 MODES = ["sync", "async"]
@@ -74,9 +68,9 @@ MODES = ["sync", "async"]
 
 
 def test_fifty_sequential_calls_use_one_connection(fake):
-    with ZegoProject(1, SECRET) as zego:
+    with ZegoProject(1, SECRET, base_url=fake.url) as zego:
         for _ in range(50):
-            assert zego.call_api("DescribeUserNum", base_url=fake.url)["Data"] == {"UserCount": 3}
+            assert zego.call_api("DescribeUserNum")["Data"] == {"UserCount": 3}
     assert len(fake.requests) == 50 and fake.connections <= 2
 
 
@@ -88,9 +82,9 @@ def test_the_module_call_api_keeps_its_connection_too(fake):
 
 def test_fifty_sequential_async_calls_use_one_connection(fake):
     async def run():
-        async with ZegoProject(1, SECRET) as zego:
+        async with ZegoProject(1, SECRET, base_url=fake.url) as zego:
             for _ in range(50):
-                await zego.acall_api("DescribeUserNum", base_url=fake.url)
+                await zego.acall_api("DescribeUserNum")
 
     asyncio.run(run())
     assert len(fake.requests) == 50 and fake.connections <= 2
@@ -98,11 +92,11 @@ def test_fifty_sequential_async_calls_use_one_connection(fake):
 
 def test_threads_share_a_project(fake):
     results = []
-    with ZegoProject(1, SECRET) as zego:
+    with ZegoProject(1, SECRET, base_url=fake.url) as zego:
 
         def work():
             results.extend(
-                zego.call_api("DescribeUserNum", base_url=fake.url)["Code"] for _ in range(10)
+                zego.call_api("DescribeUserNum")["Code"] for _ in range(10)
             )
 
         threads = [threading.Thread(target=work) for _ in range(8)]
@@ -114,19 +108,20 @@ def test_threads_share_a_project(fake):
 
 
 def test_close_closes_the_kept_connection_and_the_project_stays_usable(fake):
-    zego = ZegoProject(1, SECRET)
-    zego.call_api("DescribeUserNum", base_url=fake.url)
+    zego = ZegoProject(1, SECRET, base_url=fake.url)
+    zego.call_api("DescribeUserNum")
     zego.close()
-    zego.call_api("DescribeUserNum", base_url=fake.url)
+    zego.call_api("DescribeUserNum")
     zego.close()
     assert fake.connections == 2
 
 
 def test_a_connection_the_server_closed_is_not_used_again():
     answers = {"Once": raw(http_answer(headers=["Connection: close"])), "DescribeUserNum": {}}
-    with FakeZego({1: SECRET}, answers=answers) as server, ZegoProject(1, SECRET) as zego:
-        zego.call_api("Once", base_url=server.url)
-        assert zego.call_api("DescribeUserNum", base_url=server.url)["Code"] == 0
+    with FakeZego({1: SECRET}, answers=answers) as server:
+        with ZegoProject(1, SECRET, base_url=server.url) as zego:
+            zego.call_api("Once")
+            assert zego.call_api("DescribeUserNum")["Code"] == 0
     assert server.connections == 2
 
 
@@ -150,7 +145,7 @@ def test_a_drip_fed_answer_is_cut_at_the_deadline(mode, where):
     with FakeZego({1: SECRET}, answers={"Slow": drip}) as server:
         started = time.monotonic()
         with pytest.raises(ZegoApiError) as caught:
-            call(ZegoProject(1, SECRET), mode, "Slow", base_url=server.url, timeout=0.5)
+            call(mode, "Slow", base_url=server.url, timeout=0.5)
         elapsed = time.monotonic() - started
     assert 0.45 < elapsed < 2.5 and (caught.value.code, caught.value.status) == (0, 0)
 
@@ -162,7 +157,6 @@ def test_a_timeout_after_sending_is_never_retried(mode):
     ) as server:
         with pytest.raises(ZegoApiError):
             call(
-                ZegoProject(1, SECRET),
                 mode,
                 "SendCustomCommand",
                 base_url=server.url,
@@ -191,7 +185,7 @@ def test_a_redirect_is_refused_and_the_other_server_sees_nothing(mode, status):
 
         with FakeZego({1: SECRET}, answers={"DescribeUserNum": redirect}) as server:
             with pytest.raises(ZegoApiError) as caught:
-                call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=server.url)
+                call(mode, "DescribeUserNum", base_url=server.url)
             signature = server.requests[0]["query"]["Signature"][0]
         assert elsewhere.requests == []
     assert caught.value.status == int(status[:3]) and "localhost" in str(caught.value)
@@ -226,7 +220,7 @@ def test_a_malformed_answer_is_a_zego_api_error(mode, answer):
         FakeZego({1: SECRET}, answers={"DescribeUserNum": raw(answer)}) as server,
         pytest.raises(ZegoApiError) as caught,
     ):
-        call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=server.url, timeout=5)
+        call(mode, "DescribeUserNum", base_url=server.url, timeout=5)
     assert caught.value.code == 0 or caught.value.status == 500
     assert (
         caught.value.__cause__,
@@ -246,7 +240,7 @@ def test_a_huge_answer_is_refused(mode):
         FakeZego({1: SECRET}, answers={"Big": raw(http_answer(body))}) as server,
         pytest.raises(ZegoApiError) as caught,
     ):
-        call(ZegoProject(1, SECRET), mode, "Big", base_url=server.url, timeout=30)
+        call(mode, "Big", base_url=server.url, timeout=30)
     assert caught.value.code == 0
 
 
@@ -262,7 +256,7 @@ def test_a_refusal_zego_did_not_act_on_is_tried_again(mode, refusal):
     with FakeZego(
         {1: SECRET}, answers={"DescribeUserNum": [refusal, refusal, {"UserCount": 1}]}
     ) as server:
-        answer = call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=server.url)
+        answer = call(mode, "DescribeUserNum", base_url=server.url)
     assert answer["Data"] == {"UserCount": 1} and len(server.requests) == 3
     nonces = {request["query"]["SignatureNonce"][0] for request in server.requests}
     assert len(nonces) == 3  # each try signed afresh
@@ -275,7 +269,7 @@ def test_retries_are_counted(mode, retries, tries):
         FakeZego({1: SECRET}, answers={"DescribeUserNum": [QPS]}) as server,
         pytest.raises(ZegoApiError) as caught,
     ):
-        call(ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=server.url, retries=retries)
+        call(mode, "DescribeUserNum", base_url=server.url, retries=retries)
     assert caught.value.code == 7 and len(server.requests) == tries
 
 
@@ -286,7 +280,7 @@ def test_any_other_refusal_is_never_retried(mode, code):
         FakeZego({1: SECRET}, answers={"KickoutUser": [{"Code": code}, {}]}) as server,
         pytest.raises(ZegoApiError) as caught,
     ):
-        call(ZegoProject(1, SECRET), mode, "KickoutUser", base_url=server.url)
+        call(mode, "KickoutUser", base_url=server.url)
     assert caught.value.code == code and len(server.requests) == 1
 
 
@@ -302,9 +296,7 @@ def test_a_connection_refused_before_sending_is_tried_again(mode):
     server = FakeZego({1: SECRET}, answers={"DescribeUserNum": {"UserCount": 2}}, port=port)
     threading.Timer(0.1, server.__enter__).start()  # the server comes up after the first try
     try:
-        answer = call(
-            ZegoProject(1, SECRET), mode, "DescribeUserNum", base_url=f"http://127.0.0.1:{port}/"
-        )
+        answer = call(mode, "DescribeUserNum", base_url=f"http://127.0.0.1:{port}/")
     finally:
         time.sleep(0.1)
         server.__exit__()
@@ -315,7 +307,6 @@ def test_a_connection_refused_before_sending_is_tried_again(mode):
 def test_a_refused_connection_without_retries_fails_at_once(mode):
     with pytest.raises(ZegoApiError) as caught:
         call(
-            ZegoProject(1, SECRET),
             mode,
             "A",
             base_url=f"http://127.0.0.1:{free_port()}/",
@@ -339,7 +330,7 @@ BAD_BASE_URLS = [
 @pytest.mark.parametrize("base_url", BAD_BASE_URLS)
 def test_a_bad_base_url_is_refused_before_signing(mode, base_url):
     with pytest.raises(ValueError, match="base_url") as caught:
-        call(ZegoProject(1, SECRET), mode, "A", base_url=base_url)
+        call(mode, "A", base_url=base_url)
     assert "Signature" not in str(caught.value) and SECRET not in str(caught.value)
 
 
@@ -354,17 +345,16 @@ def test_a_bad_base_url_is_refused_before_signing(mode, base_url):
 )
 def test_a_parameter_that_cannot_be_sent_is_refused_before_signing(mode, params, error):
     with pytest.raises(error, match="params"):
-        call(ZegoProject(1, SECRET), mode, "A", params, base_url="http://127.0.0.1:9/")
+        call(mode, "A", params, base_url="http://127.0.0.1:9/")
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_a_none_is_left_out(fake, method):
-    with ZegoProject(1, SECRET) as zego:
+    with ZegoProject(1, SECRET, base_url=fake.url) as zego:
         zego.call_api(
             "DescribeUserNum",
             {"CustomReason": None, "RoomId": "r"},
             method=method,
-            base_url=fake.url,
         )
     (request,) = fake.requests
     assert "CustomReason" not in request["query"]
@@ -390,9 +380,9 @@ def test_fifty_concurrent_async_calls_leave_the_loop_free():
                     last = now
 
             task = asyncio.ensure_future(ticker())
-            async with ZegoProject(1, SECRET) as zego:
-                calls = [zego.acall_api("DescribeUserNum", base_url=server.url) for _ in range(50)]
-                answers = await asyncio.gather(*calls, zego.acall_api("Slow", base_url=server.url))
+            async with ZegoProject(1, SECRET, base_url=server.url) as zego:
+                calls = [zego.acall_api("DescribeUserNum") for _ in range(50)]
+                answers = await asyncio.gather(*calls, zego.acall_api("Slow"))
             stop.set()
             await task
             return answers, gaps
@@ -406,13 +396,13 @@ def test_a_cancelled_async_call_leaves_nothing_running():
     with FakeZego({1: SECRET}, answers={"Slow": lambda handler: time.sleep(2)}) as server:
 
         async def run():
-            async with ZegoProject(1, SECRET) as zego:
-                task = asyncio.ensure_future(zego.acall_api("Slow", base_url=server.url, timeout=5))
+            async with ZegoProject(1, SECRET, base_url=server.url) as zego:
+                task = asyncio.ensure_future(zego.acall_api("Slow", timeout=5))
                 await asyncio.sleep(0.2)
                 task.cancel()
                 with pytest.raises(asyncio.CancelledError):
                     await task
-                return await zego.acall_api("DescribeUserNum", base_url=server.url)
+                return await zego.acall_api("DescribeUserNum")
 
         assert asyncio.run(run())["Code"] == 0
 
@@ -434,7 +424,7 @@ def test_without_httpx_acall_api_names_the_extra():
         "zego = ZegoProject(1, 'fa94dd0f974cf2e293728a526b028271')\n"
         "print(zego.token('u')[:2])\n"
         "try:\n"
-        "    asyncio.run(zego.acall_api('A', base_url='http://127.0.0.1:9/'))\n"
+        "    asyncio.run(zego.acall_api('A'))\n"
         "except ImportError as error:\n"
         "    print(error)\n"
     )
@@ -444,7 +434,7 @@ def test_without_httpx_acall_api_names_the_extra():
         text=True,
         check=True,
     )
-    assert result.stdout.splitlines()[0] == "04" and "zego-token04[async]" in result.stdout
+    assert result.stdout.splitlines()[0] == "04" and "zego-token04[api]" in result.stdout
 
 
 # --- what an error tracker records of each failure --------------------------------------------------------------
@@ -477,7 +467,7 @@ def test_no_failure_puts_the_secret_or_a_signature_in_the_tracker(mode, answer):
 
     with FakeZego({1: SECRET}, answers={"A": answer}) as server, tracking() as kept:
         text = captured(
-            kept, lambda: call(ZegoProject(1, SECRET), mode, "A", base_url=server.url, timeout=0.5)
+            kept, lambda: call(mode, "A", base_url=server.url, timeout=0.5)
         )
     signatures = [request["query"]["Signature"][0] for request in server.requests]
     assert signatures and not any(signature in text for signature in signatures)
@@ -498,5 +488,5 @@ def test_no_refusal_of_the_callers_arguments_puts_the_secret_in_the_tracker(mode
     from test_error_trackers import SPELLINGS, captured, tracking
 
     with tracking() as kept:
-        text = captured(kept, lambda: call(ZegoProject(1, SECRET), mode, "A", **arguments))
+        text = captured(kept, lambda: call(mode, "A", **arguments))
     assert not any(spelling in text for spelling in SPELLINGS) and "Signature=" not in text
