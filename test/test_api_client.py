@@ -95,9 +95,7 @@ def test_threads_share_a_project(fake):
     with ZegoProject(1, SECRET, base_url=fake.url) as zego:
 
         def work():
-            results.extend(
-                zego.call_api("DescribeUserNum")["Code"] for _ in range(10)
-            )
+            results.extend(zego.call_api("DescribeUserNum")["Code"] for _ in range(10))
 
         threads = [threading.Thread(target=work) for _ in range(8)]
         for thread in threads:
@@ -466,9 +464,7 @@ def test_no_failure_puts_the_secret_or_a_signature_in_the_tracker(mode, answer):
     from test_error_trackers import SPELLINGS, captured, tracking
 
     with FakeZego({1: SECRET}, answers={"A": answer}) as server, tracking() as kept:
-        text = captured(
-            kept, lambda: call(mode, "A", base_url=server.url, timeout=0.5)
-        )
+        text = captured(kept, lambda: call(mode, "A", base_url=server.url, timeout=0.5))
     signatures = [request["query"]["Signature"][0] for request in server.requests]
     assert signatures and not any(signature in text for signature in signatures)
     assert not any(spelling in text for spelling in SPELLINGS) and "Signature=" not in text
