@@ -14,7 +14,7 @@ Try it with curl (the cookie jar keeps the demo session):
 The ServerSecret stays on the server. The user comes from your own
 authentication dependency (``current_user``), never from the token request.
 /rooms/{room_id}/users asks ZEGO's Server API how many users a room has, with
-``acall_api`` (pip install 'zego-token04[async]'): the event loop is never
+``acall_api`` (pip install '.[api]'): the event loop is never
 blocked, and the client is closed when the app stops. ZEGO_API_BASE_URL, if
 set, replaces ZEGO's host (a proxy, a test server).
 
@@ -22,8 +22,8 @@ ZEGO POSTs its callbacks to /zego/callback (the URL set in its console); one not
 signed with the project's CallbackSecret is refused (401). ZEGO resends a
 callback not answered with a 2xx, so the answer comes at once, and a resent one
 is answered 200 but not handled twice: the callback log is in Redis when
-REDIS_URL is set (every worker and host shares it; pip install
-'zego-token04[redis]'), else in memory.
+REDIS_URL is set (every worker and host shares it; pip install '.[redis]'),
+else in memory. A body over 1 MiB is refused (413) before it is read whole.
 """
 
 import logging
@@ -33,7 +33,6 @@ from contextlib import asynccontextmanager
 from typing import Optional
 
 from fastapi import Cookie, Depends, FastAPI, Form, HTTPException, Request, Response
-from starlette.concurrency import run_in_threadpool
 from zego_token04 import (
     InvalidCallbackError,
     TokenError,
@@ -42,13 +41,19 @@ from zego_token04 import (
     check_room_id,
     check_user_id,
 )
-from zego_token04.server import CallbackLogError, MemoryCallbackLog, RedisCallbackLog
+from zego_token04.server import (
+    MAX_CALLBACK_BYTES,
+    AsyncRedisCallbackLog,
+    CallbackLogError,
+    MemoryCallbackLog,
+)
 
 TOKEN_LIFETIME = 3600  # seconds
 CALLBACK_MAX_AGE = 300  # seconds: ZEGO's last retry comes about a minute after the first try
 
-zego = ZegoProject.from_env()  # ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed
-ZEGO_API_BASE_URL = os.environ.get("ZEGO_API_BASE_URL")  # None: ZEGO's own host
+# ZEGO_APP_ID, ZEGO_SERVER_SECRET: refused at start-up if malformed. ZEGO_API_BASE_URL: None
+# is ZEGO's own host.
+zego = ZegoProject.from_env(base_url=os.environ.get("ZEGO_API_BASE_URL"), timeout=5)
 
 
 @asynccontextmanager
@@ -66,12 +71,9 @@ def callback_log():
     process."""
     if not os.environ.get("REDIS_URL"):
         return MemoryCallbackLog()
-    import redis  # pip install 'zego-token04[redis]'
+    import redis.asyncio  # pip install '.[redis]'
 
-    client = redis.Redis.from_url(
-        os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
-    )
-    return RedisCallbackLog(client)
+    return AsyncRedisCallbackLog(redis.asyncio.Redis.from_url(os.environ["REDIS_URL"]))
 
 
 CALLBACK_LOG = callback_log()
@@ -115,15 +117,13 @@ async def room_users(room_id: str, user_id: str = Depends(current_user)) -> dict
     if check_room_id(room_id):
         raise HTTPException(status_code=400, detail="not a room ID ZEGO takes")
     try:
-        answer = await zego.acall_api(
-            "DescribeUserNum", {"RoomId": [room_id]}, base_url=ZEGO_API_BASE_URL
-        )
+        answer = await zego.acall_api("DescribeUserNum", {"RoomId": [room_id]})
     except ZegoApiError as error:  # a refusal (error.code), or no answer in time: never the secret
         log.error(
             "ZEGO's Server API: %s (code %d, request %s)", error, error.code, error.request_id
         )
         raise HTTPException(status_code=502, detail="ZEGO's Server API did not answer") from None
-    return answer["Data"]
+    return answer.get("Data", {})  # Code 0 with no Data is an answer too
 
 
 def handle(event):
@@ -132,25 +132,42 @@ def handle(event):
     log.info("ZEGO callback: %s", event.get("event", event.get("Event")))
 
 
+async def whole_body(request: Request) -> bytes:
+    """The body, or 413 as soon as it is longer than a callback can be (never read whole)."""
+    if int(request.headers.get("content-length") or 0) > MAX_CALLBACK_BYTES:
+        raise HTTPException(status_code=413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_CALLBACK_BYTES:
+            raise HTTPException(status_code=413)
+    return bytes(body)
+
+
+async def settled(event, handled: bool) -> None:
+    """Tell the log how handling went: done (a resend is replayed) or not (a resend is handled)."""
+    if isinstance(CALLBACK_LOG, AsyncRedisCallbackLog):
+        await (CALLBACK_LOG.done(event) if handled else CALLBACK_LOG.forget(event))
+    else:
+        (CALLBACK_LOG.done if handled else CALLBACK_LOG.forget)(event)
+
+
 @app.post("/zego/callback")
 async def zego_callback(request: Request) -> dict:
-    body = await request.body()
-    try:  # in a thread: the Redis log would block the event loop
-        event = await run_in_threadpool(
-            zego.verify_callback, body, max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG
-        )
+    body = await whole_body(request)
+    try:
+        event = await zego.averify_callback(body, max_age=CALLBACK_MAX_AGE, seen=CALLBACK_LOG)
     except InvalidCallbackError as error:
-        if (
-            error.reason == "replayed"
-        ):  # ZEGO resent one already handled (or someone replays it): done
+        if error.reason == "replayed":  # ZEGO resent one already handled (or a replay): done
             return {"handled": False}
         log.warning("refused a callback: %s", error.reason)
         raise HTTPException(status_code=401, detail="not ZEGO's callback") from None
-    except CallbackLogError:
+    except CallbackLogError:  # unreachable, or another delivery is being handled
         raise HTTPException(status_code=503, detail="try again") from None  # ZEGO resends it
     try:
         handle(event)
     except Exception:
-        await run_in_threadpool(CALLBACK_LOG.forget, event)  # so that ZEGO's retry is handled
+        await settled(event, handled=False)  # so that ZEGO's retry is handled
         raise HTTPException(status_code=503, detail="try again") from None
+    await settled(event, handled=True)
     return {"handled": True}

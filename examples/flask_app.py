@@ -51,10 +51,7 @@ def callback_log():
         return MemoryCallbackLog()
     import redis  # pip install 'zego-token04[redis]'
 
-    client = redis.Redis.from_url(
-        os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
-    )
-    return RedisCallbackLog(client)
+    return RedisCallbackLog(redis.Redis.from_url(os.environ["REDIS_URL"]))
 
 
 CALLBACK_LOG = callback_log()
@@ -111,10 +108,11 @@ def zego_callback():
         app.logger.warning("refused a callback: %s", error.reason)
         abort(401)
     except CallbackLogError:
-        abort(503)  # the log is unreachable: not accepted, and ZEGO resends it
+        abort(503)  # unreachable, or another delivery of it is being handled: ZEGO resends it
     try:
         handle(event)
     except Exception:
         CALLBACK_LOG.forget(event)  # so that ZEGO's retry is handled
         abort(503)
+    CALLBACK_LOG.done(event)  # from now on a resend is "replayed"
     return {"handled": True}

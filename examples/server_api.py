@@ -15,14 +15,12 @@ import sys
 
 from zego_token04 import ZegoApiError, ZegoProject
 
-zego = ZegoProject.from_env()
+zego = ZegoProject.from_env(base_url=os.environ.get("ZEGO_API_BASE_URL"))
 room_id = sys.argv[1] if len(sys.argv) > 1 else "room1"
 try:
-    answer = zego.call_api(
-        "DescribeUserNum", {"RoomId": [room_id]}, base_url=os.environ.get("ZEGO_API_BASE_URL")
-    )
+    answer = zego.call_api("DescribeUserNum", {"RoomId": [room_id]})
 except ZegoApiError as error:
     sys.exit(
         f"ZEGO's Server API: {error} (code {error.code}, request {error.request_id or 'none'})"
     )
-print(json.dumps(answer["Data"]))
+print(json.dumps(answer.get("Data", {})))  # Code 0 with no Data is an answer too

@@ -93,7 +93,9 @@ def test_every_python_block_runs_as_written_and_prints_what_its_comments_say(
 
     with FakeZego({1: SECRET}, answers={"DescribeUserNum": {"UserCountList": []}}) as fake:
         result = run_documented(
-            ["-c", LOCAL_HOST.format(url=fake.url) + snippet], import_path, tmp_path
+            ["-c", ("" if "transport=" in snippet else LOCAL_HOST.format(url=fake.url)) + snippet],
+            import_path,
+            tmp_path,
         )  # from an empty folder: a block must not need the checkout as its current folder
     assert result.returncode == 0, f"{snippet}\n---\n{result.stderr}"
     # A print(...) whose line ends with "# text" prints that text, in the order the comments come.

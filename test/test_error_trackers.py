@@ -243,8 +243,8 @@ PROJECT_FAILURES = {
     "verify-callback": lambda: ZegoProject(
         1, SECRET, callback_secret=CALLBACK_SECRET
     ).verify_callback({"signature": "0" * 40, "timestamp": 1, "nonce": 2}),
-    "call-api-unreachable": lambda: ZegoProject(1, SECRET).call_api(
-        "DescribeUserNum", base_url="http://127.0.0.1:9/"
+    "call-api-unreachable": lambda: ZegoProject(1, SECRET, base_url="http://127.0.0.1:9/").call_api(
+        "DescribeUserNum"
     ),
 }
 

@@ -104,8 +104,9 @@ def test_no_module_uses_a_siblings_private_names(path):
     assert reached == []
 
 
-def test_the_root_holds_at_most_40_names_each_a_real_one():
-    assert len(src.__all__) <= 40
+def test_the_root_holds_at_most_55_names_each_a_real_one():
+    # Every name the README and the guides use is at the root (the callback logs included).
+    assert len(src.__all__) <= 55
     assert len(set(src.__all__)) == len(src.__all__)
     for name in src.__all__:
         assert not name.startswith("_") or name == "__version__"
@@ -230,7 +231,7 @@ def test_the_roots_table_of_homes_and_its_all_name_the_same_names():
         assert name in importlib.import_module(f"src.{home}").__all__, name
 
 
-def test_the_public_modules_name_at_most_60_names():
+def test_the_public_modules_name_at_most_65_names():
     public = [path for path in SOURCES if not is_private(path) and path != PACKAGE / "__init__.py"]
     names = [name for path in public for name in importlib.import_module(module_name(path)).__all__]
-    assert len(names) <= 60, len(names)
+    assert len(names) <= 65, len(names)

@@ -9,7 +9,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 MAX_FUNCTION_LINES = 60
-MAX_MODULE_LINES = 250
+MAX_MODULE_LINES = 300  # a budget (issue 39): remove before you split
 MAX_CORE_LINES = 450  # token04.py and _frame/__init__.py together
 MAX_SRC_ENTRIES = 14
 MAX_TOKEN04_IMPORT_LINES = 15

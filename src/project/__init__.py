@@ -11,19 +11,11 @@ It raises where ``generate_token04`` returns codes (``TokenError``, with ``error
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
-from .._values import (
-    Seconds,
-    as_int,
-    require_app_id,
-    require_secret,
-    require_str,
-    type_name,
-)
+from .._values import Seconds, as_int, require_app_id, require_secret, require_str, type_name
 from ..check import CheckReport, check_token04
 from ..check._ids import refuse_ids
 from ..errors import InvalidTokenError, TokenError
@@ -37,8 +29,7 @@ from ..server import (
     verify_callback,
 )
 from ..server._callbacks import DEFAULT_MAX_AGE
-from ..server._signing import REGIONS, api_params, api_url, checked_base_url
-from ..server._wire import ApiCall, checked_retries, checked_timeout
+from ..server._client import ApiClient
 from ..token04 import (
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
     MODE_CBC,
@@ -46,61 +37,27 @@ from ..token04 import (
     decode_token04,
     make_token04,
 )
-from ._environment import (
-    CALLBACK_SECRET_ENV,
-    Credentials,
-    checked_credentials,
-    read_credentials,
-)
-
-if TYPE_CHECKING:
-    from ..server._http import HttpClients
+from ._environment import CALLBACK_SECRET_ENV, Credentials, checked_credentials, read_credentials
 
 __all__ = ["ZegoProject"]
-
-_LOCK = threading.Lock()  # a project's HTTP clients are made on first use, once
 
 
 class ZegoProject:
     """A ZEGO project: its AppID, ServerSecret and (optional) CallbackSecret, checked once, here.
 
-    Raises TypeError or ValueError, naming the argument, for an ``app_id``
-    that is not an int from 1 to 4294967295 or a secret that is not a str of
-    32 ASCII characters; no secret is ever shown. ``is_test`` is the Server
-    API's ``IsTest`` (None: not sent; only projects made before 2021-11-17
-    need it).
-
-    The Server API's settings are the project's too: ``region`` (the regional hosts:
-    ``"sgp"``...), ``base_url`` (every call goes there instead: a proxy, a test server),
-    ``timeout`` (seconds a call may take, all in all), ``retries``, and ``transport``
-    (an httpx transport: ``httpx.MockTransport(handler)`` fakes ZEGO in tests).
+    Raises TypeError or ValueError, naming the argument, for an ``app_id`` that is not an int
+    from 1 to 4294967295, a secret that is not a str of 32 ASCII characters, or a setting that
+    cannot be used; no secret is ever shown. The Server API's settings: ``is_test`` (its
+    ``IsTest``; None: not sent, only projects made before 2021-11-17 need it), ``region`` (the
+    regional hosts: ``"sgp"``...), ``base_url`` (every call goes there: a proxy, a test server),
+    ``timeout`` (seconds a call may take, all in all), ``retries``, and ``transport`` (an httpx
+    transport: ``httpx.MockTransport(handler)`` fakes ZEGO in tests). The project keeps its
+    connections alive: ``close()``, ``await aclose()``, ``with`` and ``async with`` close them.
     """
 
-    __slots__ = (
-        "_callback_secret",
-        "_clients",
-        "_secret",
-        "_transport",
-        "app_id",
-        "base_url",
-        "is_test",
-        "region",
-        "retries",
-        "timeout",
-    )
+    __slots__ = ("_api", "_callback_secret", "_secret", "app_id")
     app_id: int
     """The project's AppID."""
-    is_test: bool | None
-    """The Server API's IsTest, or None when it is not sent."""
-    region: str | None
-    """The regional hosts' name (``"sgp"``...), or None for the global hosts."""
-    base_url: str | None
-    """The URL every call goes to instead of ZEGO's host (a proxy, a test server), or None."""
-    timeout: float
-    """Seconds a call may take, all in all, unless the call says otherwise."""
-    retries: int
-    """How many times a try ZEGO did not act on is made again."""
-    _clients: HttpClients | None
 
     def __init__(
         self,
@@ -123,19 +80,18 @@ class ZegoProject:
         self._callback_secret = None
         if credentials.callback_secret is not None:
             self._callback_secret = require_secret(credentials.callback_secret, "callback_secret")
-        if not (is_test is None or isinstance(is_test, bool)):
-            raise TypeError("is_test must be None or a bool")
-        self.is_test = is_test
-        self._configure_server_api(region, base_url, timeout, retries, transport)
+        settings: dict[str, Any] = {"region": region, "base_url": base_url, "timeout": timeout}
+        settings.update(retries=retries, transport=transport, is_test=is_test)
+        self._api = ApiClient(self.app_id, self._secret, **settings)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, object] | None = None) -> ZegoProject:
-        """The project named by ZEGO_APP_ID, ZEGO_SERVER_SECRET and (if set) ZEGO_CALLBACK_SECRET.
+    def from_env(cls, environ: Mapping[str, object] | None = None, **settings: Any) -> ZegoProject:
+        """The project named by ZEGO_APP_ID, ZEGO_SERVER_SECRET and (if set) ZEGO_CALLBACK_SECRET;
+        ``settings`` are the Server API's (``region``, ``base_url``, ``timeout``...).
 
-        ``environ`` defaults to os.environ. Raises ValueError, naming the
-        variable, if one is missing or malformed (surrounding white space is
-        taken off; a secret in quotes is named as such); TypeError if ``environ``
-        is not a mapping.
+        ``environ`` defaults to os.environ. Raises ValueError, naming the variable, if one is
+        missing or malformed (white space around it is taken off; a secret in quotes is named as
+        such); TypeError if ``environ`` is not a mapping.
         """
         credentials = read_credentials(os.environ if environ is None else environ)
         environ = None  # it holds the secrets: not kept in a frame an error tracker records
@@ -144,6 +100,7 @@ class ZegoProject:
             credentials.app_id,  # type: ignore[arg-type]
             credentials.secret,  # type: ignore[arg-type]
             callback_secret=credentials.callback_secret,  # type: ignore[arg-type]
+            **settings,
         )
 
     def __repr__(self) -> str:
@@ -216,8 +173,7 @@ class ZegoProject:
         return contents
 
     def check(self, token: str, **login: Any) -> CheckReport:
-        """check_token04 for this project: ``login`` as check_token04 takes it, app_id this
-        project's."""
+        """check_token04 for this project: ``login`` as check_token04 takes it."""
         login.setdefault("app_id", self.app_id)
         return check_token04(token, self._secret, **login)
 
@@ -229,12 +185,9 @@ class ZegoProject:
         now: float | None = None,
         seen: CallbackLog | None = None,
     ) -> dict[str, Any]:
-        """The fields of a callback signed with this project's CallbackSecret, as
-        ``verify_callback`` reads them (``seen``: a callback log, which claims it).
-        ValueError if the project was made without a callback_secret."""
-        return verify_callback(
-            body, self._callback_secret_or_refuse(), max_age=max_age, now=now, seen=seen
-        )
+        """verify_callback with this project's CallbackSecret (ValueError if it has none)."""
+        secret = self._callback_secret_or_refuse()
+        return verify_callback(body, secret, max_age=max_age, now=now, seen=seen)
 
     async def averify_callback(
         self,
@@ -250,9 +203,7 @@ class ZegoProject:
 
     def _callback_secret_or_refuse(self) -> str:
         if self._callback_secret is None:
-            raise ValueError(
-                f"this ZegoProject has no callback_secret: pass it, or set {CALLBACK_SECRET_ENV}"
-            )
+            raise ValueError(f"this ZegoProject has no callback_secret: set {CALLBACK_SECRET_ENV}")
         return self._callback_secret
 
     def kit_token(
@@ -266,53 +217,18 @@ class ZegoProject:
             self.token(user_id, ttl=ttl), self.app_id, room_id, user_id, user_name
         )
 
-    def _configure_server_api(
-        self,
-        region: str | None,
-        base_url: str | None,
-        timeout: float,
-        retries: int,
-        transport: Any,
-    ) -> None:
-        if region is not None and region not in REGIONS:
-            raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
-        self.region, self.timeout = region, checked_timeout(timeout)
-        self.base_url = None if base_url is None else checked_base_url(base_url)
-        self.retries = checked_retries(retries)
-        if transport is not None:
-            from ..server._http import checked_transport
-
-            transport = checked_transport(transport)
-        self._transport, self._clients = transport, None
-
     def api_params(
         self, action: str, *, nonce: str | None = None, timestamp: int | None = None
     ) -> dict[str, str]:
         """The signed common parameters of one Server API request, for your own HTTP client (see
         server.api_params)."""
-        return api_params(
-            self.app_id,
-            self._secret,
-            action,
-            nonce=nonce,
-            timestamp=timestamp,
-            is_test=self.is_test,
-        )
+        return self._api.api_params(action, nonce, timestamp)
 
     def api_url(
         self, action: str, params: Mapping[str, Any] | None = None, *, product: str = "rtc"
     ) -> str:
         """A signed GET request URL, for curl or your own HTTP client (see server.api_url)."""
-        return api_url(
-            self.app_id,
-            self._secret,
-            action,
-            params,
-            product=product,
-            region=self.region,
-            base_url=self.base_url,
-            is_test=self.is_test,
-        )
+        return self._api.api_url(action, params, product)
 
     def call_api(
         self,
@@ -323,14 +239,10 @@ class ZegoProject:
         method: str = "GET",
         timeout: float | None = None,
     ) -> dict[str, Any]:
-        """Call one Server API action and return ZEGO's answer; ZegoApiError if it fails (see
-        server.call_api). ``timeout`` (seconds, the whole call) is the project's unless given.
-
-        The project keeps its connections alive between calls; ``close()`` (or ``with``)
-        closes them.
-        """
-        call = self._call(action, params, product, method, timeout)
-        return self._http().send(call)
+        """ZEGO's answer to one Server API call, as server.call_api makes it with the project's
+        settings; ``timeout`` (seconds, the whole call) is the project's unless given."""
+        call = self._api.call(action, params, product, method, timeout)
+        return self._api.clients().send(call)
 
     async def acall_api(
         self,
@@ -341,24 +253,17 @@ class ZegoProject:
         method: str = "GET",
         timeout: float | None = None,
     ) -> dict[str, Any]:
-        """``call_api`` for asyncio: the same arguments, answer and errors.
-
-        The project keeps one client for each event loop that calls, closed when the loop
-        shuts down (as ``asyncio.run`` does at its end) or by ``await aclose()``.
-        """
-        call = self._call(action, params, product, method, timeout)
-        return await self._http().asend(call)
+        """``call_api`` for asyncio: the same arguments, answer and errors."""
+        call = self._api.call(action, params, product, method, timeout)
+        return await self._api.clients().asend(call)
 
     def close(self) -> None:
-        """Close the connections call_api keeps alive (the project stays usable)."""
-        if self._clients is not None:
-            self._clients.close()
+        """Close call_api's connections (the project stays usable)."""
+        self._api.close()
 
     async def aclose(self) -> None:
         """Close the running event loop's client, and call_api's connections."""
-        self.close()
-        if self._clients is not None:
-            await self._clients.aclose()
+        await self._api.aclose()
 
     def __enter__(self) -> ZegoProject:
         return self
@@ -371,36 +276,6 @@ class ZegoProject:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-    def _call(
-        self,
-        action: str,
-        params: Mapping[str, Any] | None,
-        product: str,
-        method: str,
-        timeout: float | None,
-    ) -> ApiCall:
-        return ApiCall(
-            self.app_id,
-            self._secret,
-            action,
-            params,
-            product=product,
-            region=self.region,
-            base_url=self.base_url,
-            method=method,
-            timeout=self.timeout if timeout is None else timeout,
-            retries=self.retries,
-            is_test=self.is_test,
-        )
-
-    def _http(self) -> HttpClients:
-        from ..server._http import HttpClients
-
-        with _LOCK:
-            if self._clients is None:
-                self._clients = HttpClients(self._transport)
-            return self._clients
 
 
 _NOT_PICKLED = "a ZegoProject holds its secrets and is not pickled: make it where it is used"

@@ -39,6 +39,8 @@ _CALL = "zego_token04.call"  # the request extension that takes the call to the 
 _HEADERS = {"Accept": "application/json", "Accept-Encoding": "identity"}
 _WORKERS = 32  # blocking calls in flight at once, per owner; more wait their turn (deadline kept)
 _Outcome = Union[dict[str, Any], ZegoApiError]
+# What the network, the environment or a transport raises for them (a bug raises as it is).
+_FAILURES = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError)
 
 
 def checked_transport(transport: object) -> Any:
@@ -235,7 +237,7 @@ def _try(client: Any, call: ApiCall) -> _Outcome:
             body = _whole(_raw(response), call)
         finally:
             response.close()
-    except Exception as error:  # what the network or the transport raised
+    except _FAILURES as error:
         return _failure(error, call)
     return _answer(response, body, call)
 
@@ -251,7 +253,7 @@ async def _atry(client: Any, call: ApiCall) -> _Outcome:
                     break
         finally:
             await response.aclose()
-    except Exception as error:  # what the network or the transport raised
+    except _FAILURES as error:
         return _failure(error, call)
     return _answer(response, bytes(body), call)
 

@@ -1,0 +1,135 @@
+"""A project's Server API client: its credentials and settings, checked once, and the HTTP
+clients that use them.
+
+ZegoProject holds one ``ApiClient``, as httpx's ``Client`` holds its settings: the region,
+the base URL, the timeout, the retries and the transport. A call names its Action, its
+parameters and at most a shorter timeout. Nothing here imports httpx until a call is made.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from ._signing import REGIONS, api_params, api_url, checked_base_url
+from ._wire import ApiCall, checked_retries, checked_timeout
+
+if TYPE_CHECKING:
+    from ._http import HttpClients
+
+__all__ = ["ApiClient"]
+
+
+class ApiClient:
+    """The Server API's settings (each checked here: TypeError or ValueError naming it) and the
+    HTTP clients, made on first use."""
+
+    __slots__ = (
+        "_app_id",
+        "_clients",
+        "_lock",
+        "_secret",
+        "_transport",
+        "base_url",
+        "is_test",
+        "region",
+        "retries",
+        "timeout",
+    )
+    _clients: HttpClients | None
+
+    def __init__(
+        self,
+        app_id: int,
+        secret: str,
+        *,
+        is_test: bool | None = None,
+        region: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 10,
+        retries: int = 2,
+        transport: Any = None,
+    ) -> None:
+        if not (is_test is None or isinstance(is_test, bool)):
+            raise TypeError("is_test must be None or a bool")
+        if region is not None and region not in REGIONS:
+            raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
+        self.is_test, self.region, self.timeout = is_test, region, checked_timeout(timeout)
+        self.base_url = None if base_url is None else checked_base_url(base_url)
+        self.retries = checked_retries(retries)
+        if transport is not None:
+            from ._http import checked_transport
+
+            transport = checked_transport(transport)
+        self._transport, self._clients, self._lock = transport, None, threading.Lock()
+        self._app_id, self._secret = app_id, secret
+
+    def __repr__(self) -> str:
+        return f"ApiClient(app_id={self._app_id}, region={self.region!r}, secret=<hidden>)"
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("an ApiClient holds the ServerSecret and is not pickled")
+
+    def api_params(self, action: str, nonce: str | None, timestamp: int | None) -> dict[str, str]:
+        return api_params(
+            self._app_id,
+            self._secret,
+            action,
+            nonce=nonce,
+            timestamp=timestamp,
+            is_test=self.is_test,
+        )
+
+    def api_url(self, action: str, params: Mapping[str, Any] | None, product: str) -> str:
+        return api_url(
+            self._app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=self.region,
+            base_url=self.base_url,
+            is_test=self.is_test,
+        )
+
+    def call(
+        self,
+        action: str,
+        params: Mapping[str, Any] | None,
+        product: str,
+        method: str,
+        timeout: float | None,
+    ) -> ApiCall:
+        """One call with these settings (``timeout``: the settings' unless given)."""
+        return ApiCall(
+            self._app_id,
+            self._secret,
+            action,
+            params,
+            product=product,
+            region=self.region,
+            base_url=self.base_url,
+            method=method,
+            timeout=self.timeout if timeout is None else timeout,
+            retries=self.retries,
+            is_test=self.is_test,
+        )
+
+    def clients(self) -> HttpClients:
+        """The HTTP clients (ImportError naming the extra without httpx)."""
+        from ._http import HttpClients
+
+        with self._lock:
+            if self._clients is None:
+                self._clients = HttpClients(self._transport)
+            return self._clients
+
+    def close(self) -> None:
+        if self._clients is not None:
+            self._clients.close()
+
+    async def aclose(self) -> None:
+        self.close()
+        if self._clients is not None:
+            await self._clients.aclose()
