@@ -117,9 +117,10 @@ def test_close_closes_the_kept_connection_and_the_project_stays_usable(fake):
 def test_a_connection_the_server_closed_is_not_used_again():
     answers = {"Once": raw(http_answer(headers=["Connection: close"])), "DescribeUserNum": {}}
     with FakeZego({1: SECRET}, answers=answers) as server:
-        with ZegoProject(1, SECRET, base_url=server.url) as zego:
-            zego.call_api("Once")
-            assert zego.call_api("DescribeUserNum")["Code"] == 0
+        zego = ZegoProject(1, SECRET, base_url=server.url)
+        zego.call_api("Once")
+        assert zego.call_api("DescribeUserNum")["Code"] == 0
+        zego.close()
     assert server.connections == 2
 
 

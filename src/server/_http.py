@@ -4,20 +4,17 @@ Every request is signed by the transport at the bottom of the client (``_Signing
 that httpx logs, that its event hooks and error trackers' integrations see, is the unsigned one.
 Proxies and the CA bundle come from the environment as httpx reads them (``trust_env``).
 
-The deadline covers the whole call, name resolution included: a blocking call runs its tries on a
-worker thread and waits for them at most until the deadline; an asyncio call runs them under
+The deadline covers the whole call, name resolution included: the blocking client's transports
+take every network step within it (``_deadline``), and an asyncio call runs under
 ``asyncio.wait_for``. Neither raises anything but ZegoApiError once the call is made.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import os
 import ssl
 import threading
 import time
-import urllib.parse
 import weakref
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, Union
@@ -28,6 +25,8 @@ from ._wire import ApiCall
 
 try:
     import httpx
+
+    from ._deadline import DeadlineBackend, within
 except ImportError:
     raise ImportError(
         "the Server API client needs httpx: pip install 'zego-token04[api]'"
@@ -37,7 +36,6 @@ __all__ = ["HttpClients", "checked_transport"]
 
 _CALL = "zego_token04.call"  # the request extension that takes the call to the signing transport
 _HEADERS = {"Accept": "application/json", "Accept-Encoding": "identity"}
-_WORKERS = 32  # blocking calls in flight at once, per owner; more wait their turn (deadline kept)
 _Outcome = Union[dict[str, Any], ZegoApiError]
 # What the network, the environment or a transport raises for them (a bug raises as it is).
 _FAILURES = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError)
@@ -57,10 +55,9 @@ class _SignedRequest(httpx.Request):
 
 def _signed(request: httpx.Request) -> httpx.Request:
     call: ApiCall = request.extensions[_CALL]
-    query = request.url.query + b"&" + urllib.parse.urlencode(call.signed_params()).encode()
     return _SignedRequest(
         request.method,
-        request.url.copy_with(query=query),
+        call.signed_url(),
         headers=request.headers,
         stream=request.stream,
         extensions=request.extensions,
@@ -96,22 +93,29 @@ def _client(kind: Any, transport: Any) -> Any:
     else:
         # httpx has no public seam below its log line but the transports: the environment's
         # proxies are mounts of their own, so each one is wrapped too.
-        client._transport = _Signing(client._transport)
-        client._mounts = {key: t and _Signing(t) for key, t in client._mounts.items()}
+        client._transport = _Signing(_bounded(client._transport, transport))
+        client._mounts = {key: t and _Signing(_bounded(t)) for key, t in client._mounts.items()}
         return client
     raise failure
+
+
+def _bounded(made: Any, given: Any = None) -> Any:
+    """A blocking transport httpx made, its network steps within the call's deadline."""
+    if made is not given and isinstance(made, httpx.HTTPTransport):
+        made._pool._network_backend = DeadlineBackend()  # httpcore's seam: no public one above
+    return made
 
 
 class HttpClients:
     """The HTTP clients of one owner (a ZegoProject, or the module's functions), made on first use.
 
-    Thread-safe. The blocking client and its workers are made anew in a forked child.
+    Thread-safe: threads share the blocking client, and each event loop has its own.
     """
 
     def __init__(self, transport: Any = None) -> None:
         self._transport = transport
         self._lock = threading.Lock()
-        self._blocking: tuple[int, Any, concurrent.futures.ThreadPoolExecutor] | None = None
+        self._blocking: Any = None
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
@@ -121,14 +125,9 @@ class HttpClients:
 
     def send(self, call: ApiCall) -> dict[str, Any]:
         """Make the call: ZEGO's answer, or ZegoApiError by the deadline."""
-        client, workers = self._blocking_client()
-        future = workers.submit(_tries, client, call)
-        try:
-            outcome = future.result(timeout=call.remaining())
-        except concurrent.futures.TimeoutError:
-            outcome = call.timed_out()
+        outcome = _tries(self._blocking_client(), call)
         if isinstance(outcome, ZegoApiError):
-            raise outcome.with_traceback(None)  # the worker's frames stay on the worker
+            raise outcome  # made, not raised, below: its traceback starts here
         return outcome
 
     async def asend(self, call: ApiCall) -> dict[str, Any]:
@@ -139,16 +138,15 @@ class HttpClients:
         except asyncio.TimeoutError:
             outcome = call.timed_out()
         if isinstance(outcome, ZegoApiError):
-            raise outcome.with_traceback(None)
+            raise outcome
         return outcome
 
     def close(self) -> None:
         """Close the blocking client (a next call makes another)."""
         with self._lock:
             made, self._blocking = self._blocking, None
-        if made is not None and made[0] == os.getpid():
-            made[2].shutdown(wait=False)
-            made[1].close()
+        if made is not None:
+            made.close()
 
     async def aclose(self) -> None:
         """Close the running loop's client (a next call makes another)."""
@@ -156,13 +154,12 @@ class HttpClients:
         if kept is not None:
             await kept[1].aclose()
 
-    def _blocking_client(self) -> tuple[Any, concurrent.futures.ThreadPoolExecutor]:
+    def _blocking_client(self) -> Any:
         with self._lock:
-            if self._blocking is None or self._blocking[0] != os.getpid():
-                client = _client(httpx.Client, _of_kind(self._transport, httpx.BaseTransport))
-                workers = concurrent.futures.ThreadPoolExecutor(_WORKERS, "zego-server-api")
-                self._blocking = (os.getpid(), client, workers)
-            return self._blocking[1], self._blocking[2]
+            if self._blocking is None:
+                transport = _of_kind(self._transport, httpx.BaseTransport)
+                self._blocking = _client(httpx.Client, transport)
+            return self._blocking
 
     async def _async_client(self) -> Any:
         loop = asyncio.get_running_loop()
@@ -232,11 +229,12 @@ def _request(client: Any, call: ApiCall) -> Any:
 
 def _try(client: Any, call: ApiCall) -> _Outcome:
     try:
-        response = client.send(_request(client, call), stream=True)
-        try:
-            body = _whole(_raw(response), call)
-        finally:
-            response.close()
+        with within(call.deadline):
+            response = client.send(_request(client, call), stream=True)
+            try:
+                body = _whole(_raw(response), call)
+            finally:
+                response.close()
     except _FAILURES as error:
         return _failure(error, call)
     return _answer(response, body, call)
@@ -292,6 +290,8 @@ def _answer(response: Any, body: bytes | None, call: ApiCall) -> _Outcome:
 
 
 def _failure(error: Exception, call: ApiCall) -> ZegoApiError:
+    if call.remaining() == 0:
+        return call.timed_out()
     if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError)):
         return connect_failure(error)
     if isinstance(error, httpx.TimeoutException):  # its timeout was the time left

@@ -1,9 +1,10 @@
 """One Server API call without I/O: its request, its signing, its deadline, when it is tried again.
 
-The request that the HTTP client sees, logs and hands to error trackers is unsigned: ``url``
-carries the Action, the AppId and the Action's parameters. Only the transport at the bottom of
-the stack adds ``signed_params()`` (SignatureNonce, Timestamp, Signature: a credential for 10
-minutes), so no log line, breadcrumb or span of the HTTP client holds them. The ServerSecret is
+The request that the HTTP client sees, logs and hands to error trackers is ``url``: the host, the
+Action and the AppId, nothing signed. Only the transport at the bottom of the stack sends
+``signed_url()``, with the Action's parameters and a fresh SignatureNonce, Timestamp and
+Signature (a credential for 10 minutes), so no log line, breadcrumb or span of the HTTP client
+holds them. The ServerSecret is
 held as ``ApiCall._secret``; no repr here shows it.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from .._values import as_int, require_app_id, require_secret, require_str, seconds
 from ._errors import ZegoApiError
-from ._signing import SIGNED, api_params, checked_base_url, query_pairs
+from ._signing import api_params, checked_base_url, query_pairs
 
 __all__ = ["MAX_RETRIES", "MAX_TIMEOUT", "RETRIED_CODES", "ApiCall", "checked_timeout"]
 
@@ -48,7 +49,19 @@ class ApiCall:
     """One call's arguments, checked before anything is signed, and its deadline (``timeout``
     from now)."""
 
-    __slots__ = ("_app_id", "_secret", "action", "body", "deadline", "method", "retries", "url")
+    __slots__ = (
+        "_app_id",
+        "_pairs",
+        "_secret",
+        "action",
+        "body",
+        "deadline",
+        "is_test",
+        "method",
+        "retries",
+        "url",
+        "where",
+    )
 
     def __init__(
         self,
@@ -70,21 +83,20 @@ class ApiCall:
         self.retries = checked_retries(retries)
         self.deadline = time.monotonic() + checked_timeout(timeout)
         self._app_id, self._secret = require_app_id(app_id), require_secret(secret)
-        self.action, self.method = require_str(action, "action"), method
-        where = checked_base_url(base_url, product, region)
-        common = api_params(self._app_id, self._secret, self.action, is_test=is_test)
-        unsigned = [(name, value) for name, value in common.items() if name not in SIGNED]
-        pairs = query_pairs(params) if method == "GET" else []
-        self.url = f"{where}?{urllib.parse.urlencode([*unsigned, *pairs])}"
+        self.action, self.method, self.is_test = require_str(action, "action"), method, is_test
+        self.where = checked_base_url(base_url, product, region)
+        shown = urllib.parse.urlencode({"Action": self.action, "AppId": self._app_id})
+        self.url = f"{self.where}?{shown}"
+        self._pairs = query_pairs(params) if method == "GET" else []
         self.body = None if method == "GET" else _json_body(params)
 
     def __repr__(self) -> str:
         return f"ApiCall({self.action!r}, {self.method}, secret hidden)"
 
-    def signed_params(self) -> dict[str, str]:
-        """A fresh SignatureNonce, the Timestamp and their Signature: each try is signed afresh."""
-        common = api_params(self._app_id, self._secret, self.action)
-        return {name: common[name] for name in SIGNED}
+    def signed_url(self) -> str:
+        """The URL sent: the common parameters signed now (each try afresh), then the Action's."""
+        common = api_params(self._app_id, self._secret, self.action, is_test=self.is_test)
+        return f"{self.where}?{urllib.parse.urlencode([*common.items(), *self._pairs])}"
 
     def retry_delay(self, error: ZegoApiError, tries: int) -> float | None:
         """Seconds to wait before trying again after ``tries`` tries, or None: raise ``error``.
