@@ -60,6 +60,8 @@ zego = ZegoProject.from_env(base_url=os.environ.get("ZEGO_API_BASE_URL"), timeou
 async def lifespan(app: FastAPI):
     async with zego:  # when the app stops: the Server API client closed
         yield
+    if isinstance(CALLBACK_LOG, AsyncRedisCallbackLog):
+        await CALLBACK_LOG.aclose()  # and the callback log's connections
 
 
 app = FastAPI(lifespan=lifespan)

@@ -262,6 +262,7 @@ def test_a_client_of_the_wrong_kind_is_refused_when_the_log_is_made(redis_url):
         RedisCallbackLog("redis://localhost")
     with pytest.raises(TypeError, match="averify_callback"):
         verify_callback(RTC, CALLBACK_SECRET, now=NOW, seen=AsyncRedisCallbackLog(async_client))
+    asyncio.run(async_client.aclose())
     with pytest.raises(TypeError, match="block"):
         asyncio.run(
             averify_callback(RTC, CALLBACK_SECRET, now=NOW, seen=RedisCallbackLog(sync_client))
@@ -288,6 +289,7 @@ def test_the_async_log_claims_and_records_as_the_sync_one_does(redis_url, redis_
         await log.done(RTC)
         with pytest.raises(InvalidCallbackError) as caught:
             await averify_callback(RTC, CALLBACK_SECRET, now=NOW, seen=log)
+        await log.aclose()
         await client.aclose()
         return results, caught.value.reason
 
@@ -317,6 +319,7 @@ def test_a_paused_redis_never_blocks_the_event_loop(redis_server):
         finally:
             redis_server.resume()
             task.cancel()
+        await log.aclose()
         await client.aclose()
         return ticks
 

@@ -177,7 +177,7 @@ class _Redis:
         pool = module.ConnectionPool(
             connection_class=client.connection_pool.connection_class, **settings
         )
-        self.client: Any = kind(connection_pool=pool)
+        self.client: Any = kind.from_pool(pool)  # the client owns the pool: close() closes both
         self.prefix = prefix
         self.errors = (redis.RedisError, OSError)
 
@@ -236,6 +236,10 @@ class RedisCallbackLog(CallbackLog):
         with self._redis.reaching():
             self._redis.client.delete(self._redis.prefix + callback_id)
 
+    def close(self) -> None:
+        """Close the log's own connections (a next use opens others)."""
+        self._redis.client.close()
+
     def _claim(self, key: str, ttl: int) -> str:
         client, mine = self._redis.client, self._redis.claim_value()
         for _ in range(2):  # the entry may end between two steps: then one more round
@@ -270,6 +274,10 @@ class AsyncRedisCallbackLog(AsyncCallbackLog):
     async def release(self, callback_id: str) -> None:
         with self._redis.reaching():
             await self._redis.client.delete(self._redis.prefix + callback_id)
+
+    async def aclose(self) -> None:
+        """Close the log's own connections (a next use opens others)."""
+        await self._redis.client.aclose()
 
     async def _claim(self, key: str, ttl: int) -> str:
         client, mine = self._redis.client, self._redis.claim_value()

@@ -159,6 +159,7 @@ class HttpClients:
             if self._blocking is None:
                 transport = _of_kind(self._transport, httpx.BaseTransport)
                 self._blocking = _client(httpx.Client, transport)
+                weakref.finalize(self, self._blocking.close)  # an owner never closed: at its end
             return self._blocking
 
     async def _async_client(self) -> Any:
