@@ -83,16 +83,19 @@ def checked_base_url(base_url: object, product: object = "rtc", region: object =
     if base_url is None:
         return api_base_url(product, region)  # type: ignore[arg-type]
     text = as_text(require_str(base_url, "base_url")) or ""
+    plain = text.isascii() and text.isprintable() and not any(c in text for c in " ?#")
+    if not (plain and _http_url_with_host(text)):
+        raise ValueError(BASE_URL_RULE)
+    return text
+
+
+def _http_url_with_host(text: str) -> bool:
     try:
         parts = urllib.parse.urlsplit(text)
         # .port raises ValueError for a port out of range
-        sendable = bool(parts.hostname) and parts.port != 0
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
     except ValueError:  # a malformed IPv6 literal, a port that is not a number
-        sendable = False
-    sendable = sendable and text.isascii() and text.isprintable() and " " not in text
-    if not sendable or parts.scheme not in ("http", "https") or "?" in text or "#" in text:
-        raise ValueError(BASE_URL_RULE)
-    return text
+        return False
 
 
 def api_signature(app_id: int, signature_nonce: str, secret: str, timestamp: int | str) -> str:
