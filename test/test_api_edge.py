@@ -211,6 +211,43 @@ def test_slow_name_resolution_is_inside_the_deadline(mode, monkeypatch):
     assert timed(zego, mode, "A") < 0.5 + 0.25
 
 
+@contextlib.contextmanager
+def unanswered_addresses(count):
+    """Loopback addresses on one port whose listeners' backlogs are full: a connect hangs there."""
+    listeners, fillers = [], []
+    try:
+        for n in range(count):
+            listener = socket.socket()
+            listener.bind((f"127.0.0.{n + 2}", listeners[0].getsockname()[1] if listeners else 0))
+            listener.listen(0)
+            filler = socket.create_connection(listener.getsockname(), timeout=1)
+            listeners.append(listener)
+            fillers.append(filler)
+        yield [listener.getsockname() for listener in listeners]
+    finally:
+        for sock in listeners + fillers:
+            sock.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_several_unanswered_addresses_are_inside_the_deadline(mode, monkeypatch):
+    with unanswered_addresses(3) as addresses:
+        found = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", address) for address in addresses]
+        real = socket.getaddrinfo
+        monkeypatch.setattr(
+            socket,
+            "getaddrinfo",
+            lambda host, *args, **kwargs: (
+                found
+                if host in ("several.invalid", b"several.invalid")
+                else real(host, *args, **kwargs)
+            ),
+        )
+        port = addresses[0][1]
+        zego = ZegoProject(1, SECRET, base_url=f"http://several.invalid:{port}/", timeout=0.5)
+        assert timed(zego, mode, "A") < 0.5 + 0.25
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_a_stalled_tls_handshake_is_inside_the_deadline(mode):
     with silent_server() as port:
