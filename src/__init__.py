@@ -28,7 +28,8 @@ __version__ = "3.0.0"
 _HOMES = {
     "project": "ZegoProject",
     "errors": "ZegoError InvalidTokenError ExpiredTokenError TokenError",
-    "server": "ZegoApiError InvalidCallbackError CallbackLogError api_signature api_params "
+    "server": "ZegoApiError ZegoBatchError InvalidCallbackError CallbackLogError api_signature "
+    "api_params "
     "api_url call_api acall_api callback_signature verify_callback averify_callback "
     "CallbackLog AsyncCallbackLog MemoryCallbackLog RedisCallbackLog AsyncRedisCallbackLog",
     "token04": "TokenInfo Token04 MODE_CBC MODE_GCM generate_token04 decode_token04 "
@@ -46,7 +47,7 @@ _HOME = {name: home for home, names in _HOMES.items() for name in names.split()}
 # The same names, as type checkers read them (a literal list).
 __all__ = ["__version__", "token04", "ZegoProject"]
 __all__ += ["ZegoError", "InvalidTokenError", "ExpiredTokenError", "TokenError"]
-__all__ += ["ZegoApiError", "InvalidCallbackError", "CallbackLogError"]
+__all__ += ["ZegoApiError", "ZegoBatchError", "InvalidCallbackError", "CallbackLogError"]
 __all__ += ["TokenInfo", "Token04", "Token03", "KitToken", "MODE_CBC", "MODE_GCM"]
 __all__ += ["generate_token04", "decode_token04", "decode_token03", "read_token"]
 __all__ += ["make_kit_token", "decode_kit_token"]
@@ -103,6 +104,7 @@ if TYPE_CHECKING:
         MemoryCallbackLog,
         RedisCallbackLog,
         ZegoApiError,
+        ZegoBatchError,
         acall_api,
         api_params,
         api_signature,

@@ -253,3 +253,7 @@ def rejects(token: object, secret: str = SECRET, match: Optional[str] = None) ->
     assert type(caught.value) is InvalidTokenError
     assert SECRET not in str(caught.value)
     return str(caught.value)
+
+
+ROOM = {"RoomId": ["room1"]}  # DescribeUserNum's one required parameter
+MADE_UP = {"product": "rtc", "method": "GET"}  # how an Action the catalogue does not know is called

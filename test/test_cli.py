@@ -1171,17 +1171,19 @@ def test_sign_prints_a_signed_url_that_zegos_checks_accept(cli):
             "--param",
             "RoomId=r2",
         ]
-        result = cli(*args, "--param", "Mode=a=b", "--base-url", fake.url)
+        result = cli(*args, "--param", "RoomId=a=b", "--base-url", fake.url)
         assert result.returncode == 0, result.stderr
         url = result.stdout.strip()
         assert url.startswith(fake.url + "?Action=DescribeUserNum&AppId=7&")
         with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (the local stand-in)
             assert json.loads(response.read())["Code"] == 0
-        assert fake.requests[0]["query"]["RoomId[]"] == ["r1", "r2"] and fake.requests[0]["query"][
-            "Mode"
-        ] == ["a=b"]
-    assert cli("sign", "A", "--app-id", "1", "--region", "sgp").stdout.startswith(
-        "https://rtc-api-sgp.zego.im/?"
+        assert fake.requests[0]["query"]["RoomId[]"] == ["r1", "r2", "a=b"]
+    rooms = ("--param", "RoomId=r")
+    assert cli(
+        "sign", "DescribeUserNum", *rooms, "--app-id", "1", "--region", "sgp"
+    ).stdout.startswith("https://rtc-api-sgp.zego.im/?")
+    assert cli("sign", "Later", "--app-id", "1", "--product", "zim").stdout.startswith(
+        "https://zim-api.zego.im/?Action=Later&"
     )
 
 
@@ -1239,11 +1241,13 @@ def test_the_sign_example_builds_the_python_examples_query(cli, where):
         (["--param", "Signature=x"], "--param"),
         (["--param", "=x"], "--param must be KEY=VALUE"),
         (["--param", "[]=x"], "--param must be KEY=VALUE"),
+        (["--param", "RoomIds=x"], "--param: params['RoomIds']"),
+        (["--param", "RoomId=" + "r" * 20] * 11, "at most 10 items"),
         ([], None),
     ],
 )
 def test_sign_refusals_name_the_option(cli, args, words):
-    result = cli("sign", "DescribeUserNum", "--app-id", "1", *args)
+    result = cli("sign", "DescribeUserNum", "--app-id", "1", "--param", "RoomId=r", *args)
     if words is None:
         assert result.returncode == 0
     else:

@@ -82,7 +82,11 @@ def run_documented(arguments, import_path, cwd, **environment):
 
 
 # A block that calls ZEGO's Server API runs against the local stand-in: the test swaps the host, nothing else.
-LOCAL_HOST = "import zego_token04.server._signing as _signing; _signing.api_base_url = lambda *args, **kwargs: {url!r}\n"
+LOCAL_HOST = (  # every host of the catalogue is the local stand-in's
+    "import zego_token04.server._rules as _rules\n"
+    "for _facts in [*_rules.actions().values(), *_rules.products().values()]:\n"
+    "    _facts.update(host={url!r}.rstrip('/'), regions={{}})\n"
+)
 
 
 @pytest.mark.parametrize("snippet", PYTHON_BLOCKS)

@@ -15,7 +15,7 @@ import traceback
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from support import EXPIRE, OTHER_SECRET, SECRET, frame_of, make_token, token_of
+from support import EXPIRE, OTHER_SECRET, ROOM, SECRET, frame_of, make_token, token_of
 from test_callbacks import hostile_bodies
 
 from src import (
@@ -244,7 +244,7 @@ PROJECT_FAILURES = {
         1, SECRET, callback_secret=CALLBACK_SECRET
     ).verify_callback({"signature": "0" * 40, "timestamp": 1, "nonce": 2}),
     "call-api-unreachable": lambda: ZegoProject(1, SECRET, base_url="http://127.0.0.1:9/").call_api(
-        "DescribeUserNum"
+        "DescribeUserNum", ROOM
     ),
 }
 

@@ -197,6 +197,8 @@ def test_src_copied_as_a_folder_needs_only_the_standard_library_and_pycryptodome
     assert out.split("\n")[:2] == ["0", "['src']" if package == "src" else "[]"]
     imported = set()
     for path in (HERE.parent / "src").glob("*.py"):
+        if path.name == "testing.py":  # the fake of ZEGO's API is an httpx transport: the api extra
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.split(".")[0] for alias in node.names}

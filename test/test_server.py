@@ -8,12 +8,12 @@ import urllib.parse
 
 import pytest
 from fake_zego import FakeZego
-from support import OTHER_SECRET, SECRET
+from support import MADE_UP, OTHER_SECRET, ROOM, SECRET
 
 from src import ZegoProject, api_signature
 from src.errors import ZegoError
-from src.server import ZegoApiError, api_params, api_url
-from src.server._signing import REGIONS, api_base_url
+from src.server import ZegoApiError, ZegoBatchError, api_params, api_url
+from src.server._signing import REGIONS
 
 # --- the official vectors ---------------------------------------------------------------------------------
 
@@ -89,21 +89,24 @@ def test_api_params_take_a_nonce_and_a_timestamp_and_is_test():
     assert ZegoProject(1, SECRET, is_test=True).api_params("A")["IsTest"] == "true"
 
 
-def test_the_hosts():
-    assert api_base_url() == "https://rtc-api.zego.im/"
-    assert api_base_url("zim", "sgp") == "https://zim-api-sgp.zego.im/"
+def test_the_hosts_are_the_catalogues():
+    assert api_url(1, SECRET, "DescribeUserNum", ROOM).startswith("https://rtc-api.zego.im/?")
+    assert api_url(1, SECRET, "QueryAppGroupList", region="sgp").startswith(
+        "https://zim-api-sgp.zego.im/?"
+    )
     assert set(REGIONS) == {"sha", "hkg", "fra", "lax", "bom", "sgp"}
-    with pytest.raises(ValueError, match="region"):
-        api_base_url("rtc", "mars")
     with pytest.raises(ValueError, match="product"):
-        api_base_url("rtc.evil.example/x")
+        api_url(1, SECRET, "Unknown", product="rtc.evil.example/x")
 
 
 def test_a_signed_url_carries_lists_as_zego_reads_them():
-    url = api_url(1, SECRET, "DescribeUsers", {"RoomId": ["r1", "r2"], "Limit": 5, "Live": True})
+    url = api_url(1, SECRET, "DescribeUserNum", {"RoomId": ["r1", "r2"]})
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
-    assert (query["RoomId[]"], query["Limit"], query["Live"]) == (["r1", "r2"], ["5"], ["true"])
-    assert url.startswith("https://rtc-api.zego.im/?Action=DescribeUsers&AppId=1&")
+    assert query["RoomId[]"] == ["r1", "r2"]
+    assert url.startswith("https://rtc-api.zego.im/?Action=DescribeUserNum&AppId=1&")
+    made_up = api_url(1, SECRET, "Later", {"Limit": 5, "Live": True}, product="rtc")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(made_up).query)
+    assert (query["Limit"], query["Live"]) == (["5"], ["true"])
 
 
 # --- calling the Server API, over HTTP, against a server that checks as ZEGO's documentation says -------------
@@ -128,12 +131,12 @@ def test_call_api_gets_the_answer_whole(zego_api):
 
 
 def test_call_api_posts_a_json_body_with_the_common_parameters_in_the_query(zego_api):
-    answer = ZegoProject(1, SECRET, base_url=zego_api.url).call_api(
-        "BatchSend", {"Users": ["u", "v"]}, method="POST"
-    )
-    assert answer["ErrorList"] == [
-        {"UserId": "u", "SubCode": 1}
-    ]  # per-item failures are never dropped
+    with pytest.raises(ZegoBatchError) as caught:  # per-item failures are never dropped
+        ZegoProject(1, SECRET, base_url=zego_api.url).call_api(
+            "BatchSend", {"Users": ["u", "v"]}, method="POST", product="zim"
+        )
+    assert caught.value.failures == [{"UserId": "u", "SubCode": 1}]
+    assert caught.value.answer["Code"] == 0 and caught.value.code == 0
     (request,) = zego_api.requests
     assert request["method"] == "POST" and json.loads(request["body"]) == {"Users": ["u", "v"]}
     assert (
@@ -150,7 +153,7 @@ def test_call_api_posts_a_json_body_with_the_common_parameters_in_the_query(zego
 )
 def test_a_refusal_is_a_zego_api_error_with_its_code_and_advice(zego_api, project, code, advice):
     with pytest.raises(ZegoApiError) as caught:
-        ZegoProject(*project, base_url=zego_api.url).call_api("DescribeUserNum")
+        ZegoProject(*project, base_url=zego_api.url).call_api("DescribeUserNum", ROOM)
     assert (caught.value.code, caught.value.request_id) == (code, "req-1")
     assert (
         advice in str(caught.value)
@@ -164,7 +167,7 @@ def test_a_clock_ten_minutes_off_is_named(zego_api):
         time.time() + 601
     )  # this server's clock is ten minutes and a second behind ZEGO's
     with pytest.raises(ZegoApiError, match="clock") as caught:
-        ZegoProject(1, SECRET, base_url=zego_api.url).call_api("DescribeUserNum")
+        ZegoProject(1, SECRET, base_url=zego_api.url).call_api("DescribeUserNum", ROOM)
     assert caught.value.code == 100000004
 
 
@@ -185,13 +188,13 @@ def test_http_and_network_failures_are_zego_api_errors(zego_api):
         FakeZego({1: SECRET}, answers={"Broken": 502}) as fake,
         pytest.raises(ZegoApiError) as caught,
     ):
-        ZegoProject(1, SECRET, base_url=fake.url).call_api("Broken")
+        ZegoProject(1, SECRET, base_url=fake.url).call_api("Broken", **MADE_UP)
     assert (caught.value.code, caught.value.status) == (0, 502)
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{unused.getsockname()[1]}/"
     with pytest.raises(ZegoApiError, match="could not reach") as caught:
-        ZegoProject(1, SECRET, base_url=closed).call_api("DescribeUserNum", timeout=5)
+        ZegoProject(1, SECRET, base_url=closed).call_api("DescribeUserNum", ROOM, timeout=5)
     assert isinstance(caught.value, ZegoError) and caught.value.code == 0
 
 
@@ -203,7 +206,7 @@ def test_a_server_that_never_answers_times_out():
         with pytest.raises(ZegoApiError) as caught:
             ZegoProject(
                 1, SECRET, base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/"
-            ).call_api("A", timeout=0.5)
+            ).call_api("A", timeout=0.5, **MADE_UP)
         assert time.monotonic() - started < 5 and (caught.value.code, caught.value.status) == (0, 0)
 
 
@@ -266,7 +269,7 @@ def test_tls_is_verified(tmp_path):
         with pytest.raises(ZegoApiError, match="could not reach") as caught:
             ZegoProject(
                 1, SECRET, base_url=f"https://localhost:{server.server_address[1]}/"
-            ).call_api("A", timeout=10)
+            ).call_api("A", timeout=10, **MADE_UP)
         assert (
             "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
             or "certificate" in str(caught.value).lower()
@@ -296,7 +299,7 @@ def test_an_answer_that_is_not_zegos_json_is_a_zego_api_error():
         with pytest.raises(ZegoApiError, match="not a Server API answer") as caught:
             ZegoProject(
                 1, SECRET, base_url=f"http://127.0.0.1:{server.server_address[1]}/"
-            ).call_api("A")
+            ).call_api("A", **MADE_UP)
         assert (caught.value.code, caught.value.status) == (0, 200)
     finally:
         server.shutdown()

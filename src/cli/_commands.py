@@ -30,7 +30,7 @@ from ._console import (
     token_argument,
     write,
 )
-from ._server import sign, verify_callback_command
+from ._server import actions_command, sign, verify_callback_command
 
 __all__ = ["COMMANDS"]
 
@@ -208,6 +208,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "decode": _decode,
     "check": _check,
     "sign": sign,
+    "actions": actions_command,
     "verify-callback": verify_callback_command,
 }
 """Each command's function, by the command's name."""

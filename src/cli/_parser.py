@@ -59,13 +59,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, list[str]]]:
         name, metavar = head.split()
         if metavar == "flag":
             command.add_argument(name, action="store_true", help=help_text)
-        else:  # METAVAR* may be given more than once
-            many = metavar.endswith("*")
+        else:  # METAVAR* may be given more than once, METAVAR? left out
+            many, maybe = metavar.endswith("*"), metavar.endswith("?")
             command.add_argument(
                 name,
-                metavar=metavar.rstrip("*"),
+                metavar=metavar.rstrip("*?"),
                 help=help_text,
                 action="append" if many else "store",
+                nargs="?" if maybe else None,
             )
         names += [name] if name.startswith("--") else []
     return parser, options
@@ -108,9 +109,12 @@ sign: print a signed Server API request URL (for curl, or ZEGO's online checker)
   action ACTION: the API's Action, such as DescribeUserNum
   --param KEY=VALUE*: an action's parameter (repeat for more; KEY[]=V, or a KEY repeated, is a list)
   --app-id N: the project's AppID (default: $ZEGO_APP_ID)
-  --product NAME: the product's host: rtc (default), zim, cloudrecord, whiteboard, docs, analytics
+  --product NAME: for an Action newer than the catalogue: rtc, zim, aiagent, cloudrecord, ...
   --region REGION: a regional host (sha, hkg, fra, lax, bom, sgp)
   --base-url URL: an http(s) URL instead of ZEGO's host (a proxy, a test server)
+actions: list ZEGO's Server API Actions: product, method, rate limit (exit 1 if none match)
+  word WORD?: only those whose name holds WORD (any case), or of this product or group
+  --json flag: print a JSON list
 verify-callback: is the callback body on stdin ZEGO's? (exit 1 if not; its fields as JSON if so)
   --max-age SECONDS: refuse a callback older than this (default 300; allow for ZEGO's retries)
 """

@@ -225,7 +225,7 @@ class ZegoProject:
         return self._api.api_params(action, nonce, timestamp)
 
     def api_url(
-        self, action: str, params: Mapping[str, Any] | None = None, *, product: str = "rtc"
+        self, action: str, params: Mapping[str, Any] | None = None, *, product: str | None = None
     ) -> str:
         """A signed GET request URL, for curl or your own HTTP client (see server.api_url)."""
         return self._api.api_url(action, params, product)
@@ -235,8 +235,8 @@ class ZegoProject:
         action: str,
         params: Mapping[str, Any] | None = None,
         *,
-        product: str = "rtc",
-        method: str = "GET",
+        product: str | None = None,
+        method: str | None = None,
         timeout: float | None = None,
     ) -> dict[str, Any]:
         """ZEGO's answer to one Server API call, as server.call_api makes it with the project's
@@ -249,8 +249,8 @@ class ZegoProject:
         action: str,
         params: Mapping[str, Any] | None = None,
         *,
-        product: str = "rtc",
-        method: str = "GET",
+        product: str | None = None,
+        method: str | None = None,
         timeout: float | None = None,
     ) -> dict[str, Any]:
         """``call_api`` for asyncio: the same arguments, answer and errors."""

@@ -21,7 +21,7 @@ from ._callback_log import (
     RedisCallbackLog,
 )
 from ._callbacks import averify_callback, callback_signature, verify_callback
-from ._errors import CallbackLogError, InvalidCallbackError, ZegoApiError
+from ._errors import CallbackLogError, InvalidCallbackError, ZegoApiError, ZegoBatchError
 from ._fields import MAX_CALLBACK_BYTES
 from ._signing import api_params, api_signature, api_url
 
@@ -41,6 +41,7 @@ __all__ = [
     "AsyncCallbackLog",
     "AsyncRedisCallbackLog",
     "ZegoApiError",
+    "ZegoBatchError",
     "InvalidCallbackError",
     "CallbackLogError",
 ]

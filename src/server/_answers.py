@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._values import as_int, as_text, parse_json_object
-from ._errors import ZegoApiError
+from ._errors import ZegoApiError, ZegoBatchError
 
 __all__ = [
     "MAX_RESPONSE_BYTES",
@@ -47,12 +47,19 @@ def location_host(url: object) -> str:
     return host if host and host.isprintable() else ""
 
 
-def read_answer(status: int, body: bytes, redirect_host: str = "") -> dict[str, Any]:
+def read_answer(
+    status: int,
+    body: bytes,
+    redirect_host: str = "",
+    throttles: frozenset[int] = frozenset(),
+    rate_limit: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """ZEGO's JSON answer; ZegoApiError for a redirect, a refusal (Code not 0), or an answer not
-    ZEGO's.
+    ZEGO's; ZegoBatchError for one with per-item failures (``ErrorList``) under Code 0.
 
-    ``redirect_host`` is the host of a 3xx's Location (see location_host): the
-    Server API never redirects, and the request is not sent on.
+    ``redirect_host`` is the host of a 3xx's Location (see location_host): the Server API never
+    redirects, and the request is not sent on. ``throttles`` are the product's codes for a
+    request refused for its rate or load; ``rate_limit`` the Action's documented limit.
     """
     if 300 <= status < 400:
         where = f" to {redirect_host}" if redirect_host else ""
@@ -66,12 +73,36 @@ def read_answer(status: int, body: bytes, redirect_host: str = "") -> dict[str, 
             f"HTTP {status}: the answer is not a Server API answer (no JSON with a Code)",
             status=status,
         )
-    request_id = _shown(answer.get("RequestId"))
     if code != 0 or not 200 <= status < 300:
-        advice = f": {_ADVICE[code]}" if code in _ADVICE else ""
-        message = f"ZEGO refused the call: {code} {_shown(answer.get('Message'))}{advice}"
-        raise ZegoApiError(message, code, request_id, status)
+        raise _refusal(answer, code, status, code in throttles, rate_limit)
+    failures = _failures(answer)
+    if failures:
+        raise ZegoBatchError(
+            f"ZEGO took the call, but {len(failures)} item(s) failed: see failures",
+            answer,
+            failures,
+        )
     return answer
+
+
+def _refusal(
+    answer: dict[str, Any], code: int, status: int, throttled: bool, limit: dict[str, Any] | None
+) -> ZegoApiError:
+    advice = f": {_ADVICE[code]}" if code in _ADVICE else ""
+    if throttled:
+        advice += ": over the Action's rate limit, or ZEGO is busy (tried again)"
+    message = f"ZEGO refused the call: {code} {_shown(answer.get('Message'))}{advice}"
+    request_id = _shown(answer.get("RequestId"))
+    return ZegoApiError(message, code, request_id, status, throttled=throttled, rate_limit=limit)
+
+
+def _failures(answer: dict[str, Any]) -> list[Any]:
+    """The per-item failures of a batch answer: its ErrorList, or its Data's."""
+    data = answer.get("Data")
+    failures = answer.get("ErrorList") or (
+        data.get("ErrorList") if isinstance(data, dict) else None
+    )
+    return failures if isinstance(failures, list) else []
 
 
 def connect_failure(error: BaseException) -> ZegoApiError:

@@ -81,7 +81,7 @@ class ApiClient:
             is_test=self.is_test,
         )
 
-    def api_url(self, action: str, params: Mapping[str, Any] | None, product: str) -> str:
+    def api_url(self, action: str, params: Mapping[str, Any] | None, product: str | None) -> str:
         return api_url(
             self._app_id,
             self._secret,
@@ -97,8 +97,8 @@ class ApiClient:
         self,
         action: str,
         params: Mapping[str, Any] | None,
-        product: str,
-        method: str,
+        product: str | None,
+        method: str | None,
         timeout: float | None,
     ) -> ApiCall:
         """One call with these settings (``timeout``: the settings' unless given)."""

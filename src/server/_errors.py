@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ZegoError
 
-__all__ = ["InvalidCallbackError", "CallbackLogError", "ZegoApiError"]
+__all__ = ["InvalidCallbackError", "CallbackLogError", "ZegoApiError", "ZegoBatchError"]
 
 
 class InvalidCallbackError(ZegoError, ValueError):
@@ -51,18 +51,40 @@ class ZegoApiError(ZegoError):
     network or HTTP failure, then ``status`` holds the HTTP status, or 0), and
     ``request_id`` ZEGO's ``RequestId`` ("" when there is none). ``sent`` is False
     only when the request surely never reached ZEGO (a connection that could not
-    be made), so the Action did not run. The message says what to do for the
-    codes users meet.
+    be made), so the Action did not run. ``throttled`` is True when ZEGO refused
+    it for the rate or the load, as the product's return-code page says (the
+    call was tried again, within its deadline), and ``rate_limit`` is the
+    Action's documented limit (``{"limit": [calls, seconds], ...}``), or None.
+    The message says what to do for the codes users meet.
     """
 
     def __init__(
-        self, message: str, code: int = 0, request_id: str = "", status: int = 0, sent: bool = True
+        self,
+        message: str,
+        code: int = 0,
+        request_id: str = "",
+        status: int = 0,
+        sent: bool = True,
+        throttled: bool = False,
+        rate_limit: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
-        self.code = code
-        self.request_id = request_id
-        self.status = status
-        self.sent = sent
+        self.code, self.request_id, self.status = code, request_id, status
+        self.sent, self.throttled, self.rate_limit = sent, throttled, rate_limit
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.code, self.request_id, self.status, self.sent))
+        facts = (self.code, self.request_id, self.status, self.sent, self.throttled)
+        return (type(self), (str(self), *facts, self.rate_limit))
+
+
+class ZegoBatchError(ZegoApiError):
+    """A batch Action that ZEGO took with ``Code`` 0, but not for every item: ``failures`` is
+    its ``ErrorList`` (each with ``SubCode``), ``answer`` the whole answer, successes included.
+    """
+
+    def __init__(self, message: str, answer: dict[str, Any], failures: list[Any]) -> None:
+        super().__init__(message, 0, str(answer.get("RequestId", "")), 200)
+        self.answer, self.failures = answer, failures
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.answer, self.failures))

@@ -285,7 +285,7 @@ def _answer(response: Any, body: bytes | None, call: ApiCall) -> _Outcome:
         return call.timed_out()
     redirect = location_host(response.headers.get("location"))
     try:
-        return read_answer(response.status_code, body, redirect)
+        return read_answer(response.status_code, body, redirect, call.throttles, call.rate_limit)
     except ZegoApiError as error:
         return error
 

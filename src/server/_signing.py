@@ -1,5 +1,4 @@
-"""Server API requests signed: the hosts, the Signature, the common parameters, a signed URL. No
-I/O.
+"""Server API requests signed: the Signature, the common parameters, a signed URL. No I/O.
 
 Every request carries ``Action``, ``AppId``, ``SignatureNonce``, ``Timestamp``
 (Unix seconds), ``SignatureVersion`` "2.0" and ``Signature`` =
@@ -18,13 +17,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._values import as_int, as_text, require_app_id, require_secret, require_str, type_name
+from ._rules import plan
 
 __all__ = [
     "SIGNATURE_VERSION",
     "SIGNED",
-    "PRODUCTS",
     "REGIONS",
-    "api_base_url",
     "api_signature",
     "api_params",
     "api_url",
@@ -34,9 +32,6 @@ __all__ = [
 
 SIGNATURE_VERSION = "2.0"
 """The Server API's SignatureVersion."""
-PRODUCTS = ("rtc", "zim", "cloudrecord", "whiteboard", "docs", "analytics")
-"""The products whose hosts are ``{product}-api.zego.im`` (another product's host: pass it as
-base_url)."""
 REGIONS = ("sha", "hkg", "fra", "lax", "bom", "sgp")
 """The regional hosts' names (not every product has every region: see the product's page)."""
 
@@ -53,35 +48,15 @@ _COMMON = {
 }
 
 
-def api_base_url(product: str = "rtc", region: str | None = None) -> str:
-    """The Server API's host for ``product`` (one of PRODUCTS), in ``region`` (None: the global
-    host)."""
-    name, place = _choice(product, PRODUCTS), None if region is None else _choice(region, REGIONS)
-    if name is None:
-        raise ValueError(
-            f"product must be one of {', '.join(PRODUCTS)} (another product's host: base_url)"
-        )
-    if region is not None and place is None:
-        raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
-    return f"https://{name}-api{'' if place is None else '-' + place}.zego.im/"
-
-
-def _choice(value: object, choices: tuple[str, ...]) -> str | None:
-    text = as_text(value)
-    return text if text in choices else None
-
-
 BASE_URL_RULE = (
     "base_url must be an http:// or https:// URL with a host, in ASCII, with no query, no "
     "fragment and no white space"
 )
 
 
-def checked_base_url(base_url: object, product: object = "rtc", region: object = None) -> str:
-    """``base_url`` (an http or https URL with a host, no white space), or the product's host if it
-    is None."""
-    if base_url is None:
-        return api_base_url(product, region)  # type: ignore[arg-type]
+def checked_base_url(base_url: object) -> str:
+    """``base_url``, if it is an http or https URL with a host, in ASCII, with no query, no
+    fragment and no white space; else ValueError."""
     text = as_text(require_str(base_url, "base_url")) or ""
     plain = text.isascii() and text.isprintable() and not any(c in text for c in " ?#")
     if not (plain and _http_url_with_host(text)):
@@ -141,26 +116,27 @@ def api_url(
     action: str,
     params: Mapping[str, Any] | None = None,
     *,
-    product: str = "rtc",
+    product: str | None = None,
     region: str | None = None,
     base_url: str | None = None,
     is_test: bool | None = None,
 ) -> str:
-    """A signed GET request URL: the common parameters, then ``params`` (see query_pairs).
+    """A signed request URL for ``action``, at its host (in ``region``; or ``base_url``): the
+    common parameters, then ``params`` (see query_pairs), checked as call_api checks them.
 
-    For curl, ZEGO's online link checker, or your own HTTP client. It is a
-    credential for 10 minutes: log it no more than the secret. Raises
-    TypeError or ValueError, before signing, for a base_url or params that
-    cannot be sent.
+    For curl, ZEGO's online link checker, or your own HTTP client. A POST Action's parameters go
+    in a JSON body, not in the URL: they are refused here (ValueError). It is a credential for
+    10 minutes: log it no more than the secret. Raises TypeError or ValueError, before signing,
+    for a base_url or params that cannot be sent.
     """
-    where, pairs = checked_base_url(base_url, product, region), query_pairs(params)
-    return (
-        where
-        + "?"
-        + urllib.parse.urlencode(
-            [*api_params(app_id, secret, action, is_test=is_test).items(), *pairs]
-        )
+    route = plan(
+        action, params, product=product, method=None if product is None else "GET", region=region
     )
+    if route.body:
+        raise ValueError(f"params: {action} is POST, and its parameters go in a JSON body")
+    where = route.host + "/" if base_url is None else checked_base_url(base_url)
+    common = api_params(app_id, secret, action, is_test=is_test)
+    return f"{where}?{urllib.parse.urlencode([*common.items(), *query_pairs(route.query)])}"
 
 
 def query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:

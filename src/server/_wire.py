@@ -19,14 +19,13 @@ from typing import Any
 
 from .._values import as_int, require_app_id, require_secret, require_str, seconds
 from ._errors import ZegoApiError
+from ._rules import plan
 from ._signing import api_params, checked_base_url, query_pairs
 
-__all__ = ["MAX_RETRIES", "MAX_TIMEOUT", "RETRIED_CODES", "ApiCall", "checked_timeout"]
+__all__ = ["MAX_RETRIES", "MAX_TIMEOUT", "ApiCall", "checked_retries", "checked_timeout"]
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 24 * 3600
-RETRIED_CODES = frozenset({1, 7})
-"""ZEGO's Codes for a request refused without acting on it: busy, over the QPS limit."""
 _FIRST_DELAY = 0.2  # seconds before the first retry; doubled for each next one, and jittered
 
 
@@ -58,7 +57,9 @@ class ApiCall:
         "deadline",
         "is_test",
         "method",
+        "rate_limit",
         "retries",
+        "throttles",
         "url",
         "where",
     )
@@ -70,28 +71,32 @@ class ApiCall:
         action: str,
         params: Mapping[str, Any] | None = None,
         *,
-        product: str = "rtc",
+        product: str | None = None,
         region: str | None = None,
         base_url: str | None = None,
-        method: str = "GET",
+        method: str | None = None,
         timeout: float = 10,
         retries: int = 2,
         is_test: bool | None = None,
     ) -> None:
-        if method not in ("GET", "POST"):
-            raise ValueError('method must be "GET" or "POST"')
         self.retries = checked_retries(retries)
         self.deadline = time.monotonic() + checked_timeout(timeout)
         self._app_id, self._secret = require_app_id(app_id), require_secret(secret)
-        self.action, self.method, self.is_test = require_str(action, "action"), method, is_test
-        self.where = checked_base_url(base_url, product, region)
+        self.action, self.is_test = require_str(action, "action"), is_test
+        route = plan(self.action, params, product=product, method=method, region=region)
+        self.method, self.throttles, self.rate_limit = (
+            route.method,
+            route.throttles,
+            route.rate_limit,
+        )
+        self.where = route.host + "/" if base_url is None else checked_base_url(base_url)
         shown = urllib.parse.urlencode({"Action": self.action, "AppId": self._app_id})
         self.url = f"{self.where}?{shown}"
-        self._pairs = query_pairs(params) if method == "GET" else []
-        self.body = None if method == "GET" else _json_body(params)
+        self._pairs = query_pairs(route.query)
+        self.body = None if route.body is None else _json_body(route.body)
 
     def __repr__(self) -> str:
-        return f"ApiCall({self.action!r}, {self.method}, secret hidden)"
+        return f"ApiCall({getattr(self, 'action', '')!r}, secret hidden)"
 
     def signed_url(self) -> str:
         """The URL sent: the common parameters signed now (each try afresh), then the Action's."""
@@ -101,10 +106,11 @@ class ApiCall:
     def retry_delay(self, error: ZegoApiError, tries: int) -> float | None:
         """Seconds to wait before trying again after ``tries`` tries, or None: raise ``error``.
 
-        Only what ZEGO did not act on is tried again (RETRIED_CODES, a request never sent), at
-        most ``retries`` times, with exponential backoff and jitter, and never past the deadline.
+        Only what ZEGO did not act on is tried again (a code the product's return-code page gives
+        for throttling or load, a request never sent), at most ``retries`` times, with
+        exponential back-off and jitter, and never past the deadline.
         """
-        if tries > self.retries or not (not error.sent or error.code in RETRIED_CODES):
+        if tries > self.retries or not (not error.sent or error.throttled):
             return None
         delay = _FIRST_DELAY * 2 ** (tries - 1) * (0.5 + secrets.SystemRandom().random() / 2)
         return delay if time.monotonic() + delay < self.deadline else None
@@ -118,10 +124,7 @@ class ApiCall:
         return ZegoApiError(f"the call to {self.action} ran out of time (timeout)")
 
 
-def _json_body(params: Mapping[str, Any] | None) -> bytes:
-    if params is not None and not isinstance(params, Mapping):
-        raise TypeError("params must be a mapping")
-    fields = {key: value for key, value in (params or {}).items() if value is not None}
+def _json_body(fields: Mapping[str, Any]) -> bytes:
     try:
         return json.dumps(fields, allow_nan=False).encode()
     except (TypeError, ValueError, RecursionError):
