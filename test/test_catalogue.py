@@ -310,3 +310,33 @@ def test_the_script_makes_the_committed_catalogue_byte_for_byte(tmp_path):
     )
     for made in ("src/server/_catalogue.py", "src/server/_actions.pyi", "docs/actions.md"):
         assert (copy / made).read_bytes() == (ROOT / made).read_bytes(), made
+
+
+def test_a_type_checker_flags_a_misspelt_action_a_misspelt_parameter_and_a_wrong_type(tmp_path):
+    api = pytest.importorskip("mypy.api")
+    snippet = tmp_path / "calls.py"
+    snippet.write_text(
+        "from src import ZegoProject\n"
+        "zego = ZegoProject(1, 'fa94dd0f974cf2e293728a526b028271')\n"
+        "zego.call_api('DescribeUserNum', {'RoomId': ['room1']})\n"
+        "zego.call_api('DescribeUserNums', {'RoomId': ['room1']})\n"
+        "zego.call_api('DescribeUserNum', {'RoomIds': ['room1']})\n"
+        "zego.call_api('DescribeUserNum', {'RoomId': 'room1'})\n"
+        "zego.call_api('SomethingNewer', {'X': 1}, product='zim', method='POST')\n"
+        "async def later() -> None:\n"
+        "    await zego.acall_api('KickoutUser', {'RoomId': 'r', 'UserId': ['u']})\n"
+        "    await zego.acall_api('KickoutUser', {'RoomId': 'r'})\n",
+        encoding="utf-8",
+    )
+    report, _, _ = api.run(
+        [
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--follow-imports",
+            "silent",
+            str(snippet),
+        ]
+    )
+    flagged = sorted(int(line.split(":")[1]) for line in report.splitlines() if ": error:" in line)
+    assert flagged == [4, 5, 6, 10], report

@@ -323,7 +323,7 @@ TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"
 def python_type(rules: dict[str, Any]) -> str:
     kind = rules.get("type")
     if kind == "array":
-        return f"Sequence[{python_type(rules.get('items', {}))}]"
+        return f"list[{python_type(rules.get('items', {}))}]"
     if kind == "object":
         return "Mapping[str, Any]"
     if "enum" in rules and kind in ("string", "integer"):
@@ -341,29 +341,52 @@ def stub(actions: dict[str, Any], commit: str) -> str:
         " do not edit.",
         "# The Server API's Actions and their parameters, for type checkers (no runtime cost).",
         "",
-        "from collections.abc import Mapping, Sequence",
-        "from typing import Any, Literal, TypedDict, Union",
+        "from collections.abc import Mapping",
+        "from collections.abc import Coroutine",
+        "from typing import Any, Literal, Protocol, TypedDict, Union, overload",
         "",
         "from typing_extensions import NotRequired",
         "",
         "Action = Literal[",
         *(f"    {name!r}," for name in actions),
         "]",
+        "Product = Literal[" + ", ".join(repr(product) for product in PRODUCTS) + "]",
         "",
     ]
     for name, facts in actions.items():
-        lines.append(f"class {name}Params(TypedDict):")
-        members = [
-            f"    {member}: {_required(python_type(param['schema']), param['required'])}"
+        members = ", ".join(
+            f"{member!r}: {_required(python_type(param['schema']), param['required'])}"
             for member, param in facts["params"].items()
-            if member.isidentifier()
-        ]
-        lines += members or ["    pass"]
-        lines.append("")
-    lines.append("Params = Union[")
-    lines += [f"    {name}Params," for name in actions]
-    lines += ["]", ""]
+        )
+        lines.append(f"{name}Params = TypedDict({name + 'Params'!r}, {{{members}}})")
+    lines += ["", "Params = Union[", *(f"    {name}Params," for name in actions), "]", ""]
+    lines += _callables(actions)
     return "\n".join(lines)
+
+
+_ANSWER = "dict[str, Any]"
+
+
+def _callables(actions: dict[str, Any]) -> list[str]:
+    """ZegoProject's call_api and acall_api, an overload an Action: each takes its own parameters."""
+    lines = ['Method = Literal["GET", "POST"]', ""]
+    for name, answer in (("CallApi", _ANSWER), ("ACallApi", f"Coroutine[Any, Any, {_ANSWER}]")):
+        lines += [f"class {name}(Protocol):"]
+        for action, facts in actions.items():
+            needed = any(param["required"] for param in facts["params"].values())
+            params = f"{action}Params" + ("" if needed else " | None = ...")
+            lines += [
+                "    @overload",
+                f"    def __call__(self, action: Literal[{action!r}], params: {params}, *,"
+                f" timeout: float | None = ...) -> {answer}: ...",
+            ]
+        lines += [
+            "    @overload",
+            "    def __call__(self, action: str, params: Mapping[str, Any] | None = ..., *,"
+            f" product: Product, method: Method, timeout: float | None = ...) -> {answer}: ...",
+            "",
+        ]
+    return lines
 
 
 def markdown(actions: dict[str, Any], commit: str) -> str:

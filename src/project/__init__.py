@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._values import Seconds, as_int, require_app_id, require_secret, require_str, type_name
 from ..check import CheckReport, check_token04
@@ -38,6 +38,9 @@ from ..token04 import (
     make_token04,
 )
 from ._environment import CALLBACK_SECRET_ENV, Credentials, checked_credentials, read_credentials
+
+if TYPE_CHECKING:  # generated with the catalogue: the Actions and their parameters, as types
+    from ..server._actions import ACallApi, CallApi
 
 __all__ = ["ZegoProject"]
 
@@ -230,32 +233,23 @@ class ZegoProject:
         """A signed GET request URL, for curl or your own HTTP client (see server.api_url)."""
         return self._api.api_url(action, params, product)
 
-    def call_api(
-        self,
-        action: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        product: str | None = None,
-        method: str | None = None,
-        timeout: float | None = None,
-    ) -> dict[str, Any]:
-        """ZEGO's answer to one Server API call, as server.call_api makes it with the project's
-        settings; ``timeout`` (seconds, the whole call) is the project's unless given."""
-        call = self._api.call(action, params, product, method, timeout)
-        return self._api.clients().send(call)
+    if TYPE_CHECKING:  # each Action with its own parameters, as types (server/_actions.pyi)
+        call_api: CallApi
+        acall_api: ACallApi
+    else:
 
-    async def acall_api(
-        self,
-        action: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        product: str | None = None,
-        method: str | None = None,
-        timeout: float | None = None,
-    ) -> dict[str, Any]:
-        """``call_api`` for asyncio: the same arguments, answer and errors."""
-        call = self._api.call(action, params, product, method, timeout)
-        return await self._api.clients().asend(call)
+        def call_api(self, action, params=None, *, product=None, method=None, timeout=None):
+            """ZEGO's answer to one Server API call, as server.call_api makes it with the
+            project's settings; ``timeout`` (seconds, the whole call) is the project's unless
+            given, ``product`` and ``method`` only for an Action newer than the catalogue."""
+            return self._api.clients().send(
+                self._api.call(action, params, product, method, timeout)
+            )
+
+        async def acall_api(self, action, params=None, *, product=None, method=None, timeout=None):
+            """``call_api`` for asyncio: the same arguments, answer and errors."""
+            call = self._api.call(action, params, product, method, timeout)
+            return await self._api.clients().asend(call)
 
     def close(self) -> None:
         """Close call_api's connections (the project stays usable)."""
