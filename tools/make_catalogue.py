@@ -368,7 +368,7 @@ _ANSWER = "dict[str, Any]"
 
 
 def _callables(actions: dict[str, Any]) -> list[str]:
-    """ZegoProject's call_api and acall_api, an overload an Action: each takes its own parameters."""
+    """ZegoProject's call_api and acall_api, an overload an Action: each with its parameters."""
     lines = ['Method = Literal["GET", "POST"]', ""]
     for name, answer in (("CallApi", _ANSWER), ("ACallApi", f"Coroutine[Any, Any, {_ANSWER}]")):
         lines += [f"class {name}(Protocol):"]
