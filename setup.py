@@ -9,7 +9,11 @@ a wheel, and nothing is left in the source tree.
 
 import atexit
 import shutil
+import sys
 import tempfile
+
+if sys.version_info < (3, 9):
+    sys.exit("zego-token04 needs CPython 3.9 or newer; this is %d.%d" % sys.version_info[:2])
 
 from setuptools import find_packages, setup
 
