@@ -20,7 +20,7 @@ its console, here /zego/callback; one that is not signed with the project's
 CallbackSecret is refused (401). ZEGO resends a callback not answered with a 2xx
 (up to 5 times), so the answer comes at once, and a resent one is answered 200 but
 not handled twice: the callback log is in Redis when REDIS_URL is set (every
-worker and host shares it; pip install 'zego-token04[redis]'), else in memory.
+worker and host shares it; pip install '.[redis]'), else in memory.
 """
 
 import os
@@ -49,7 +49,7 @@ def callback_log():
     process."""
     if not os.environ.get("REDIS_URL"):
         return MemoryCallbackLog()
-    import redis  # pip install 'zego-token04[redis]'
+    import redis  # pip install '.[redis]'
 
     return RedisCallbackLog(redis.Redis.from_url(os.environ["REDIS_URL"]))
 

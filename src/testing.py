@@ -27,7 +27,7 @@ from .server._rules import actions, check_params, from_text
 try:
     import httpx
 except ImportError:
-    raise ImportError("FakeZegoApi needs httpx: pip install 'zego-token04[api]'") from None
+    raise ImportError("FakeZegoApi needs httpx, the api extra: pip install httpx") from None
 
 __all__ = ["FakeCall", "FakeZegoApi"]
 

@@ -443,7 +443,7 @@ def test_without_httpx_acall_api_names_the_extra():
         text=True,
         check=True,
     )
-    assert result.stdout.splitlines()[0] == "04" and "zego-token04[api]" in result.stdout
+    assert result.stdout.splitlines()[0] == "04" and "httpx, the api extra" in result.stdout
 
 
 # --- what an error tracker records of each failure --------------------------------------------------------------

@@ -309,3 +309,22 @@ def test_an_answer_that_is_not_zegos_json_is_a_zego_api_error():
 def test_is_test_is_none_or_a_bool():
     with pytest.raises(TypeError, match="is_test"):
         ZegoProject(1, SECRET, is_test="false")
+
+
+def test_the_server_errors_are_named_by_their_public_home_and_survive_pickle():
+    import pickle
+    import traceback
+
+    from src.server import CallbackLogError, InvalidCallbackError, ZegoBatchError
+
+    error = ZegoApiError("refused", 206, "r1", 200, throttled=True, rate_limit={"limit": [10, 1]})
+    assert "src.server.ZegoApiError: refused" in "".join(traceback.format_exception_only(error))
+    twin = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own)
+    assert (twin.code, twin.throttled, twin.rate_limit, twin.sent) == (
+        206,
+        True,
+        {"limit": [10, 1]},
+        True,
+    )
+    for kind in (ZegoBatchError, InvalidCallbackError, CallbackLogError):
+        assert kind.__module__ == "src.server"

@@ -45,3 +45,7 @@ __all__ = [
     "InvalidCallbackError",
     "CallbackLogError",
 ]
+
+# Shown as zego_token04.server.X in tracebacks and reprs (and pickled so): the public home.
+for _error in (ZegoApiError, ZegoBatchError, InvalidCallbackError, CallbackLogError):
+    _error.__module__ = __name__

@@ -29,7 +29,8 @@ try:
     from ._deadline import DeadlineBackend, within
 except ImportError:
     raise ImportError(
-        "the Server API client needs httpx: pip install 'zego-token04[api]'"
+        "the Server API client needs httpx, the api extra: pip install httpx (in a checkout: "
+        "pip install '.[api]')"
     ) from None
 
 __all__ = ["HttpClients", "checked_transport"]
