@@ -5,8 +5,7 @@ that httpx logs, that its event hooks and error trackers' integrations see, is t
 Proxies and the CA bundle come from the environment as httpx reads them (``trust_env``).
 
 The deadline covers the whole call, name resolution included: the blocking client's transports
-take every network step within it (``_deadline``), and an asyncio call runs under
-``asyncio.wait_for``. Neither raises anything but ZegoApiError once the call is made.
+take every step within it (``_deadline``), an asyncio call runs under ``asyncio.wait_for``.
 """
 
 from __future__ import annotations
@@ -214,7 +213,7 @@ async def _atries(client: Any, call: ApiCall) -> _Outcome:
 
 
 def _retry_delay(call: ApiCall, outcome: _Outcome, tries: int) -> float | None:
-    return call.retry_delay(outcome, tries) if isinstance(outcome, ZegoApiError) else None
+    return None if isinstance(outcome, dict) else call.retry_delay(outcome, tries)
 
 
 def _request(client: Any, call: ApiCall) -> Any:

@@ -8,7 +8,6 @@ never by making a token or verifying a callback.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -51,21 +50,18 @@ class Plan(NamedTuple):
     rate_limit: dict[str, Any] | None
 
 
-@functools.cache
-def _catalogue() -> Any:
-    from . import _catalogue
-
-    return _catalogue
-
-
 def products() -> dict[str, Any]:
     """Each product's hosts and throttling codes."""
-    return _catalogue().PRODUCTS  # type: ignore[no-any-return]
+    from ._catalogue import PRODUCTS
+
+    return PRODUCTS
 
 
 def actions() -> dict[str, Any]:
     """Each Action's facts, by name."""
-    return _catalogue().ACTIONS  # type: ignore[no-any-return]
+    from ._catalogue import ACTIONS
+
+    return ACTIONS
 
 
 def plan(
