@@ -44,16 +44,17 @@ class ExpiredTokenError(InvalidTokenError):
 
 
 class TokenError(ZegoError, ValueError):
-    """A value a token cannot be made with.
+    """A value a token cannot be made with: a refusal as a value, as PyJWT's claim errors.
 
-    ``error_code`` is generate_token04's code for it (``token04.ERROR_CODE_*``), and
-    ``argument`` names the argument refused (``"user_id"``, ``"room_id"``...).
+    ``argument`` names the argument refused (``"user_id"``, ``"room_id"``...), ``rule`` says
+    what it breaks (``"must be a non-empty str ..."``), and ``error_code`` is generate_token04's
+    code for it (``token04.ERROR_CODE_*``). The message is the argument and the rule; each edge
+    words them its own way (generate_token04 in upstream's names, the command in its options').
     """
 
-    def __init__(self, message: str, error_code: int, argument: str) -> None:
-        super().__init__(message)
-        self.error_code = error_code
-        self.argument = argument
+    def __init__(self, argument: str, rule: str, error_code: int) -> None:
+        super().__init__(f"{argument} {rule}")
+        self.argument, self.rule, self.error_code = argument, rule, error_code
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.error_code, self.argument))
+        return (type(self), (self.argument, self.rule, self.error_code))

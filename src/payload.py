@@ -123,9 +123,7 @@ def _stream_ids(stream_id_list: object) -> tuple[str, ...] | None:
 def _text(value: object, argument: str) -> str:
     text = as_text(require_str(value, argument))
     if text is None:
-        raise TokenError(
-            f"{argument} must be valid Unicode text", ERROR_CODE_PAYLOAD_INVALID, argument
-        )
+        raise TokenError(argument, "must be valid Unicode text", ERROR_CODE_PAYLOAD_INVALID)
     return text
 
 

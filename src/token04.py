@@ -138,8 +138,8 @@ def generate_token04(
     try:
         token = make_token04(app_id, user_id, secret, ttl, payload, mode=mode, now=now)
     except TokenError as error:
-        message = str(error).replace("ttl must", "effective_time_in_seconds must", 1)
-        return TokenInfo("", error.error_code, message)
+        argument = "effective_time_in_seconds" if error.argument == "ttl" else error.argument
+        return TokenInfo("", error.error_code, f"{argument} {error.rule}")
     except (TypeError, ValueError):  # now: upstream has no code of its own for it
         return TokenInfo("", ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, _NOW_RULE)
     return TokenInfo(token, ERROR_CODE_SUCCESS, "success")
@@ -175,7 +175,7 @@ def make_token04(
     if not all(passed):
         argument = list(_REFUSALS)[passed.index(False)]
         code, rule = _REFUSALS[argument]
-        raise TokenError(f"{argument} must be {rule}", code, argument)
+        raise TokenError(argument, f"must be {rule}", code)
     nonce = int.from_bytes(os.urandom(4), "big") >> 1  # 31 bits, as upstream's
     contents = Token04(
         app or 0, user or "", nonce, ctime, ctime + (seconds or 0), text or "", chosen or MODE_CBC
@@ -210,10 +210,10 @@ def encode_token04(contents: Token04, secret: str, iv: bytes) -> str:
     size = len(body) - len(nonce) + _MAX_NONCE_DIGITS
     if size > MAX_BODY_BYTES:
         raise TokenError(
-            f"token body would be {size} bytes (with a {_MAX_NONCE_DIGITS}-digit nonce); at most"
-            f" {MAX_BODY_BYTES} fit in a token: shorten the payload (or the user_id)",
-            ERROR_CODE_PAYLOAD_INVALID,
             "payload",
+            f"would make a token body of {size} bytes (with a {_MAX_NONCE_DIGITS}-digit nonce);"
+            f" at most {MAX_BODY_BYTES} fit in a token: shorten the payload (or the user_id)",
+            ERROR_CODE_PAYLOAD_INVALID,
         )
     return seal(VERSION, contents.mode, secret, contents.expire, iv, body)
 

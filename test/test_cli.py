@@ -165,12 +165,15 @@ def test_generate_json_has_every_field_decode_prints(cli, gcm):
         (["--app-id", "1", "--ttl", "0"], "--ttl must be a whole number of seconds > 0"),
         (
             ["--app-id", "1", "--ttl", "9223372036854775807"],
-            "--ttl must be a whole number of seconds > 0",
+            "--ttl must be an int > 0 whose expire time fits",
         ),
-        (["--app-id", "1", "--user-id", ""], "--user-id must be valid text, not empty"),
+        (
+            ["--app-id", "1", "--user-id", ""],
+            "--user-id must be a non-empty str of valid Unicode text",
+        ),
         (
             ["--app-id", "1", "--payload", "x" * 70_000],
-            "--payload (with --user-id) must be valid text, the token body at most",
+            "--payload would make a token body of",
         ),
     ],
 )
@@ -207,9 +210,15 @@ def test_generate_refuses_an_id_every_sdk_refuses_naming_the_option(cli, args, w
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--user-id", "a/b"], "--user-id has characters the SDK refuses ('/'; the web SDK"),
-        (["--kit-room-id", "r" * 129], "--kit-room-id is 129 bytes; the SDK takes at most 128"),
-        (["--payload", "not json"], "--payload is not a JSON object"),
+        (
+            ["--user-id", "a/b"],
+            "--user-id has characters the SDK refuses ('/'; the web SDK",
+        ),
+        (
+            ["--kit-room-id", "r" * 129],
+            "--kit-room-id is 129 bytes; the SDK takes at most 128",
+        ),
+        (["--payload", "not json"], "--payload is not a privilege payload ZEGO reads"),
     ],
 )
 def test_generate_warns_of_what_the_sdk_will_refuse_and_still_prints_the_token(cli, args, words):
@@ -545,10 +554,10 @@ def test_generate_refuses_to_put_the_secret_in_a_token(cli, option):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        ([b"--room-id", b"\xff"], "--room-id and --kit-room-id must be valid text"),
-        ([b"--room-id", b"r", b"--stream-id", b"\xfe"], "--stream-id must be valid text"),
-        ([b"--payload", b"\xff"], "--payload (with --user-id) must be valid text"),
-        ([b"--user-id", b"\xff"], "--user-id must be valid text"),
+        ([b"--room-id", b"\xff"], "--room-id must be valid Unicode text"),
+        ([b"--room-id", b"r", b"--stream-id", b"\xfe"], "--stream-id must be valid Unicode text"),
+        ([b"--payload", b"\xff"], "--payload must be text or None"),
+        ([b"--user-id", b"\xff"], "--user-id must be a non-empty str of valid Unicode text"),
     ],
 )
 def test_undecodable_argv_is_a_usage_error(cli, args, words):
@@ -665,7 +674,7 @@ def test_generate_kit_token_json_has_both(cli):
 
 def test_generate_kit_token_refuses_what_the_uikit_refuses(cli):
     result = cli("generate", "--user-id", "u", "--app-id", "1", "--kit-room-id", "房间")
-    assert_usage_error(result, "--kit-room-id must be valid text", "U+00FF")
+    assert_usage_error(result, "--kit-room-id must be characters up to U+00FF")
     assert_usage_error(
         cli("generate", "--user-id", "u", "--app-id", "1", "--user-name", "n"), "--kit-room-id"
     )

@@ -367,3 +367,19 @@ def test_make_token04_refuses_a_now_that_is_no_time_as_the_callers_error(now, er
     with pytest.raises(error, match="now"):
         token04.make_token04(1, "demo", SECRET, 3600, now=now)
     assert token04.generate_token04(1, "demo", SECRET, 3600, now=now).error_code == 6
+
+
+def test_a_refusal_is_a_value_worded_at_each_edge():
+    from src.errors import TokenError
+    from src.token04 import ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID, make_token04
+
+    with pytest.raises(TokenError) as caught:
+        make_token04(1, "u", SECRET, 0)
+    error = caught.value
+    assert (error.argument, error.error_code) == (
+        "ttl",
+        ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
+    )
+    assert str(error) == f"ttl {error.rule}" and error.rule.startswith("must be")
+    info = token04.generate_token04(1, "u", SECRET, 0, "")
+    assert info.error_message == f"effective_time_in_seconds {error.rule}"  # upstream's name

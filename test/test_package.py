@@ -134,7 +134,7 @@ def test_limits_rules_and_codes_stay_importable_from_their_modules():
 ERRORS = [
     InvalidTokenError("bad"),
     ExpiredTokenError("old", token04.Token04(1, "u", 5, 10, 20, "", "cbc")),
-    TokenError("no", 3, "user_id"),
+    TokenError("user_id", "must be a non-empty str", 3),
     InvalidCallbackError("forged", "bad-signature"),
     ZegoApiError("refused", 100000005, "req-1", 200),
 ]

@@ -24,6 +24,7 @@ __all__ = [
     "check_room_id",
     "check_stream_id",
     "every_sdk_refuses",
+    "id_rule",
     "refuse_ids",
     "product_name",
 ]
@@ -44,6 +45,11 @@ _ROOM_ID_PUNCTUATION = "~!@#$%^&*()_+=-`;,.<>\\"  # not "'": the native SDKs ref
 _USER_ID_NOTES = {"/": "the web SDK refuses '/', the native SDKs take it"}
 _ROOM_ID_NOTES = {"'": 'the native SDKs refuse "\'", the web SDK takes it'}
 _STREAM_ID_PUNCTUATION = "-_"
+_USER_ID = (_USER_ID_PUNCTUATION, _USER_ID_NOTES)
+_OTHER_IDS: dict[str, tuple[int, str, dict[str, str] | None]] = {
+    "room_id": (MAX_ROOM_ID_BYTES, _ROOM_ID_PUNCTUATION, _ROOM_ID_NOTES),
+    "stream_id": (MAX_STREAM_ID_BYTES, _STREAM_ID_PUNCTUATION, None),
+}
 _EVERY_SDK = {  # what every SDK takes, widest first: (bytes, punctuation)
     "user_id": (max(MAX_USER_ID_BYTES.values()), _USER_ID_PUNCTUATION + "".join(_USER_ID_NOTES)),
     "room_id": (MAX_ROOM_ID_BYTES, _ROOM_ID_PUNCTUATION + "".join(_ROOM_ID_NOTES)),
@@ -57,23 +63,25 @@ def check_user_id(user_id: str, product: str = PRODUCT_RTC) -> str | None:
     Raises TypeError for a product that is not a str and ValueError for an
     unknown one (the ID itself never raises).
     """
-    return _check_id(
-        user_id,
-        "user_id",
-        MAX_USER_ID_BYTES[product_name(product)],
-        _USER_ID_PUNCTUATION,
-        _USER_ID_NOTES,
-    )
+    return _named("user_id", id_rule("user_id", user_id, product))
 
 
 def check_room_id(room_id: str) -> str | None:
     """What is wrong with ``room_id`` as loginRoom's roomID, or None."""
-    return _check_id(room_id, "room_id", MAX_ROOM_ID_BYTES, _ROOM_ID_PUNCTUATION, _ROOM_ID_NOTES)
+    return _named("room_id", id_rule("room_id", room_id))
 
 
 def check_stream_id(stream_id: str) -> str | None:
     """What is wrong with ``stream_id`` as startPublishingStream's streamID, or None."""
-    return _check_id(stream_id, "stream_id", MAX_STREAM_ID_BYTES, _STREAM_ID_PUNCTUATION)
+    return _named("stream_id", id_rule("stream_id", stream_id))
+
+
+def id_rule(kind: str, value: object, product: str = PRODUCT_RTC) -> str | None:
+    """The rule of some ZEGO SDK an ID breaks, without the ID's name ("is empty", "has
+    characters ..."), or None; ``kind`` is "user_id", "room_id" or "stream_id"."""
+    if kind == "user_id":
+        return _check_id(value, MAX_USER_ID_BYTES[product_name(product)], *_USER_ID)
+    return _check_id(value, *_OTHER_IDS[kind])
 
 
 def product_name(product: object) -> str:
@@ -86,33 +94,38 @@ def product_name(product: object) -> str:
 
 
 def every_sdk_refuses(name: str, value: str) -> str | None:
-    """What every ZEGO SDK refuses in an ID, or None; ``name`` is "user_id", "room_id" or
-    "stream_id".
+    """The rule of every ZEGO SDK that an ID breaks ("is empty", "has characters ..."), or
+    None; ``name`` is "user_id", "room_id" or "stream_id".
 
     Looser than check_user_id and its kin, which refuse what any SDK refuses: a character or a
     length only some SDKs refuse ('/' in a userID, a ZIM userID over 32 bytes) passes here.
     """
     max_bytes, punctuation = _EVERY_SDK[name]
-    return _check_id(value, name, max_bytes, punctuation)
+    return _check_id(value, max_bytes, punctuation)
+
+
+def _named(name: str, rule: str | None) -> str | None:
+    return None if rule is None else f"{name} {rule}"
 
 
 def _check_id(
-    value: object, name: str, max_bytes: int, punctuation: str, notes: dict[str, str] | None = None
+    value: object, max_bytes: int, punctuation: str, notes: dict[str, str] | None = None
 ) -> str | None:
+    """The rule an ID breaks, or None."""
     text = as_str(value)
     if text is None:
-        return f"{name} must be a str, not {type_name(value)}"
+        return f"must be a str, not {type_name(value)}"
     if not text:
-        return f"{name} is empty"
+        return "is empty"
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        return f"{name} is {size} bytes; the SDK takes at most {max_bytes}"
+        return f"is {size} bytes; the SDK takes at most {max_bytes}"
     refused = sorted(set(text) - set(_LETTERS_AND_DIGITS + punctuation))
     if refused:
         shown = " ".join(repr(c) for c in refused[:8]) + (" …" if len(refused) > 8 else "")
         notes_said = "".join(f"; {notes[c]}" for c in refused if notes and c in notes)
         takes = f"it takes ASCII letters, digits and {punctuation}"
-        return f"{name} has characters the SDK refuses ({shown}{notes_said}); {takes}"
+        return f"has characters the SDK refuses ({shown}{notes_said}); {takes}"
     return None
 
 
@@ -123,9 +136,9 @@ def refuse_ids(user_id: str, room_id: str | None, stream_ids: Iterable[str] | No
     for argument, value in named:
         kind = "stream_id" if argument == "stream_ids" else argument
         # Not text, or empty: make_token04 (or rtc_room_payload) refuses it, as no token holds it.
-        problem = every_sdk_refuses(kind, value) if value and as_text(value) else None
-        if problem is not None:
+        rule = every_sdk_refuses(kind, value) if value and as_text(value) else None
+        if rule is not None:
             code = (
                 ERROR_CODE_USER_ID_INVALID if argument == "user_id" else ERROR_CODE_PAYLOAD_INVALID
             )
-            raise TokenError(problem, code, argument)
+            raise TokenError(argument, rule, code)

@@ -13,12 +13,13 @@ from typing import Any, Callable
 
 from .._values import parse_whole_number
 from ..check import check_token04
+from ..check._ids import id_rule
 from ..check._reader import describe, holds_secret, read_token
 from ..errors import ExpiredTokenError, InvalidTokenError, TokenError
 from ..kit import KitToken, make_kit_token
 from ..project import ZegoProject
 from ..project._environment import APP_ID_ENV, SECRET_ENV
-from ..token04 import MAX_BODY_BYTES, MODE_CBC, MODE_GCM
+from ..token04 import MODE_CBC, MODE_GCM
 from ._console import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -34,16 +35,15 @@ from ._server import actions_command, sign, verify_callback_command
 
 __all__ = ["COMMANDS"]
 
-_REFUSALS = {  # TokenError.argument -> what generate says of the option that gave it
-    "user_id": "--user-id must be valid text, not empty",
-    "ttl": "--ttl must be a whole number of seconds > 0 whose expire time fits a 64-bit number",
-    "payload": "--payload (with --user-id) must be valid text, the token body at most "
-    f"{MAX_BODY_BYTES} bytes",
-    "room_id": "--room-id and --kit-room-id must be valid text (the kit's: characters up to "
-    "U+00FF)",
-    "stream_ids": "--stream-id must be valid text",
-    "user_name": "--user-name must be valid text, short enough for the kit fields",
+_OPTIONS = {  # TokenError.argument -> the option that gave it
+    "user_id": "--user-id",
+    "ttl": "--ttl",
+    "payload": "--payload",
+    "room_id": "--room-id",
+    "stream_ids": "--stream-id",
+    "user_name": "--user-name",
 }
+_TTL_REFUSAL = "--ttl must be a whole number of seconds > 0 whose expire time fits a 64-bit number"
 _REMEDIES = {  # check's remedies, for the codes whose Python remedy names no option of the command
     "zim-payload": "make it with generate, without --payload or --room-id",
     "no-privilege-payload": "make it with generate --room-id ROOM (or check with "
@@ -51,12 +51,6 @@ _REMEDIES = {  # check's remedies, for the codes whose Python remedy names no op
     "payload-invalid": "make the payload with generate --room-id",
     "duration-too-long": "make it with a --ttl of at most 24 days",
     "expire-beyond-2038": "make it with a --ttl of at most 24 days",
-}
-_ID_OPTIONS = {"user_id": "--user-id", "room_id": "--room-id", "stream_id": "--stream-id"}
-_WARNED = {
-    "user-id-format": "--user-id",
-    "stream-id-format": "--stream-id",
-    "payload-invalid": "--payload",
 }
 
 
@@ -82,18 +76,10 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _refusal(error: TokenError) -> str:
-    """What generate says of a value ZegoProject.token refused, in the words of its options."""
-    said = str(error)
-    for kind, option in _ID_OPTIONS.items():
-        if said.startswith(f"{kind} ") and not said.startswith(f"{kind} must"):  # an SDK rule
-            return _as_option(option, said)
-    return _REFUSALS.get(error.argument, said)
-
-
-def _as_option(option: str, problem: str) -> str:
-    """An ID rule's problem ("user_id has characters ...") in the words of the option it came by."""
-    return f"{option} {problem.split(' ', 1)[1]}"
+def _refusal(error: TokenError, **options: str) -> str:
+    """A value the library refused, as the option that gave it and the rule it breaks."""
+    option = {**_OPTIONS, **options}.get(error.argument, error.argument)
+    return f"{option} {error.rule}"
 
 
 def _kit_token(project: ZegoProject, token: str, args: argparse.Namespace) -> str:
@@ -102,7 +88,7 @@ def _kit_token(project: ZegoProject, token: str, args: argparse.Namespace) -> st
             token, project.app_id, args.kit_room_id, args.user_id, args.user_name or ""
         )
     except TokenError as error:
-        raise Exit(_REFUSALS.get(error.argument, str(error))) from None
+        raise Exit(_refusal(error, room_id="--kit-room-id")) from None
 
 
 def _token_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -112,7 +98,7 @@ def _token_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.user_id is None:
         raise Exit("--user-id is required")
     if not ttl:
-        raise Exit(_REFUSALS["ttl"])
+        raise Exit(_TTL_REFUSAL)
     _refuse_misplaced(args)
     options: dict[str, Any] = {
         "ttl": ttl,
@@ -135,27 +121,25 @@ def _refuse_misplaced(args: argparse.Namespace) -> None:
 
 
 def _warn_of_sdk_rules(project: ZegoProject, token: str, args: argparse.Namespace) -> None:
-    """What check finds of ZEGO's ID rules (and the payload) in a token generate made: the SDK will
-    refuse it."""
-    options = {
-        **_WARNED,
-        "room-id-format": "--room-id" if args.room_id is not None else "--kit-room-id",
-    }
-    room, privileges = (
-        args.room_id or args.kit_room_id,
-        {"login_privilege": False, "publish_privilege": False},
-    )
-    reports = [
-        project.check(token, room_id=room, stream_id=s, **privileges)
-        for s in args.stream_id or [None]
-    ]
-    for option, problem in {
-        options[f.code]: f.problem for r in reports for f in r.findings if f.code in options
-    }.items():
-        write(
-            f"zego-token04: warning: {_as_option(option, problem)}: a login with it is refused",
-            stdout=False,
-        )
+    """What some ZEGO SDK will refuse of the IDs (and the payload) generate made a token with:
+    the option and the rule it breaks."""
+    room_option = "--room-id" if args.room_id is not None else "--kit-room-id"
+    given = [("--user-id", "user_id", args.user_id)]
+    given += [(room_option, "room_id", args.room_id or args.kit_room_id)]
+    given += [("--stream-id", "stream_id", stream) for stream in args.stream_id or []]
+    said = {option: id_rule(kind, value) for option, kind, value in given if value}
+    said["--payload"] = _payload_rule(project, token) if args.payload else None
+    for option, rule in said.items():
+        if rule:
+            write(
+                f"zego-token04: warning: {option} {rule}: a login with it is refused", stdout=False
+            )
+
+
+def _payload_rule(project: ZegoProject, token: str) -> str | None:
+    report = project.check(token, login_privilege=False, publish_privilege=False)
+    invalid = any(finding.code == "payload-invalid" for finding in report.findings)
+    return "is not a privilege payload ZEGO reads" if invalid else None
 
 
 def _decode(args: argparse.Namespace) -> int:

@@ -112,10 +112,10 @@ def make_kit_token(token: str, app_id: int, room_id: str, user_id: str, user_nam
     part = base64.b64encode(stringify(fields).encode("latin-1")).decode("ascii")
     if len(part) > MAX_KIT_PART_LENGTH:
         raise TokenError(
-            f"the kit fields would be longer than {MAX_KIT_PART_LENGTH} characters: shorten "
+            "user_name",
+            f"would make the kit fields longer than {MAX_KIT_PART_LENGTH} characters: shorten "
             "the IDs or user_name",
             ERROR_CODE_PAYLOAD_INVALID,
-            "user_name",
         )
     return token_text + KIT_SEPARATOR + part
 

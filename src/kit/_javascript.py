@@ -81,9 +81,7 @@ def latin1_field(value: object, name: str, error_code: int) -> str:
         character <= "\xff" or "\ud800" <= character <= "\udfff" for character in text
     ):  # a lone one: \u
         raise TokenError(
-            f"{name} must be characters up to U+00FF: the UIKit's btoa refuses others",
-            error_code,
-            name,
+            name, "must be characters up to U+00FF: the UIKit's btoa refuses others", error_code
         )
     return text
 
@@ -95,9 +93,9 @@ def encode_uri_component(text: str) -> str:
         return urllib.parse.quote(text, safe=_URI_UNRESERVED, errors="strict")
     except UnicodeEncodeError:
         raise TokenError(
-            "user_name has a lone surrogate: encodeURIComponent refuses it",
-            ERROR_CODE_PAYLOAD_INVALID,
             "user_name",
+            "has a lone surrogate: encodeURIComponent refuses it",
+            ERROR_CODE_PAYLOAD_INVALID,
         ) from None
 
 

@@ -281,9 +281,9 @@ def _ttl_seconds(ttl: object) -> int:
         seconds, rest = divmod(ttl, timedelta(seconds=1))
         if rest:
             raise TokenError(
-                "ttl must be a whole number of seconds",
-                ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
                 "ttl",
+                "must be a whole number of seconds",
+                ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
             )
         return int(seconds)
     whole = as_int(ttl)
