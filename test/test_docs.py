@@ -535,3 +535,25 @@ def test_no_coverage_database_is_kept():
         assert not [
             path for path in tracked.splitlines() if Path(path).name.startswith(".coverage")
         ]
+
+
+def test_the_example_refuses_a_body_over_a_megabyte_before_reading_it(server):
+    # A client announces 256 MiB and sends 10 bytes: the answer comes at once, nothing more read.
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as client:
+        head = (
+            f"POST /zego/callback HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {256 * 1024 * 1024}\r\n\r\n"
+        )
+        client.sendall(head.encode() + b'{"a": 1, ')
+        assert client.recv(64).startswith(b"HTTP/1.1 413")
+
+
+def test_a_code_0_answer_without_data_is_an_answer_not_a_500(import_path, tmp_path):
+    from fake_zego import FakeZego
+
+    with FakeZego({2913569222: SECRET}, answers={"DescribeUserNum": {"Code": 0}}) as fake:
+        with serving("fastapi", import_path, tmp_path, ZEGO_API_BASE_URL=fake.url) as url:
+            browser = Browser(url)
+            browser.post("/login", user_id="user_42")
+            assert browser.get("/rooms/room1/users") == (200, {})
