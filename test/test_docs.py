@@ -552,8 +552,11 @@ def test_the_example_refuses_a_body_over_a_megabyte_before_reading_it(server):
 def test_a_code_0_answer_without_data_is_an_answer_not_a_500(import_path, tmp_path):
     from fake_zego import FakeZego
 
-    with FakeZego({2913569222: SECRET}, answers={"DescribeUserNum": {"Code": 0}}) as fake:
-        with serving("fastapi", import_path, tmp_path, ZEGO_API_BASE_URL=fake.url) as url:
-            browser = Browser(url)
-            browser.post("/login", user_id="user_42")
-            assert browser.get("/rooms/room1/users") == (200, {})
+    answers = {"DescribeUserNum": {"Code": 0}}
+    with (
+        FakeZego({2913569222: SECRET}, answers=answers) as fake,
+        serving("fastapi", import_path, tmp_path, ZEGO_API_BASE_URL=fake.url) as url,
+    ):
+        browser = Browser(url)
+        browser.post("/login", user_id="user_42")
+        assert browser.get("/rooms/room1/users") == (200, {})
