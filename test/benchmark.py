@@ -258,12 +258,15 @@ def measure_api(calls: int, delay: float) -> dict[str, float]:
     with FakeZego({1: SECRET}, answers={"DescribeUserNum": {}}) as fake:
         fake.answer = _delayed(fake.answer, delay)
         zego = ZegoProject(1, SECRET, base_url=fake.url)
-        signed = zego.api_url("DescribeUserNum")  # a credential for 10 minutes: enough to measure
+        room = {"RoomId": ["room1"]}
+        signed = zego.api_url("DescribeUserNum", room)  # a credential for 10 minutes: enough
         bare = httpx.Client()
-        zego.call_api("DescribeUserNum"), bare.get(signed)  # connections open
+        zego.call_api("DescribeUserNum", room), bare.get(signed)  # connections open
 
         def ours_sync() -> float:
-            return rate(lambda: [zego.call_api("DescribeUserNum") for _ in range(calls)], calls)
+            return rate(
+                lambda: [zego.call_api("DescribeUserNum", room) for _ in range(calls)], calls
+            )
 
         def bare_sync() -> float:
             return rate(lambda: [bare.get(signed).json() for _ in range(calls)], calls)
@@ -283,11 +286,11 @@ def measure_api(calls: int, delay: float) -> dict[str, float]:
 
         def module() -> float:
             return asyncio.run(
-                fifty(lambda: acall_api(1, SECRET, "DescribeUserNum", base_url=fake.url))
+                fifty(lambda: acall_api(1, SECRET, "DescribeUserNum", room, base_url=fake.url))
             )
 
         def project() -> float:
-            return asyncio.run(fifty(lambda: zego.acall_api("DescribeUserNum")))
+            return asyncio.run(fifty(lambda: zego.acall_api("DescribeUserNum", room)))
 
         figures["50 acall_api at once / bare httpx.AsyncClient (at least 0.8)"] = best_ratio(
             project, lambda: asyncio.run(bare_fifty())

@@ -244,3 +244,16 @@ def test_benchmark_script_prints_its_figures():
         assert row["ratio"] == pytest.approx(
             row["us_per_call"] / row["floor_us_per_call"], rel=0.01
         )
+
+
+def test_benchmark_script_prints_the_server_api_ratios():
+    pytest.importorskip("httpx")
+    result = subprocess.run(
+        [sys.executable, str(HERE / "benchmark.py"), "--api", "--api-calls", "5", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(result.stdout)
+    assert len(figures) == 3 and all(ratio > 0 for ratio in figures.values())

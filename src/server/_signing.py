@@ -26,6 +26,7 @@ __all__ = [
     "api_signature",
     "api_params",
     "api_url",
+    "signed_params",
     "checked_base_url",
     "query_pairs",
 ]
@@ -79,10 +80,8 @@ def api_signature(app_id: int, signature_nonce: str, secret: str, timestamp: int
 
     ``secret`` is the ServerSecret. Raises TypeError or ValueError for arguments of the wrong kind.
     """
-    text = f"{require_app_id(app_id)}{_text(signature_nonce, 'signature_nonce')}"
-    return hashlib.md5(
-        (text + require_secret(secret) + _decimal(timestamp)).encode(), usedforsecurity=False
-    ).hexdigest()
+    app, nonce = require_app_id(app_id), _text(signature_nonce, "signature_nonce")
+    return _md5(f"{app}{nonce}{require_secret(secret)}{_decimal(timestamp)}")
 
 
 def api_params(
@@ -98,16 +97,32 @@ def api_params(
     the current time unless given; ``IsTest`` only when ``is_test`` is not None."""
     nonce = secrets.token_hex(8) if nonce is None else _text(nonce, "nonce")
     stamp = _decimal(int(time.time()) if timestamp is None else timestamp)
-    params = {
-        "Action": _text(action, "action"),
-        "AppId": str(require_app_id(app_id)),
-        "SignatureNonce": nonce,
-    }
-    params.update(Timestamp=stamp, SignatureVersion=SIGNATURE_VERSION)
-    params["Signature"] = api_signature(app_id, nonce, secret, stamp)
+    app, checked_secret = require_app_id(app_id), require_secret(secret)
+    return signed_params(app, checked_secret, _text(action, "action"), is_test, nonce, stamp)
+
+
+def signed_params(
+    app_id: int,
+    secret: str,
+    action: str,
+    is_test: bool | None,
+    nonce: str | None = None,
+    stamp: str | None = None,
+) -> dict[str, str]:
+    """api_params of arguments already checked (a fresh nonce and the time unless given)."""
+    nonce = secrets.token_hex(8) if nonce is None else nonce
+    stamp = str(int(time.time())) if stamp is None else stamp
+    params = {"Action": action, "AppId": str(app_id), "SignatureNonce": nonce, "Timestamp": stamp}
+    params.update(
+        SignatureVersion=SIGNATURE_VERSION, Signature=_md5(f"{app_id}{nonce}{secret}{stamp}")
+    )
     if is_test is not None:
         params["IsTest"] = "true" if is_test else "false"
     return params
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def api_url(

@@ -20,7 +20,7 @@ from typing import Any
 from .._values import as_int, require_app_id, require_secret, require_str, seconds
 from ._errors import ZegoApiError
 from ._rules import plan
-from ._signing import api_params, checked_base_url, query_pairs
+from ._signing import checked_base_url, query_pairs, signed_params
 
 __all__ = ["MAX_RETRIES", "MAX_TIMEOUT", "ApiCall", "checked_retries", "checked_timeout"]
 
@@ -100,7 +100,7 @@ class ApiCall:
 
     def signed_url(self) -> str:
         """The URL sent: the common parameters signed now (each try afresh), then the Action's."""
-        common = api_params(self._app_id, self._secret, self.action, is_test=self.is_test)
+        common = signed_params(self._app_id, self._secret, self.action, self.is_test)
         return f"{self.where}?{urllib.parse.urlencode([*common.items(), *self._pairs])}"
 
     def retry_delay(self, error: ZegoApiError, tries: int) -> float | None:
