@@ -250,10 +250,10 @@ def test_a_client_of_the_wrong_kind_is_refused_when_the_log_is_made(redis_url):
     import redis
     import redis.asyncio
 
-    sync_client, async_client = (
-        redis.Redis.from_url(redis_url),
-        redis.asyncio.Redis.from_url(redis_url),
-    )
+    async def made():  # inside an event loop: before 3.10 redis.asyncio's pool needs one
+        return redis.asyncio.Redis.from_url(redis_url)
+
+    sync_client, async_client = redis.Redis.from_url(redis_url), asyncio.run(made())
     with pytest.raises(TypeError, match=r"redis\.Redis"):
         RedisCallbackLog(async_client)
     with pytest.raises(TypeError, match=r"redis\.asyncio"):

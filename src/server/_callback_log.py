@@ -1,22 +1,16 @@
-"""Callback logs: each ZEGO callback handled once, however often it is sent and whichever worker
-it reaches.
+"""Callback logs: each ZEGO callback handled once, however often it comes, whichever worker.
 
     log = RedisCallbackLog(redis.Redis.from_url(url))  # or MemoryCallbackLog()
     event = zego.verify_callback(body, seen=log)  # claims it, or raises
     handle(event)
     log.done(event)  # from now on a resend is refused as "replayed"
 
-An entry is first a claim, and becomes the record of a handled callback only with ``done``. A
-claim lapses after ``CLAIM_SECONDS``, inside ZEGO's resend schedule (2, 4, 8, 16 and 32 s), so a
-callback whose first delivery went wrong in any way (the handler raised, the log timed out after
-writing, the receiver answered 503) is handled when ZEGO sends it again: it is never refused as a
-replay when nobody handled it. A resend that comes while a claim is alive is refused with
-``CallbackLogError`` (reason ``"in-progress"``): answer 503, and ZEGO tries later. ``forget``
-drops a claim at once.
-
-verify_callback enters a callback only once its signature and age are proven, so a stranger
-cannot fill a log. An entry lasts as long as max_age could still take the callback, and
-LOG_MARGIN more: never more than a day.
+An entry is a claim until ``done``. A claim lapses after ``CLAIM_SECONDS``, inside ZEGO's resend
+schedule (2, 4, 8, 16, 32 s): a callback whose first delivery went wrong in any way is handled
+when ZEGO sends it again, never refused as a replay when nobody handled it. A resend during a
+live claim is a ``CallbackLogError`` ("in-progress": answer 503). Only a proven callback is
+entered, so a stranger cannot fill a log; an entry lasts while max_age could take the callback,
+and LOG_MARGIN more (at most a day).
 """
 
 from __future__ import annotations
@@ -32,17 +26,8 @@ from typing import Any
 from ._errors import CallbackLogError
 from ._fields import callback_id
 
-__all__ = [
-    "CLAIM_SECONDS",
-    "CLAIMED",
-    "DONE",
-    "IN_PROGRESS",
-    "AsyncCallbackLog",
-    "AsyncRedisCallbackLog",
-    "CallbackLog",
-    "MemoryCallbackLog",
-    "RedisCallbackLog",
-]
+__all__ = ["CLAIM_SECONDS", "CLAIMED", "DONE", "IN_PROGRESS", "CallbackLog", "MemoryCallbackLog"]
+__all__ += ["AsyncCallbackLog", "RedisCallbackLog", "AsyncRedisCallbackLog"]
 
 CLAIM_SECONDS = 10
 """How long a claim holds a callback for the receiver that took it."""
@@ -174,12 +159,28 @@ class _Redis:
         retry = (redis.asyncio.retry if asyncio else redis.retry).Retry(NoBackoff(), 1)
         settings = {**client.connection_pool.connection_kwargs, "socket_timeout": _WAIT}
         settings.update(socket_connect_timeout=_WAIT, retry=retry)
-        pool = module.ConnectionPool(
-            connection_class=client.connection_pool.connection_class, **settings
-        )
-        self.client: Any = kind.from_pool(pool)  # the client owns the pool: close() closes both
+        connection_class = client.connection_pool.connection_class
+
+        def made() -> Any:  # the client owns the pool: close() closes both
+            return kind.from_pool(
+                module.ConnectionPool(connection_class=connection_class, **settings)
+            )
+
+        # An asyncio pool is made on first use, inside the event loop that uses it (before 3.10,
+        # asyncio's locks bind to the loop current where they are made).
+        self._made, self._client = made, None if asyncio else made()
         self.prefix = prefix
         self.errors = (redis.RedisError, OSError)
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._made()
+        return self._client
+
+    def detach(self) -> Any:
+        client, self._client = self._client, None  # to be closed; a next use makes another
+        return client
 
     @staticmethod
     def claim_value() -> str:
@@ -238,7 +239,9 @@ class RedisCallbackLog(CallbackLog):
 
     def close(self) -> None:
         """Close the log's own connections (a next use opens others)."""
-        self._redis.client.close()
+        client = self._redis.detach()
+        if client is not None:
+            client.close()
 
     def _claim(self, key: str, ttl: int) -> str:
         client, mine = self._redis.client, self._redis.claim_value()
@@ -277,7 +280,9 @@ class AsyncRedisCallbackLog(AsyncCallbackLog):
 
     async def aclose(self) -> None:
         """Close the log's own connections (a next use opens others)."""
-        await self._redis.client.aclose()
+        client = self._redis.detach()
+        if client is not None:
+            await client.aclose()
 
     async def _claim(self, key: str, ttl: int) -> str:
         client, mine = self._redis.client, self._redis.claim_value()
