@@ -325,7 +325,10 @@ def test_a_type_checker_flags_a_misspelt_action_a_misspelt_parameter_and_a_wrong
         "zego.call_api('SomethingNewer', {'X': 1}, product='zim', method='POST')\n"
         "async def later() -> None:\n"
         "    await zego.acall_api('KickoutUser', {'RoomId': 'r', 'UserId': ['u']})\n"
-        "    await zego.acall_api('KickoutUser', {'RoomId': 'r'})\n",
+        "    await zego.acall_api('KickoutUser', {'RoomId': 'r'})\n"
+        "answer = zego.call_api('DescribeUserNum', {'RoomId': ['room1']})\n"
+        "rooms: list[object] = answer['Data']['UserCountList']\n"
+        "count: str = answer['Code']\n",
         encoding="utf-8",
     )
     report, _, _ = api.run(
@@ -339,4 +342,4 @@ def test_a_type_checker_flags_a_misspelt_action_a_misspelt_parameter_and_a_wrong
         ]
     )
     flagged = sorted(int(line.split(":")[1]) for line in report.splitlines() if ": error:" in line)
-    assert flagged == [4, 5, 6, 10], report
+    assert flagged == [4, 5, 6, 10, 13], report  # 13: Code is an int

@@ -359,6 +359,13 @@ def stub(actions: dict[str, Any], commit: str) -> str:
             for member, param in facts["params"].items()
         )
         lines.append(f"{name}Params = TypedDict({name + 'Params'!r}, {{{members}}})")
+        data = facts["data"] if isinstance(facts["data"], dict) else {}
+        shown = ", ".join(f"{member!r}: {_shape_type(shape)}" for member, shape in data.items())
+        lines.append(f"{name}Data = TypedDict({name + 'Data'!r}, {{{shown}}}, total=False)")
+        lines.append(
+            f"{name}Answer = TypedDict({name + 'Answer'!r}, {{'Code': int, 'Message': str, "
+            f"'RequestId': str, 'Data': {name}Data, 'ErrorList': list[Any]}}, total=False)"
+        )
     lines += ["", "Params = Union[", *(f"    {name}Params," for name in actions), "]", ""]
     lines += _callables(actions)
     return "\n".join(lines)
@@ -367,10 +374,19 @@ def stub(actions: dict[str, Any], commit: str) -> str:
 _ANSWER = "dict[str, Any]"
 
 
+def _shape_type(shape: Any) -> str:
+    """A member of an answer's Data, as a type: its kind's, lists and dicts as such."""
+    if isinstance(shape, list):
+        return "list[Any]"
+    if isinstance(shape, dict):
+        return "dict[str, Any]"
+    return TYPES.get(shape, "Any")
+
+
 def _callables(actions: dict[str, Any]) -> list[str]:
     """ZegoProject's call_api and acall_api, an overload an Action: each with its parameters."""
     lines = ['Method = Literal["GET", "POST"]', ""]
-    for name, answer in (("CallApi", _ANSWER), ("ACallApi", f"Coroutine[Any, Any, {_ANSWER}]")):
+    for name, awaited in (("CallApi", "{}"), ("ACallApi", "Coroutine[Any, Any, {}]")):
         lines += [f"class {name}(Protocol):"]
         for action, facts in actions.items():
             needed = any(param["required"] for param in facts["params"].values())
@@ -378,12 +394,13 @@ def _callables(actions: dict[str, Any]) -> list[str]:
             lines += [
                 "    @overload",
                 f"    def __call__(self, action: Literal[{action!r}], params: {params}, *,"
-                f" timeout: float | None = ...) -> {answer}: ...",
+                f" timeout: float | None = ...) -> {awaited.format(action + 'Answer')}: ...",
             ]
         lines += [
             "    @overload",
             "    def __call__(self, action: str, params: Mapping[str, Any] | None = ..., *,"
-            f" product: Product, method: Method, timeout: float | None = ...) -> {answer}: ...",
+            " product: Product, method: Method, timeout: float | None = ...)"
+            f" -> {awaited.format(_ANSWER)}: ...",
             "",
         ]
     return lines
