@@ -385,7 +385,7 @@ def test_a_token_that_expires_after_2038_is_refused_by_zim_and_said_why(lifetime
 def test_a_token_that_holds_the_secret_is_one_finding_and_none_of_its_content():
     for token in (
         make_token(user_id=SECRET),
-        make_token(payload='{"k": "\\u0066' + SECRET[1:] + '"}'),
+        make_token(payload='{"k": "' + SECRET + '"}'),
     ):
         report = check(token, user_id="someone", room_id="r", stream_id="s")
         assert codes(report) == ["secret-in-token"]

@@ -36,7 +36,7 @@ def test_describe_is_json_ready_and_nests_a_kit_tokens_token04():
     assert document["token"]["expires_at"].endswith("Z")
 
 
-# --- holds_secret: any member, any depth, however escaped ------------------------------------------------------
+# --- holds_secret: any member, any depth, as it is written --------------------------------------------------------
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),
@@ -48,8 +48,7 @@ JSON_VALUES = st.recursive(
 
 
 def spellings(document):
-    """The same JSON written as generators write it: Python's, ASCII-escaped, PHP's \\/, Go's \\u003c, every
-    character escaped."""
+    """The same JSON written as generators write it: Python's, ASCII-escaped, PHP's \\/, Go's \\u003c."""
     compact = json.dumps(document, ensure_ascii=False)
     yield compact
     yield json.dumps(document)
@@ -69,9 +68,7 @@ def test_property_the_secret_anywhere_in_a_payload_is_found_however_it_is_spelle
     planted = {around + SECRET + around: 1} if as_name else [around + SECRET + around]
     payload = {"outer": [document, {"deeper": planted}]}
     for text in spellings(payload):
-        assert holds_secret(text, SECRET), text
-    escaped = json.dumps(payload).replace(SECRET, everything_escaped(SECRET))
-    assert holds_secret(escaped, SECRET)
+        assert holds_secret(text, SECRET), text  # a hex secret reads the same in each
     assert holds_secret(json.dumps(json.dumps(payload)), SECRET)  # JSON inside JSON
 
 
@@ -83,7 +80,7 @@ def test_property_a_payload_without_the_secret_is_not_said_to_hold_it(document):
 
 def test_a_decoded_token_is_searched_in_every_field_and_its_nested_token():
     assert holds_secret(token04.Token04(1, "u" + SECRET, 1, 2, 3, "", "cbc"), SECRET)
-    payload = json.dumps({"k": SECRET}).replace(SECRET[:4], everything_escaped(SECRET[:4]))
+    payload = json.dumps({"k": SECRET})
     assert holds_secret(token04.Token04(1, "u", 1, 2, 3, payload, "cbc"), SECRET)
     kit = KitToken(token04.Token04(1, "u", 1, 2, 3, "", "cbc"), 1, "u", "room", "name " + SECRET)
     assert holds_secret(kit, SECRET) and not holds_secret(kit._replace(user_name="n"), SECRET)
@@ -98,15 +95,10 @@ def test_a_deep_payload_is_read_in_time_linear_in_its_length(depth):
     assert not holds_secret("[" * depth + "]" * depth, SECRET)
 
 
-def test_escapes_are_undone_up_to_eight_levels_of_json_in_json():
-    text = SECRET
-    for level in range(1, 12):
-        text = (
-            json.dumps(text)[1:-1].replace(SECRET[0], f"\\u{ord(SECRET[0]):04x}")
-            if level == 1
-            else json.dumps(text)
-        )
-        assert holds_secret(text, SECRET) is (level <= 8), level
+def test_a_secret_written_with_escapes_is_no_longer_looked_for():
+    # Retired (issue 39): the 8 rounds of unescaping. A secret is found as it is written.
+    escaped = json.dumps({"k": SECRET}).replace(SECRET, everything_escaped(SECRET))
+    assert not holds_secret(escaped, SECRET)
 
 
 def test_the_package_root_lists_its_names():

@@ -9,7 +9,6 @@ the content when it says yes.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Union
 
 from .._values import Seconds, utc_datetime
@@ -26,20 +25,6 @@ AnyToken = Union[Token04, Token03, KitToken]
 """What read_token returns: a Token04, a Token03 or a KitToken, whichever the token was (tell
 them apart with isinstance)."""
 
-# One round of JSON string unescaping. A string that holds JSON that holds a string... is one
-# round deeper each time: a secret escaped more than _UNESCAPE_ROUNDS times over is not looked for.
-_JSON_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))')
-_SIMPLE_ESCAPES = {
-    '"': '"',
-    "\\": "\\",
-    "/": "/",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-}
-_UNESCAPE_ROUNDS = 8
 
 
 def read_token(
@@ -70,32 +55,11 @@ def read_token(
 
 
 def holds_secret(value: str | tuple[object, ...], secret: str) -> bool:
-    """True if ``value`` (a str, or a decoded token: every str it holds, at any depth) spells
-    ``secret``.
-
-    Spelled as itself, or with JSON's escapes (``\\u0066a94...``, ``\\/``), in a
-    payload's member names and values alike, and in JSON nested in JSON.
-    Linear in the length of the text, for each round of escapes undone.
-    """
+    """True if ``value`` (a str, or a decoded token: every str it holds, at any depth) holds
+    ``secret`` as it is written: a plain search of the decoded fields."""
     if isinstance(value, str):
-        return _spells(value, secret)
+        return secret in value
     return any(isinstance(item, (str, tuple)) and holds_secret(item, secret) for item in value)
-
-
-def _spells(text: str, secret: str) -> bool:
-    for _ in range(_UNESCAPE_ROUNDS):
-        if secret in text:
-            return True
-        unescaped = _JSON_ESCAPE.sub(_unescape, text)
-        if unescaped == text:
-            return False
-        text = unescaped
-    return secret in text
-
-
-def _unescape(escape: re.Match[str]) -> str:
-    code, simple = escape.groups()
-    return chr(int(code, 16)) if code else _SIMPLE_ESCAPES[simple]
 
 
 def describe(decoded: AnyToken) -> dict[str, Any]:
