@@ -257,3 +257,11 @@ def rejects(token: object, secret: str = SECRET, match: Optional[str] = None) ->
 
 ROOM = {"RoomId": ["room1"]}  # DescribeUserNum's one required parameter
 MADE_UP = {"product": "rtc", "method": "GET"}  # how an Action the catalogue does not know is called
+
+
+def stable_id(value):
+    """A test id from a value's repr, without the address an object's repr holds (the same in every
+    process, as pytest-xdist needs)."""
+    import re
+
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))

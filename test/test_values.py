@@ -9,6 +9,7 @@ from support import (
     EXPIRE,
     SECRET,
     make_token,
+    stable_id,
 )
 
 from src.errors import ExpiredTokenError, InvalidTokenError
@@ -50,7 +51,7 @@ class FloatLike:
         ),
         *({"now": FloatLike()}, {"leeway": complex(1)}),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_now_and_leeway_must_be_numbers(options):
     with pytest.raises(TypeError, match="number of seconds or a timedelta"):
