@@ -26,7 +26,6 @@ AnyToken = Union[Token04, Token03, KitToken]
 them apart with isinstance)."""
 
 
-
 def read_token(
     token: str,
     secret: str,

@@ -2,7 +2,7 @@
 
 httpx's timeouts bound each read or write, not a whole call, and name resolution not at all.
 ``DeadlineBackend`` is the httpcore network backend of the blocking client's own transports:
-it resolves a host on a resolver thread and waits for it no longer than the call may; it tries
+it resolves a host on a thread of its own and waits for it no longer than the call may; it tries
 each address with the time left; and its streams give every connect, TLS handshake, read and
 write at most the time left before the deadline of the call under way (``within``), so that a
 stalled handshake or an answer fed a byte at a time ends at the deadline.
@@ -10,14 +10,13 @@ stalled handshake or an answer fed a byte at a time ends at the deadline.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import contextvars
 import ipaddress
 import math
-import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -28,15 +27,6 @@ __all__ = ["DeadlineBackend", "within"]
 
 _DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("deadline", default=math.inf)
 _SHORTEST = 0.001  # a step with no time left still gets a moment, and times out as itself
-
-
-def _new_resolver() -> concurrent.futures.ThreadPoolExecutor:
-    return concurrent.futures.ThreadPoolExecutor(4, "zego-resolver")
-
-
-_RESOLVER = _new_resolver()
-# A forked child (a Celery worker) inherits no thread: it makes its own.
-os.register_at_fork(after_in_child=lambda: globals().update(_RESOLVER=_new_resolver()))
 
 
 @contextlib.contextmanager
@@ -117,14 +107,23 @@ class DeadlineBackend(httpcore.NetworkBackend):
 
 
 def _addresses(host: str, port: int, timeout: float) -> list[str]:
-    """The host's addresses, resolved on the resolver thread within ``timeout``."""
+    """The host's addresses, resolved on a thread of its own, waited for at most ``timeout``
+    (a thread that outlives the wait ends with its lookup; none is kept: a fork finds none)."""
     with contextlib.suppress(ValueError):
         return [str(ipaddress.ip_address(host))]
-    found = _RESOLVER.submit(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
-    try:
-        infos = found.result(timeout)
-    except concurrent.futures.TimeoutError:
-        raise httpcore.ConnectTimeout(f"resolving {host} took longer than the time left") from None
-    except OSError as error:
-        raise httpcore.ConnectError(f"could not resolve {host}: {error}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+    found: list[Any] = []
+
+    def resolve() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+        except OSError as error:
+            found.append(error)
+
+    thread = threading.Thread(target=resolve, name="zego-resolver", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not found:
+        raise httpcore.ConnectTimeout(f"resolving {host} took longer than the time left")
+    if isinstance(found[0], OSError):
+        raise httpcore.ConnectError(f"could not resolve {host}: {found[0]}")
+    return list(dict.fromkeys(str(info[4][0]) for info in found[0]))
