@@ -21,7 +21,6 @@ from ._rules import plan
 
 __all__ = [
     "SIGNATURE_VERSION",
-    "SIGNED",
     "REGIONS",
     "api_signature",
     "api_params",
@@ -36,8 +35,6 @@ SIGNATURE_VERSION = "2.0"
 REGIONS = ("sha", "hkg", "fra", "lax", "bom", "sgp")
 """The regional hosts' names (not every product has every region: see the product's page)."""
 
-SIGNED = ("SignatureNonce", "Timestamp", "Signature")
-"""The common parameters that are the credential: added to a request only as it is sent."""
 _COMMON = {
     "Action",
     "AppId",
