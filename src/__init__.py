@@ -12,15 +12,12 @@ Installed, the package is ``zego_token04``; from a checkout or a copy of
 
 The root holds what users call and catch; limits, modes' details, privilege
 keys and rule tables stay in their modules (``zego_token04.check.RULES``).
-Each name is imported when first used (PEP 562), so that the command can
-catch a Ctrl-C however early it comes.
+Each name is imported when first used (PEP 562): ``from src import token04``
+loads the token code alone, as upstream's one file did.
 """
 
-# Nothing is imported at run time (not even __future__): a Ctrl-C while the root loads finds
-# no import to interrupt.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "3.0.0"
 
@@ -63,9 +60,7 @@ __all__ += ["ERROR_CODE_SECRET_INVALID", "ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_I
 __all__ += ["ERROR_CODE_PAYLOAD_INVALID", "ERROR_CODE_MODE_INVALID"]
 
 
-def __getattr__(name: str) -> "Any":
-    import importlib
-
+def __getattr__(name: str) -> Any:
     if name == "token04":  # the submodule upstream's users import
         return importlib.import_module(".token04", __name__)
     if name not in _HOME:

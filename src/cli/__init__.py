@@ -10,6 +10,7 @@ expired token, a check with errors, a callback that is not ZEGO's), 2 usage,
 from __future__ import annotations
 
 import difflib
+import io
 import sys
 from collections.abc import Sequence
 
@@ -32,6 +33,8 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return its exit status."""
     words = list(sys.argv[1:] if argv is None else argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a character the terminal lacks, as \\u...
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         return _run(words)
     except Exit as error:

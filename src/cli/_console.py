@@ -135,27 +135,17 @@ def read_seconds(text: str, option: str) -> float:
 
 
 def to_json(document: dict[str, Any]) -> str:
-    """``document`` as JSON, with a \\u escape for any character stdout's encoding lacks (cp864 has
-    no "%")."""
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    return "".join(
-        c if c.encode(encoding, "ignore") else f"\\u{ord(c):04x}" for c in json.dumps(document)
-    )
+    """``document`` as JSON, in ASCII (\\u escapes), which every terminal's encoding takes."""
+    return json.dumps(document)
 
 
 def write(text: str, stdout: bool = True) -> None:
-    """Lines on stdout (an Exit with EXIT_OUTPUT if it fails) or stderr (if it can take them),
-    escaping what their encoding cannot show."""
+    """Lines on stdout (an Exit with EXIT_OUTPUT if it fails) or stderr (if it can take them)."""
     stream = sys.stdout if stdout else sys.stderr
     try:
-        encoding = stream.encoding or "utf-8"
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+        stream.write(text + "\n")
         stream.flush()
-    except (
-        AttributeError,
-        OSError,
-        ValueError,
-    ) as error:  # closed (None), a full disk, a broken pipe
+    except (AttributeError, OSError, ValueError) as error:  # closed (None), full disk, broken pipe
         if stdout:
             raise Exit(
                 f"cannot write to stdout: {getattr(error, 'strerror', None) or 'it is closed'}",
