@@ -25,6 +25,7 @@ __version__ = "3.0.0"
 _HOMES = {
     "project": "ZegoProject",
     "errors": "ZegoError InvalidTokenError ExpiredTokenError TokenError",
+    "_values": "DecodeOptions",
     "server": "ZegoApiError ZegoBatchError InvalidCallbackError CallbackLogError api_signature "
     "api_params "
     "api_url call_api acall_api callback_signature verify_callback averify_callback "
@@ -46,7 +47,7 @@ __all__ = ["__version__", "token04", "ZegoProject"]
 __all__ += ["ZegoError", "InvalidTokenError", "ExpiredTokenError", "TokenError"]
 __all__ += ["ZegoApiError", "ZegoBatchError", "InvalidCallbackError", "CallbackLogError"]
 __all__ += ["TokenInfo", "Token04", "Token03", "KitToken", "MODE_CBC", "MODE_GCM"]
-__all__ += ["generate_token04", "decode_token04", "decode_token03", "read_token"]
+__all__ += ["generate_token04", "decode_token04", "decode_token03", "read_token", "DecodeOptions"]
 __all__ += ["make_kit_token", "decode_kit_token"]
 __all__ += ["RtcRoomPayload", "rtc_room_payload", "parse_rtc_room_payload"]
 __all__ += ["check_token04", "CheckReport", "Finding"]
@@ -77,6 +78,7 @@ def __dir__() -> list[str]:
 # What type checkers read; at run time, __getattr__ imports each name when first used.
 if TYPE_CHECKING:
     from . import token04
+    from ._values import DecodeOptions
     from .check import (
         CheckReport,
         Finding,

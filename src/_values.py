@@ -1,7 +1,8 @@
-"""How the library reads values: one home for each rule (AppID, secret, seconds, decode options,
-expiry, JSON object, token body). A ``str`` or ``int`` subclass (an enum member) is read by its
-plain value; ``bool`` is never an ``int``; objects built to lie (a ``__str__`` that misbehaves)
-are out of scope. A secret is held only in variables named ``secret``, which Sentry hides.
+"""How the library reads the caller's values: one home for each rule (AppID, secret, seconds,
+decode options and expiry, a JSON object). A ``str`` or ``int`` subclass (an enum member) is
+read by its plain value; ``bool`` is never an ``int``; objects built to lie (a ``__str__``
+that misbehaves) are out of scope. A secret is held only in variables named ``secret``, which
+Sentry hides.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import numbers
 import operator
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Callable, NamedTuple, Protocol, TypeVar, Union
+from typing import NamedTuple, Protocol, TypeVar, Union
 
-from .errors import ExpiredTokenError, InvalidTokenError
+from .errors import ExpiredTokenError
+
+__all__ = ["DecodeOptions"]  # its one public name; the rest is the library's own
 
 MAX_APP_ID = 2**32 - 1  # an AppID is an unsigned 32-bit number, 0 excepted
 SECRET_LENGTH = 32  # ASCII characters: their bytes are the AES-256 key
@@ -133,13 +136,37 @@ class Expiring(Protocol):  # any decoded token
 T = TypeVar("T", bound=Expiring)
 
 
-class Options(NamedTuple):
-    """The keywords every decoder takes, read once (read_options), as PyJWT merges ``options``."""
+class DecodeOptions(NamedTuple):
+    """How a token is decoded, one value for every reader (as PyJWT's ``options``): read_token,
+    ZegoProject.decode and check_token04 take it and pass it along.
+
+    ``now`` is the moment to judge expiry at (Unix seconds or a timedelta; None: the current
+    time); ``leeway`` the seconds a token may be past its expiry (a negative leeway asks for
+    that much validity left); ``verify_expiry`` False reads an expired token as a valid one;
+    ``mode`` (MODE_CBC or MODE_GCM) pins the cipher, None takes both.
+    """
+
+    now: Seconds | None = None
+    leeway: Seconds = 0
+    verify_expiry: bool = True
+    mode: str | None = None
+
+    def checked(self) -> CheckedOptions:
+        """These options with ``now`` and ``leeway`` read as float seconds; TypeError or
+        ValueError naming a wrong one (the caller's configuration, never a bad token)."""
+        if not isinstance(self.verify_expiry, bool):
+            raise TypeError("verify_expiry must be a bool")
+        leeway = seconds(self.leeway, "leeway")
+        return CheckedOptions(now_seconds(self.now), leeway, self.verify_expiry, self.mode)
+
+
+class CheckedOptions(NamedTuple):
+    """DecodeOptions, read: what the decoders use."""
 
     now: float
     leeway: float
-    verify_expiry: bool = True
-    mode: str | None = None  # None: any; read_frame reads it, as the frame knows the modes
+    verify_expiry: bool
+    mode: str | None
 
     def unexpired(self, contents: T) -> T:
         """``contents``; ExpiredTokenError (carrying it) if ``verify_expiry`` and its ``expire``
@@ -155,14 +182,6 @@ class Options(NamedTuple):
             f"{message}: less than the {-leeway:g} s of validity that leeway {leeway:g} asks for",
             contents,
         )
-
-
-def read_options(now: object, leeway: object, verify_expiry: object, mode: str | None) -> Options:
-    """A decoder's ``now``, ``leeway``, ``verify_expiry`` and ``mode``: TypeError or ValueError
-    for a wrong one (the caller's configuration, never mistaken for a bad token)."""
-    if not isinstance(verify_expiry, bool):
-        raise TypeError("verify_expiry must be a bool")
-    return Options(now_seconds(now), seconds(leeway, "leeway"), verify_expiry, mode)
 
 
 def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -187,58 +206,6 @@ def parse_json_object(text: str) -> dict[str, object] | None:
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
-
-
-class Member(NamedTuple):
-    """What one member of a token's JSON body must be."""
-
-    description: str  # in the words a refusal uses
-    test: Callable[[object], bool]  # true for a parsed value the member may hold
-
-
-def int_member(bits: int) -> Member:
-    """A JSON integer (not true or false) of ``bits`` bits, signed."""
-    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    return Member(f"a {bits}-bit int", lambda value: type(value) is int and low <= value <= high)
-
-
-def _is_text(value: object) -> bool:
-    # JSON gives exact strs; only a non-ASCII one can hold a lone surrogate ("\ud800").
-    return type(value) is str and (value.isascii() or as_text(value) is not None)
-
-
-APP_ID_MEMBER = Member(f"an AppID ({APP_ID_RULE})", lambda v: app_id_value(v) is not None)
-TEXT_MEMBER = Member("a string", _is_text)
-USER_ID_MEMBER = Member("a non-empty string", lambda value: value != "" and _is_text(value))
-
-
-def read_body(
-    body: bytes,
-    version: str,
-    members: dict[str, Member],
-    expire: tuple[str, int],
-    optional: str = "",
-) -> dict[str, object]:
-    """A token's body: a UTF-8 JSON object of exactly ``members`` (``optional`` may be absent or
-    null), each once, keeping its rule, ``expire[0]`` the frame's ``expire[1]``; else refused."""
-    try:
-        found = parse_json_object(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        found = None
-    if found is None or not (members.keys() - {optional} <= found.keys() <= members.keys()):
-        absent = f" ({optional} may be absent)" if optional else ""
-        raise InvalidTokenError(
-            f"token{version} body is not a JSON object with exactly the members "
-            f"{', '.join(members)}{absent}, each once"
-        )
-    if found.get(optional, "") is None:
-        del found[optional]  # null reads as absent
-    for name, member in members.items():
-        if name in found and not member.test(found[name]):
-            raise InvalidTokenError(f"token{version} body's {name} is not {member.description}")
-    if found[expire[0]] != expire[1]:  # anyone can read the frame's, and change it in a CBC token
-        raise InvalidTokenError("the frame's expire differs from the body's")
-    return found
 
 
 def utc_datetime(timestamp: float) -> datetime:

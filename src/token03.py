@@ -15,18 +15,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._frame import MODE_CBC, decrypt, read_frame
-from ._values import (
+from ._frame import (
     APP_ID_MEMBER,
+    MODE_CBC,
     TEXT_MEMBER,
     USER_ID_MEMBER,
     Member,
-    Seconds,
+    decrypt,
     int_member,
     read_body,
-    read_options,
-    require_secret,
+    read_frame,
 )
+from ._values import DecodeOptions, Seconds, require_secret
 from .errors import InvalidTokenError
 
 __all__ = ["VERSION", "Token03", "decode_token03"]
@@ -92,7 +92,7 @@ def decode_token03(
     the token; TypeError or ValueError for a malformed secret, ``now``,
     ``leeway`` or ``mode`` (a token03 is always CBC).
     """
-    options = read_options(now, leeway, verify_expiry, mode)
+    options = DecodeOptions(now, leeway, verify_expiry, mode).checked()
     secret = require_secret(secret)
     frame = read_frame(token, VERSION, options.mode)
     if frame.mode != MODE_CBC:

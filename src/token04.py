@@ -12,17 +12,17 @@ secret, ``now``, ``leeway`` or ``mode`` is the caller's configuration: TypeError
 The ServerSecret is held only in variables named ``secret``, which error trackers hide.
 """
 
-from __future__ import annotations  # noqa: I001 (_values' names in three lines, not sixteen)
+from __future__ import annotations  # noqa: I001 (the imported names in a few lines, not thirty)
 
 import json
 import os
 from datetime import datetime
 from typing import NamedTuple
 
-from ._frame import MODE_CBC, MODE_GCM, MODES, decrypt, new_iv, read_frame, seal
-from ._values import APP_ID_MEMBER, APP_ID_RULE, SECRET_RULE, TEXT_MEMBER, USER_ID_MEMBER, Seconds
-from ._values import app_id_value, as_int, as_text, int_member, now_seconds, plain_secret
-from ._values import read_body, read_options, require_secret, utc_datetime
+from ._frame import APP_ID_MEMBER, MODE_CBC, MODE_GCM, MODES, TEXT_MEMBER, USER_ID_MEMBER
+from ._frame import decrypt, int_member, new_iv, read_body, read_frame, seal
+from ._values import APP_ID_RULE, SECRET_RULE, DecodeOptions, Seconds, app_id_value, as_int
+from ._values import as_text, now_seconds, plain_secret, require_secret, utc_datetime
 from .errors import TokenError
 
 __all__ = [
@@ -237,7 +237,7 @@ def decode_token04(
     decrypted); None takes both. These and the secret are the caller's configuration: a wrong
     one raises TypeError or ValueError.
     """
-    options = read_options(now, leeway, verify_expiry, mode)
+    options = DecodeOptions(now, leeway, verify_expiry, mode).checked()
     secret = require_secret(secret)
     frame = read_frame(token, VERSION, options.mode)
     body = decrypt(frame, secret, VERSION)

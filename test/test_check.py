@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import MEMBERS, OTHER_SECRET, SECRET, make_token
 
-from src import check_token04, make_kit_token
+from src import DecodeOptions, check_token04, make_kit_token
 from src.check import RULES, SEVERITY_ERROR, SEVERITY_WARNING, CheckReport
 from src.payload import rtc_room_payload
 
@@ -21,7 +21,8 @@ def codes(report):
 
 
 def check(token, **kwargs):
-    report = check_token04(token, kwargs.pop("secret", SECRET), **{"now": NOW, **kwargs})
+    options = DecodeOptions(now=kwargs.pop("now", NOW), leeway=kwargs.pop("leeway", 0))
+    report = check_token04(token, kwargs.pop("secret", SECRET), **kwargs, options=options)
     assert type(report) is CheckReport
     for finding in report.findings:
         zim_token03 = finding.code == "token03" and kwargs.get("product") == "zim"
@@ -287,7 +288,7 @@ def test_property_check_never_raises_for_token_or_login_values(
         product=product,
         login_privilege=privileges[0],
         publish_privilege=privileges[1],
-        now=NOW,
+        options=DecodeOptions(now=NOW),
     )
     assert len(set(report.checked)) == len(report.checked)
     assert all(f.code in RULES for f in report.findings)
@@ -299,7 +300,8 @@ def test_property_check_never_raises_for_token_or_login_values(
         ({"product": "express"}, ValueError),
         ({"product": None}, TypeError),
         ({"login_privilege": 1}, TypeError),
-        ({"now": "now"}, TypeError),
+        ({"options": DecodeOptions(now="now")}, TypeError),
+        ({"options": DecodeOptions(verify_expiry=1)}, TypeError),
         ({"secret": None}, TypeError),
         ({"secret": "x"}, ValueError),
         ({"secret": "é" * 32}, ValueError),
@@ -309,6 +311,7 @@ def test_property_check_never_raises_for_token_or_login_values(
         "no-product",
         "privilege",
         "now",
+        "verify-expiry",
         "no-secret",
         "short-secret",
         "non-ascii-secret",

@@ -19,6 +19,7 @@ from support import EXPIRE, OTHER_SECRET, ROOM, SECRET, frame_of, make_token, to
 from test_callbacks import hostile_bodies
 
 from src import (
+    DecodeOptions,
     ZegoProject,
     check_token04,
     cli,
@@ -153,8 +154,8 @@ def test_decode_kit_token_failures_carry_no_secret(tracker, kit_token, now):
 CHECK_FAILURES = {
     "malformed-secret": {"secret": SECRET[:31]},
     "product": {"product": "express"},
-    "now": {"now": "now"},
-    "leeway": {"leeway": float("nan")},
+    "now": {"options": DecodeOptions(now="now")},
+    "leeway": {"options": DecodeOptions(leeway=float("nan"))},
 }
 
 
@@ -238,7 +239,7 @@ PROJECT_FAILURES = {
     ),
     "token": lambda: ZegoProject(1, SECRET).token(""),
     "decode": lambda: ZegoProject(1, SECRET).decode(TOKEN_FOR_DEMO),
-    "check": lambda: ZegoProject(1, SECRET).check(TOKEN_FOR_DEMO, now="now"),
+    "check": lambda: ZegoProject(1, SECRET).check(TOKEN_FOR_DEMO, options=DecodeOptions(now="now")),
     "kit-token": lambda: ZegoProject(1, SECRET).kit_token("u", "房间"),
     "verify-callback": lambda: ZegoProject(
         1, SECRET, callback_secret=CALLBACK_SECRET
@@ -285,7 +286,7 @@ PASTED = {
     "decode-04-secret": lambda: decode_token04("04" + SECRET, SECRET),
     "kit": lambda: decode_kit_token(SECRET + "#e30=", SECRET),
     "read": lambda: read_token(SECRET, OTHER_SECRET),
-    "check": lambda: check_token04(SECRET, SECRET, now="now"),
+    "check": lambda: check_token04(SECRET, SECRET, options=DecodeOptions(now="now")),
 }
 
 

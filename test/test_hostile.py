@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import EXPIRE, SECRET, make_token, stable_id
 
-from src import check_token04, decode_kit_token, make_kit_token, token04
+from src import DecodeOptions, check_token04, decode_kit_token, make_kit_token, token04
 from src.errors import InvalidTokenError
 from src.payload import rtc_room_payload
 from src.token04 import decode_token04, generate_token04
@@ -113,7 +113,9 @@ LOGINS = {
 )
 def test_check_takes_hostile_token_and_login_values_as_findings(slot, hostile):
     values = {"token": LAYER_TOKEN, "secret": SECRET, **LOGINS["sound"], slot: hostile}
-    report = check_token04(values.pop("token"), values.pop("secret"), **values, now=LAYER_NOW)
+    report = check_token04(
+        values.pop("token"), values.pop("secret"), **values, options=DecodeOptions(now=LAYER_NOW)
+    )
     assert not report.ok
     assert all(isinstance(finding.message, str) for finding in report.findings)
 
@@ -137,7 +139,7 @@ def test_property_no_finding_or_kit_refusal_shows_the_secret(secret, before, aft
     token_ids, login = (held, other) if in_token else (other, held)
     payload = rtc_room_payload(token_ids["room_id"], stream_ids=[token_ids["stream_id"]])
     token = make_token(secret=secret, user_id=token_ids["user_id"], payload=payload)
-    report = check_token04(token, secret, **login, now=EXPIRE - 100)
+    report = check_token04(token, secret, **login, options=DecodeOptions(now=EXPIRE - 100))
     codes = {finding.code for finding in report.findings}
     assert (
         codes == {"secret-in-token"}
@@ -224,7 +226,9 @@ def test_decode_and_check_give_an_odd_value_the_documented_error(value):
         decode_token04(LAYER_TOKEN, value)
     for slot in ("app_id", "user_id", "room_id", "stream_id"):
         if value is not None:
-            assert not check_token04(LAYER_TOKEN, SECRET, now=LAYER_NOW, **{slot: value}).ok
+            assert not check_token04(
+                LAYER_TOKEN, SECRET, options=DecodeOptions(now=LAYER_NOW), **{slot: value}
+            ).ok
     assert [finding.code for finding in check_token04(value, SECRET).findings] == ["invalid-token"]
     with pytest.raises(TypeError):
         make_kit_token(LAYER_TOKEN, value, "room1", "demo")
@@ -253,7 +257,9 @@ def test_a_huge_login_app_id_is_a_finding_never_an_exception(app_id):
     try:
         if limit:
             limit(640)  # the lowest the interpreter allows
-        report = check_token04(LAYER_TOKEN, SECRET, app_id=app_id, now=LAYER_NOW)
+        report = check_token04(
+            LAYER_TOKEN, SECRET, app_id=app_id, options=DecodeOptions(now=LAYER_NOW)
+        )
     finally:
         if limit:
             limit(previous)

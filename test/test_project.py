@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from support import OTHER_SECRET, SECRET, open_token
 
-from src import kit
+from src import DecodeOptions, kit
 from src.errors import InvalidTokenError, TokenError
 from src.payload import rtc_room_payload
 from src.project import ZegoProject
@@ -25,7 +25,7 @@ def test_a_project_makes_and_reads_its_tokens():
         "",
         300,
     )
-    contents = zego.decode(token, leeway=timedelta(seconds=30))
+    contents = zego.decode(token, DecodeOptions(leeway=timedelta(seconds=30)))
     assert (contents.app_id, contents.user_id) == (7, "user_42")
     assert zego.check(token, user_id="user_42", login_privilege=False, publish_privilege=False).ok
 

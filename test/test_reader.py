@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import OTHER_SECRET, SECRET, make_token
 
-from src import KitToken, Token03, Token04, make_kit_token, read_token, token04
+from src import DecodeOptions, KitToken, Token03, Token04, make_kit_token, read_token, token04
 from src.check._reader import describe, holds_secret
 
 # --- read_token: the one place that chooses -----------------------------------------------------------------
@@ -15,17 +15,22 @@ from src.check._reader import describe, holds_secret
 
 def test_read_token_chooses_the_reader_by_the_token():
     token = make_token()
-    assert type(read_token(token, SECRET, verify_expiry=False)) is Token04
+    assert type(read_token(token, SECRET, DecodeOptions(verify_expiry=False))) is Token04
     kit = make_kit_token(token, 1, "room1", "demo")
-    assert type(read_token(kit, SECRET, verify_expiry=False)) is KitToken
+    assert type(read_token(kit, SECRET, DecodeOptions(verify_expiry=False))) is KitToken
     with open("test/vectors/token03-go.json", encoding="utf-8") as vectors:
         vector = json.load(vectors)["vectors"][0]
-    assert type(read_token(vector["token"], vector["secret"], verify_expiry=False)) is Token03
+    assert (
+        type(read_token(vector["token"], vector["secret"], DecodeOptions(verify_expiry=False)))
+        is Token03
+    )
 
 
 def test_describe_is_json_ready_and_nests_a_kit_tokens_token04():
     kit = read_token(
-        make_kit_token(make_token(), 1, "room1", "demo", "Ann"), SECRET, verify_expiry=False
+        make_kit_token(make_token(), 1, "room1", "demo", "Ann"),
+        SECRET,
+        DecodeOptions(verify_expiry=False),
     )
     document = json.loads(json.dumps(describe(kit)))
     assert (document["format"], document["user_name"], document["token"]["format"]) == (

@@ -10,7 +10,7 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src"
 MAX_FUNCTION_LINES = 60
 MAX_MODULE_LINES = 300  # a budget (issue 39): remove before you split
-MAX_CORE_LINES = 450  # token04.py and _frame/__init__.py together
+MAX_CORE_LINES = 800  # what `from src import token04` loads, the root aside
 MAX_SRC_ENTRIES = 15  # testing.py (the fake of ZEGO's Server API) is the 15th
 MAX_TOKEN04_IMPORT_LINES = 15
 
@@ -91,11 +91,9 @@ def test_no_module_is_longer_than_it_takes_to_read_in_one_sitting(path):
     assert line_count(path) <= MAX_MODULE_LINES
 
 
-def test_token04_and_its_frame_read_in_one_sitting_together():
-    assert (
-        line_count(SRC / "token04.py") + line_count(SRC / "_frame" / "__init__.py")
-        <= MAX_CORE_LINES
-    )
+def test_the_token_core_reads_in_one_sitting():
+    core = ["token04.py", "_frame/__init__.py", "_values.py", "errors.py"]  # test_package's
+    assert sum(line_count(SRC / path) for path in core) <= MAX_CORE_LINES
 
 
 def test_token04s_imports_fit_in_a_glance():

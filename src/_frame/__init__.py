@@ -7,8 +7,9 @@ CBC: a 16-byte IV, PKCS#7 padding, no trailer (what every official generator mak
 12-byte nonce, the 16-byte tag at the end of the ciphertext, the trailer byte 1. The AES-256 key
 is the secret's 32 ASCII bytes, made where the cipher is: no variable holds it.
 
-``read_frame`` reads what anyone can read (no secret); ``decrypt`` needs the secret. Both raise
-``InvalidTokenError``; why a token did not read is ``_paste``'s to say, loaded only then.
+``read_frame`` reads what anyone can read (no secret); ``decrypt`` needs the secret;
+``read_body`` reads the JSON body inside by each member's rule. All raise ``InvalidTokenError``;
+why a token did not read is ``_paste``'s to say, loaded only then.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from __future__ import annotations
 import binascii
 import os
 import struct
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from Crypto.Cipher import AES
 from Crypto.Util.Padding import pad, unpad
 
+from .._values import APP_ID_RULE, app_id_value, as_text, parse_json_object
 from ..errors import InvalidTokenError
 
 MODE_CBC = "cbc"
@@ -179,3 +181,55 @@ def canonical_base64(encoded: str) -> bytes | None:
     except (UnicodeEncodeError, binascii.Error):
         return None
     return decoded if binascii.b2a_base64(decoded, newline=False) == data else None
+
+
+class Member(NamedTuple):
+    """What one member of a token's JSON body must be."""
+
+    description: str  # in the words a refusal uses
+    test: Callable[[object], bool]  # true for a parsed value the member may hold
+
+
+def int_member(bits: int) -> Member:
+    """A JSON integer (not true or false) of ``bits`` bits, signed."""
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    return Member(f"a {bits}-bit int", lambda value: type(value) is int and low <= value <= high)
+
+
+def _is_text(value: object) -> bool:
+    # JSON gives exact strs; only a non-ASCII one can hold a lone surrogate ("\ud800").
+    return type(value) is str and (value.isascii() or as_text(value) is not None)
+
+
+APP_ID_MEMBER = Member(f"an AppID ({APP_ID_RULE})", lambda v: app_id_value(v) is not None)
+TEXT_MEMBER = Member("a string", _is_text)
+USER_ID_MEMBER = Member("a non-empty string", lambda value: value != "" and _is_text(value))
+
+
+def read_body(
+    body: bytes,
+    version: str,
+    members: dict[str, Member],
+    expire: tuple[str, int],
+    optional: str = "",
+) -> dict[str, object]:
+    """A token's body: a UTF-8 JSON object of exactly ``members`` (``optional`` may be absent or
+    null), each once, keeping its rule, ``expire[0]`` the frame's ``expire[1]``; else refused."""
+    try:
+        found = parse_json_object(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        found = None
+    if found is None or not (members.keys() - {optional} <= found.keys() <= members.keys()):
+        absent = f" ({optional} may be absent)" if optional else ""
+        raise InvalidTokenError(
+            f"token{version} body is not a JSON object with exactly the members "
+            f"{', '.join(members)}{absent}, each once"
+        )
+    if found.get(optional, "") is None:
+        del found[optional]  # null reads as absent
+    for name, member in members.items():
+        if name in found and not member.test(found[name]):
+            raise InvalidTokenError(f"token{version} body's {name} is not {member.description}")
+    if found[expire[0]] != expire[1]:  # anyone can read the frame's, and change it in a CBC token
+        raise InvalidTokenError("the frame's expire differs from the body's")
+    return found

@@ -9,7 +9,7 @@ rules for IDs. Each rule broken is a ``Finding``: a fixed ``code``, the ``proble
 
 from __future__ import annotations
 
-from .._values import now_seconds, require_secret, seconds
+from .._values import DecodeOptions, require_secret
 from ..kit import KitToken
 from ._ids import (
     PRODUCT_RTC,
@@ -58,8 +58,7 @@ def check_token04(
     login_privilege: bool = True,
     publish_privilege: bool = True,
     product: str = PRODUCT_RTC,
-    now: float | None = None,
-    leeway: float = 0,
+    options: DecodeOptions = DecodeOptions(),
 ) -> CheckReport:
     """Hold ``token`` against a login and report every rule it breaks.
 
@@ -67,10 +66,11 @@ def check_token04(
     client logs in (and publishes) with; None skips the rules that need them (a
     kit token supplies the ones it carries). ``login_privilege`` and
     ``publish_privilege`` say which privileges the project verifies (a console
-    setting). ``product`` is "rtc" or "zim". Never raises for anything about the
-    token or the login values: a wrong type is a finding too. ``now``,
-    ``leeway``, the privilege flags and ``product`` are the caller's code: a
-    wrong one raises TypeError or ValueError, as decode_token04 does. A token
+    setting). ``product`` is "rtc" or "zim". ``options`` are read_token's (an
+    expired token is a finding, whatever ``verify_expiry`` says). Never raises
+    for anything about the token or the login values: a wrong type is a finding
+    too. ``options``, the privilege flags and ``product`` are the caller's code:
+    a wrong one raises TypeError or ValueError, as decode_token04 does. A token
     whose content holds the secret gets the one finding ``secret-in-token``,
     and its content is not in the report.
     """
@@ -86,16 +86,16 @@ def check_token04(
         publish_privilege,
         product_name(product),
     )
-    at, leeway_seconds = now_seconds(now), seconds(leeway, "leeway")
+    checked = options.checked()
     report = Recorder()
-    decoded = read(token, secret, report)
+    decoded = read(token, secret, checked, report)
     if decoded is None:
         check_ids(login, login.user_id, report)
         return report.result(None, None)
     kit = decoded if isinstance(decoded, KitToken) else None
     contents: Contents = decoded.token if isinstance(decoded, KitToken) else decoded
     login = login if kit is None else kit_login(login, kit)
-    check_token(contents, login, at, leeway_seconds, report)
+    check_token(contents, login, checked, report)
     if login.product != PRODUCT_ZIM:
         check_privileges(contents, login, report)
     check_ids(login, contents.user_id if login.user_id is None else login.user_id, report)

@@ -9,9 +9,9 @@ the content when it says yes.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, Callable, Union
 
-from .._values import Seconds, utc_datetime
+from .._values import DecodeOptions, utc_datetime
 from ..errors import InvalidTokenError
 from ..kit import KIT_SEPARATOR, KitToken, decode_kit_token
 from ..payload import parse_rtc_room_payload
@@ -26,31 +26,19 @@ AnyToken = Union[Token04, Token03, KitToken]
 them apart with isinstance)."""
 
 
-def read_token(
-    token: str,
-    secret: str,
-    *,
-    now: Seconds | None = None,
-    leeway: Seconds = 0,
-    verify_expiry: bool = True,
-    mode: str | None = None,
-) -> AnyToken:
+def read_token(token: str, secret: str, options: DecodeOptions = DecodeOptions()) -> AnyToken:
     """What any token text holds: a kit token (it has a "#"), a token03 ("03...") or a token04.
 
-    The arguments and the errors are those of the reader chosen (decode_kit_token,
-    decode_token03, decode_token04): InvalidTokenError or ExpiredTokenError for
-    the token, TypeError or ValueError for the caller's configuration.
+    ``options`` are the reader's (decode_kit_token, decode_token03, decode_token04), and so are
+    the errors: InvalidTokenError or ExpiredTokenError for the token, TypeError or ValueError for
+    the caller's configuration.
     """
+    read: Callable[..., AnyToken] = decode_token04
     if isinstance(token, str) and KIT_SEPARATOR in token:
-        return decode_kit_token(
-            token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode
-        )
-    read = (
-        decode_token03
-        if isinstance(token, str) and token.startswith(TOKEN03_VERSION)
-        else decode_token04
-    )
-    return read(token, secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode)
+        read = decode_kit_token
+    elif isinstance(token, str) and token.startswith(TOKEN03_VERSION):
+        read = decode_token03
+    return read(token, secret, **options._asdict())
 
 
 def holds_secret(value: str | tuple[object, ...], secret: str) -> bool:

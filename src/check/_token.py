@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 from .._values import (
     APP_ID_RULE,
-    Options,
+    CheckedOptions,
+    DecodeOptions,
     app_id_value,
     as_int,
     as_str,
@@ -76,10 +77,13 @@ def kit_login(login: Login, kit: KitToken) -> Login:
     )
 
 
-def read(token: object, secret: str, report: Recorder) -> Contents | KitToken | None:
+def read(
+    token: object, secret: str, options: CheckedOptions, report: Recorder
+) -> Contents | KitToken | None:
     """The token read (expiry not checked), or None: it did not decode, or it holds the secret."""
+    unchecked = DecodeOptions(*options._replace(verify_expiry=False))
     try:
-        decoded = read_token(token, secret, verify_expiry=False)  # type: ignore[arg-type]
+        decoded = read_token(token, secret, unchecked)  # type: ignore[arg-type]
     except InvalidTokenError as error:
         report.rule(
             "invalid-token",
@@ -101,11 +105,12 @@ def read(token: object, secret: str, report: Recorder) -> Contents | KitToken | 
 
 
 def check_token(
-    contents: Contents, login: Login, now: float, leeway: float, report: Recorder
+    contents: Contents, login: Login, options: CheckedOptions, report: Recorder
 ) -> None:
     """The rules of the token itself, ZIM's included when the login is to ZIM."""
+    now = options.now
     _check_format(contents, login.product, report)
-    expired = _check_times(contents, now, leeway, report)
+    expired = _check_times(contents, options, report)
     _check_login_values(contents, login.app_id, login.user_id, report)
     if login.product == PRODUCT_ZIM:
         _check_zim(contents, now, expired, report)
@@ -129,11 +134,11 @@ def _check_format(contents: Contents, product: str, report: Recorder) -> None:
         )
 
 
-def _check_times(contents: Contents, now: float, leeway: float, report: Recorder) -> bool:
-    """The expired and issued-in-future rules; True if the token has expired (Options decides)."""
-    expired = None
+def _check_times(contents: Contents, options: CheckedOptions, report: Recorder) -> bool:
+    """The expired and issued-in-future rules; True if the token has expired."""
+    expired, now, leeway = None, options.now, options.leeway
     try:
-        Options(now, leeway).unexpired(contents)
+        options._replace(verify_expiry=True).unexpired(contents)
     except ExpiredTokenError as error:
         expired = f"{error}, at {_moment(contents.expire)}"
     report.rule("expired", expired, "give the client a new token")

@@ -11,7 +11,7 @@ import json
 import os
 from typing import Any, Callable
 
-from .._values import parse_whole_number
+from .._values import DecodeOptions, parse_whole_number
 from ..check import check_token04
 from ..check._ids import id_rule
 from ..check._reader import describe, holds_secret, read_token
@@ -62,7 +62,7 @@ def _generate(args: argparse.Namespace) -> int:
     except TokenError as error:
         raise Exit(_refusal(error)) from None
     kit = _kit_token(project, token, args) if args.kit_room_id else ""
-    made = read_token(kit or token, secret, verify_expiry=False)
+    made = read_token(kit or token, secret, DecodeOptions(verify_expiry=False))
     if holds_secret(made, secret):  # what the options put in a token is seen by every client
         raise Exit(
             "a value of --user-id, --payload, --room-id, --stream-id, --kit-room-id or "
@@ -149,9 +149,7 @@ def _decode(args: argparse.Namespace) -> int:
         None,
     )
     try:
-        decoded: Any = read_token(
-            token, secret, leeway=read_seconds(args.leeway or "0", "--leeway")
-        )
+        decoded: Any = read_token(token, secret, _options(args))
     except ExpiredTokenError as error:
         decoded, expired = error.contents, error
     except InvalidTokenError as error:
@@ -179,9 +177,7 @@ def _check(args: argparse.Namespace) -> int:
     login.update(
         login_privilege=not args.no_login_check, publish_privilege=not args.no_publish_check
     )
-    login.update(
-        product="zim" if args.zim else "rtc", leeway=read_seconds(args.leeway or "0", "--leeway")
-    )
+    login.update(product="zim" if args.zim else "rtc", options=_options(args))
     report = check_token04(token_argument(args.token), secret, **login)
     write(to_json(report.as_dict(_REMEDIES)) if args.json else "\n".join(report.lines(_REMEDIES)))
     return EXIT_OK if report.ok else EXIT_REFUSED
@@ -196,3 +192,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify-callback": verify_callback_command,
 }
 """Each command's function, by the command's name."""
+
+
+def _options(args: argparse.Namespace) -> DecodeOptions:
+    return DecodeOptions(leeway=read_seconds(args.leeway or "0", "--leeway"))

@@ -15,7 +15,14 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .._values import Seconds, as_int, require_app_id, require_secret, require_str, type_name
+from .._values import (
+    DecodeOptions,
+    as_int,
+    require_app_id,
+    require_secret,
+    require_str,
+    type_name,
+)
 from ..check import CheckReport, check_token04
 from ..check._ids import refuse_ids
 from ..errors import InvalidTokenError, TokenError
@@ -155,20 +162,10 @@ class ZegoProject:
             self.app_id, user_id, self._secret, _ttl_seconds(ttl), payload, mode=mode
         )
 
-    def decode(
-        self,
-        token: str,
-        *,
-        leeway: Seconds = 0,
-        now: Seconds | None = None,
-        verify_expiry: bool = True,
-        mode: str | None = None,
-    ) -> Token04:
-        """What ``token`` holds, as decode_token04 reads it; InvalidTokenError too if it is for
-        another AppID."""
-        contents = decode_token04(
-            token, self._secret, now=now, leeway=leeway, verify_expiry=verify_expiry, mode=mode
-        )
+    def decode(self, token: str, options: DecodeOptions = DecodeOptions()) -> Token04:
+        """What ``token`` holds, as decode_token04 reads it with ``options``; InvalidTokenError
+        too if it is for another AppID."""
+        contents = decode_token04(token, self._secret, **options._asdict())
         if contents.app_id != self.app_id:
             raise InvalidTokenError(
                 f"the token is for AppID {contents.app_id}, not this project's {self.app_id}"
