@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from .._values import DecodeOptions, parse_whole_number
 from ..check import check_token04
-from ..check._ids import id_rule
-from ..check._reader import describe, holds_secret, read_token
+from ..check._report import describe, holds_secret, read_token
+from ..check._sdk import id_rule
 from ..errors import ExpiredTokenError, InvalidTokenError, TokenError
 from ..kit import KitToken, make_kit_token
 from ..project import ZegoProject

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..check._reader import holds_secret
+from ..check._report import holds_secret
 from ..project import ZegoProject
 from ..project._environment import CALLBACK_SECRET_ENV, SECRET_ENV
 from ..server import InvalidCallbackError, verify_callback

@@ -24,7 +24,7 @@ from .._values import (
     type_name,
 )
 from ..check import CheckReport, check_token04
-from ..check._ids import refuse_ids
+from ..check._sdk import refuse_ids
 from ..errors import InvalidTokenError, TokenError
 from ..kit import make_kit_token
 from ..payload import rtc_room_payload

@@ -1,4 +1,5 @@
-"""ZEGO's SDK rules for user, room and stream IDs: refuse a bad ID before you mint a token for it.
+"""ZEGO's SDK rules: for user, room and stream IDs (refuse a bad ID before you mint a token for
+it), and ZIM's for a token's expiry and payload.
 
 A token can carry any user ID, but the SDK refuses a login whose IDs break its rules, so a token
 for such an ID is useless. Each check returns what is wrong with an ID, as a sentence, or None
@@ -9,10 +10,12 @@ the message names the platform that refuses. Where each rule comes from: docs/de
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Callable
 
 from .._values import as_str, as_text, require_str, type_name
 from ..errors import TokenError
-from ..token04 import ERROR_CODE_PAYLOAD_INVALID, ERROR_CODE_USER_ID_INVALID
+from ..token04 import ERROR_CODE_PAYLOAD_INVALID, ERROR_CODE_USER_ID_INVALID, Token04
+from ._report import Contents, Recorder
 
 __all__ = [
     "PRODUCT_RTC",
@@ -27,6 +30,11 @@ __all__ = [
     "id_rule",
     "refuse_ids",
     "product_name",
+    "ZIM_MIN_VALIDITY_SECONDS",
+    "ZIM_MAX_VALIDITY_SECONDS",
+    "ZIM_MAX_EXPIRE",
+    "check_zim",
+    "check_ids",
 ]
 
 PRODUCT_RTC = "rtc"
@@ -142,3 +150,70 @@ def refuse_ids(user_id: str, room_id: str | None, stream_ids: Iterable[str] | No
                 ERROR_CODE_USER_ID_INVALID if argument == "user_id" else ERROR_CODE_PAYLOAD_INVALID
             )
             raise TokenError(argument, rule, code)
+
+
+ZIM_MIN_VALIDITY_SECONDS = 30
+"""Less validity left than this: ZIM's web SDK 2.22 and older refuse the login (6000108); 2.24 and
+newer log in, fire tokenWillExpire at once and close the connection 2 s before the expiry."""
+ZIM_MAX_VALIDITY_SECONDS = 24 * 24 * 3600
+"""More validity than this: ZIM's web SDK 2.22 and older refuse the login (6000109); 2.24 and newer
+close the connection after 24 days less 2 s unless the token is renewed."""
+ZIM_MAX_EXPIRE = 2**31 - 1
+"""ZIM's web SDK reads the expire as a signed 32-bit number: a later one (after 2038-01-19) reads as
+expired."""
+
+_ZIM_OLD_AND_NEW = "ZIM's SDK 2.22 and older refuse the login ({code}); 2.24 and newer {newer}"
+
+
+def check_zim(contents: Contents, now: float, expired: bool, report: Recorder) -> None:
+    """ZIM takes no payload, reads the expire as 32 bits, and judges the validity left at login."""
+    if isinstance(contents, Token04):
+        report.rule(
+            "zim-payload",
+            "ZIM takes no payload, and this token carries one" if contents.payload else None,
+            'make it with payload=""',
+        )
+    beyond = contents.expire > ZIM_MAX_EXPIRE
+    refused = (
+        "the token expires after 2038-01-19, and ZIM's SDK reads its expire as a signed 32-bit "
+        "number: it refuses the login as expired (6000106)"
+    )
+    report.rule(
+        "expire-beyond-2038",
+        refused if beyond else None,
+        "make it with a lifetime of at most 24 days",
+    )
+    if beyond or expired:
+        return  # the findings above say more
+    left = contents.expire - now
+    short = long = None
+    if left < ZIM_MIN_VALIDITY_SECONDS:
+        newer = (
+            "log in, fire tokenWillExpire at once and close the connection 2 s before the expiry"
+        )
+        short = (
+            f"the token has {left:.0f} s of validity left, less than {ZIM_MIN_VALIDITY_SECONDS} s: "
+            + _ZIM_OLD_AND_NEW.format(code=6000108, newer=newer)
+        )
+    if left > ZIM_MAX_VALIDITY_SECONDS:
+        newer = "close the connection after 24 days less 2 s unless the token is renewed"
+        long = (
+            f"the token has {left:.0f} s of validity left, more than 24 days: "
+            + _ZIM_OLD_AND_NEW.format(code=6000109, newer=newer)
+        )
+    report.rule("duration-too-short", short, "give the client a new token")
+    report.rule("duration-too-long", long, "make it with a lifetime of at most 24 days")
+
+
+def check_ids(
+    user_id: object, room_id: object, stream_id: object, product: str, report: Recorder
+) -> None:
+    """ZEGO's SDK rules for the IDs a login uses (None: not used)."""
+    rules: tuple[tuple[str, object, Callable[[Any], str | None]], ...] = (
+        ("user-id-format", user_id, lambda value: check_user_id(value, product)),
+        ("room-id-format", room_id, check_room_id),
+        ("stream-id-format", stream_id, check_stream_id),
+    )
+    for code, value, check in rules:
+        if value is not None:  # a value of the wrong type is a finding too: check_*_id says so
+            report.rule(code, check(value), "use an ID the SDK takes")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from support import OTHER_SECRET, SECRET, make_token
 
 from src import DecodeOptions, KitToken, Token03, Token04, make_kit_token, read_token, token04
-from src.check._reader import describe, holds_secret
+from src.check._report import describe, holds_secret
 
 # --- read_token: the one place that chooses -----------------------------------------------------------------
 
