@@ -95,6 +95,17 @@ def require_secret(secret: object, name: str = "secret") -> str:
     return secret
 
 
+CALLBACK_SECRET_RULE = "non-empty text"  # ZEGO's own example signs with "secret"
+
+
+def require_callback_secret(secret: object, name: str = "secret") -> str:
+    """A CallbackSecret (the one rule: non-empty text); TypeError or ValueError naming ``name``."""
+    secret = require_str(secret, name)
+    if not as_text(secret):
+        raise ValueError(f"{name} must be {CALLBACK_SECRET_RULE}")
+    return secret
+
+
 def parse_whole_number(text: str) -> int | None:
     """ASCII decimal digits (white space around allowed; no sign, no other scripts' digits)."""
     text = text.strip()

@@ -2,10 +2,12 @@
 
 import json
 import math
+import time
 import urllib.parse
 from datetime import timedelta
 
 import pytest
+from cli_support import run_in_process
 from hypothesis import given
 from hypothesis import strategies as st
 from support import SECRET
@@ -16,6 +18,7 @@ from src.server._callbacks import LOG_MARGIN, MAX_LOGGED_AGE
 from src.server._fields import callback_id
 
 CALLBACK_SECRET = "0123456789abcdef" * 2
+OFFICIAL = "5bd59fd62953a8059fb7eaba95720f66d19e4517"  # the callback pages' example's signature
 
 
 @pytest.mark.parametrize(
@@ -23,9 +26,30 @@ CALLBACK_SECRET = "0123456789abcdef" * 2
 )
 def test_the_official_callback_signature_vector(timestamp, nonce):
     # The callback pages' example: nonce 123412, timestamp 1470820198, secret "secret".
-    assert (
-        callback_signature("secret", timestamp, nonce) == "5bd59fd62953a8059fb7eaba95720f66d19e4517"
+    assert callback_signature("secret", timestamp, nonce) == OFFICIAL
+
+
+def test_the_callback_secret_has_one_rule_wherever_it_is_given():
+    # ZEGO's own example signs with "secret": every door takes it, and refuses what is not text.
+    sent = int(time.time())
+    signature = callback_signature("secret", sent, 123412)
+    body = json.dumps({"timestamp": sent, "nonce": 123412, "signature": signature})
+    now = {"now": sent}
+    project = ZegoProject(1, SECRET, callback_secret="secret")
+    from_env = ZegoProject.from_env(
+        {"ZEGO_APP_ID": "1", "ZEGO_SERVER_SECRET": SECRET, "ZEGO_CALLBACK_SECRET": " secret\n"}
     )
+    for verify in (project.verify_callback, from_env.verify_callback):
+        assert verify(body, **now)["nonce"] == 123412
+    assert verify_callback(body, "secret", **now)["nonce"] == 123412
+    env = {"ZEGO_CALLBACK_SECRET": "secret"}
+    result = run_in_process("verify-callback", stdin=body, env=env)
+    assert result.returncode == 0, result.stderr
+    for refused in ("", "\ud800"):
+        with pytest.raises(ValueError, match="callback_secret must be non-empty text"):
+            ZegoProject(1, SECRET, callback_secret=refused)
+        with pytest.raises(ValueError, match="secret must be non-empty text"):
+            verify_callback(body, refused, **now)
 
 
 # --- callbacks ------------------------------------------------------------------------------------------------

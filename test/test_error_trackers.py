@@ -218,7 +218,7 @@ SPELLINGS += [CALLBACK_SECRET, CALLBACK_SECRET.encode().hex()]
 PROJECT_FAILURES = {
     "constructor-app-id": lambda: ZegoProject(0, SECRET, callback_secret=CALLBACK_SECRET),
     "constructor-callback-secret": lambda: ZegoProject(
-        1, SECRET, callback_secret=CALLBACK_SECRET + " "
+        1, SECRET, callback_secret=CALLBACK_SECRET + "\ud800"
     ),
     "from-env-app-id-unset": lambda: ZegoProject.from_env({"ZEGO_SERVER_SECRET": SECRET}),
     "from-env-app-id-1x": lambda: ZegoProject.from_env(
@@ -231,7 +231,7 @@ PROJECT_FAILURES = {
         {
             "ZEGO_APP_ID": "1",
             "ZEGO_SERVER_SECRET": SECRET,
-            "ZEGO_CALLBACK_SECRET": f"'{CALLBACK_SECRET}'",
+            "ZEGO_CALLBACK_SECRET": f"{CALLBACK_SECRET}\udcff",  # an undecodable byte
         }
     ),
     "from-env-not-text": lambda: ZegoProject.from_env(

@@ -22,7 +22,7 @@ from .._values import (
     plain_secret,
     seconds,
 )
-from ..project._environment import APP_ID_ENV, secret_problem
+from ..project._environment import APP_ID_ENV, CALLBACK_SECRET_ENV, secret_problem
 
 __all__ = [
     "EXIT_OK",
@@ -121,6 +121,8 @@ def read_secret(path: str | None, variable: str) -> str:
         raise Exit(f"no secret: set {variable} or pass --secret-file PATH")
     if len(secret) > SECRET_FILE_LIMIT:
         raise Exit(f"{source} holds more than {SECRET_FILE_LIMIT} bytes; it is not a secret")
+    if variable == CALLBACK_SECRET_ENV:
+        return secret.strip()  # non-empty text, the CallbackSecret's one rule
     if plain_secret(secret.strip()) is None:
         raise Exit(secret_problem(secret, f"the secret in {source}"))
     return secret.strip()

@@ -19,6 +19,7 @@ from .._values import (
     DecodeOptions,
     as_int,
     require_app_id,
+    require_callback_secret,
     require_secret,
     require_str,
     type_name,
@@ -89,7 +90,9 @@ class ZegoProject:
         self._secret = require_secret(credentials.secret)
         self._callback_secret = None
         if credentials.callback_secret is not None:
-            self._callback_secret = require_secret(credentials.callback_secret, "callback_secret")
+            self._callback_secret = require_callback_secret(
+                credentials.callback_secret, "callback_secret"
+            )
         settings: dict[str, Any] = {"region": region, "base_url": base_url, "timeout": timeout}
         settings.update(retries=retries, transport=transport, is_test=is_test)
         self._api = ApiClient(self.app_id, self._secret, **settings)

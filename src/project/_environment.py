@@ -11,6 +11,7 @@ from .._values import (
     app_id_value,
     parse_whole_number,
     plain_secret,
+    require_callback_secret,
     type_name,
 )
 
@@ -71,7 +72,7 @@ def checked_credentials(credentials: Credentials) -> Credentials:
     return Credentials(  # no local holds a secret: error trackers hide "credentials"
         app_id,
         _secret_variable(credentials.secret, SECRET_ENV),
-        _secret_variable(credentials.callback_secret, CALLBACK_SECRET_ENV, required=False),
+        _callback_secret_variable(credentials.callback_secret),
     )
 
 
@@ -83,17 +84,20 @@ def _text_variable(value: object, name: str) -> str | None:
     raise ValueError(f"{name} must be a string, not {type_name(value)}")
 
 
-def _secret_variable(secret: object, name: str, required: bool = True) -> str | None:
-    """A secret from its variable, surrounding white space taken off; None if it is unset and not
-    required."""
+def _secret_variable(secret: object, name: str) -> str:
+    """A ServerSecret from its variable, surrounding white space taken off."""
     secret = _text_variable(secret, name)
-    if secret is None and not required:
-        return None
     if secret is None or not secret.strip():
         raise ValueError(f"{name} must be set to the project's secret, {SECRET_RULE}")
     if plain_secret(secret.strip()) is None:
         raise ValueError(secret_problem(secret, name))
     return secret.strip()
+
+
+def _callback_secret_variable(secret: object) -> str | None:
+    """The CallbackSecret from its variable, surrounding white space taken off; None if unset."""
+    secret = _text_variable(secret, CALLBACK_SECRET_ENV)
+    return None if secret is None else require_callback_secret(secret.strip(), CALLBACK_SECRET_ENV)
 
 
 def secret_problem(secret: str, name: str = "secret") -> str:

@@ -24,10 +24,9 @@ from typing import Any
 
 from .._values import (
     as_int,
-    as_text,
     now_seconds,
     parse_whole_number,
-    require_str,
+    require_callback_secret,
     seconds,
     type_name,
 )
@@ -66,7 +65,7 @@ def callback_signature(secret: str, timestamp: int | str, nonce: int | str) -> s
     """
     signed = [_require_signed(timestamp, "timestamp"), _require_signed(nonce, "nonce")]
     # Named so that error trackers hide it.
-    secret = "".join(sorted([_require_secret(secret), *signed]))
+    secret = "".join(sorted([require_callback_secret(secret), *signed]))
     return hashlib.sha1(secret.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -136,7 +135,7 @@ def _verified(
     body: object, secret: str, max_age: object, now: object
 ) -> tuple[dict[str, Any], int]:
     """The fields of a callback proven to be ZEGO's and fresh, and how long a log keeps it."""
-    _require_secret(secret)
+    require_callback_secret(secret)
     limit, moment = seconds(max_age, "max_age"), now_seconds(now)
     if not 0 <= limit <= MAX_LOGGED_AGE:
         raise ValueError(f"max_age must be from 0 to {MAX_LOGGED_AGE} seconds")
@@ -169,13 +168,6 @@ def _require_signed(value: object, name: str) -> str:
             raise TypeError(f"{name} must be a str or an int, not {type_name(value)}")
         raise ValueError(f"{name} must be non-empty text, or a whole number below 10**20")
     return text
-
-
-def _require_secret(secret: object) -> str:
-    secret = require_str(secret, "secret")
-    if not as_text(secret):
-        raise ValueError("secret must be non-empty text")
-    return secret
 
 
 def _seconds_left(timestamp: str, now: float, max_age: float) -> float:
