@@ -27,6 +27,15 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
+@pytest.fixture(autouse=True)
+def _quick_retries(monkeypatch):
+    """Retries wait milliseconds, not ZEGO's 0.2 s and more: the tests count tries, not waits
+    (test_api_client times the real first wait once)."""
+    from src.server import _wire
+
+    monkeypatch.setattr(_wire, "_FIRST_DELAY", 0.001)
+
+
 class RedisServer:
     """A real redis-server on 127.0.0.1 and a free port, that a test may stop, pause and restart."""
 

@@ -18,7 +18,7 @@ from fake_zego import FakeZego
 from support import MADE_UP, ROOM, SECRET
 
 from src import ZegoProject
-from src.server import ZegoApiError, acall_api, call_api
+from src.server import ZegoApiError, _wire, acall_api, call_api
 
 pytest.importorskip("httpx")
 
@@ -148,9 +148,9 @@ def test_a_drip_fed_answer_is_cut_at_the_deadline(mode, where):
     with FakeZego({1: SECRET}, answers={"Slow": drip}) as server:
         started = time.monotonic()
         with pytest.raises(ZegoApiError) as caught:
-            call(mode, "Slow", base_url=server.url, timeout=0.5)
+            call(mode, "Slow", base_url=server.url, timeout=0.25)
         elapsed = time.monotonic() - started
-    assert 0.45 < elapsed < 0.5 + 0.25 and (caught.value.code, caught.value.status) == (0, 0)
+    assert 0.2 < elapsed < 0.25 + 0.25 and (caught.value.code, caught.value.status) == (0, 0)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -164,7 +164,7 @@ def test_a_timeout_after_sending_is_never_retried(mode):
                 "SendCustomCommand",
                 {"RoomId": "r", "FromUserId": "u", "MessageContent": "hi"},
                 base_url=server.url,
-                timeout=0.5,
+                timeout=0.25,
                 retries=2,
             )
         assert len(server.requests) == 1
@@ -276,6 +276,17 @@ def test_retries_are_counted(mode, retries, tries):
         call(mode, "DescribeUserNum", ROOM, base_url=server.url, retries=retries)
     assert caught.value.code == 206 and len(server.requests) == tries
     assert caught.value.throttled and caught.value.rate_limit == {"limit": [10, 1], "test": [1, 1]}
+
+
+def test_a_retry_waits_the_first_delay_jittered_then_twice_as_long(monkeypatch):
+    monkeypatch.setattr(_wire, "_FIRST_DELAY", 0.2)  # conftest shortens it for the other tests
+    with FakeZego({1: SECRET}, answers={"DescribeUserNum": [QPS]}) as server:
+        started = time.monotonic()
+        with pytest.raises(ZegoApiError):
+            call("sync", "DescribeUserNum", ROOM, base_url=server.url, retries=2)
+        waited = time.monotonic() - started
+    assert len(server.requests) == 3
+    assert 0.1 + 0.2 <= waited < 0.2 + 0.4 + 0.25  # half to all of 0.2 s, then of 0.4 s
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -475,7 +486,7 @@ def test_no_failure_puts_the_secret_or_a_signature_in_the_tracker(mode, answer):
     from test_error_trackers import SPELLINGS, captured, tracking
 
     with FakeZego({1: SECRET}, answers={"A": answer}) as server, tracking() as kept:
-        text = captured(kept, lambda: call(mode, "A", base_url=server.url, timeout=0.5))
+        text = captured(kept, lambda: call(mode, "A", base_url=server.url, timeout=0.25))
     signatures = [request["query"]["Signature"][0] for request in server.requests]
     assert signatures and not any(signature in text for signature in signatures)
     assert not any(spelling in text for spelling in SPELLINGS) and "Signature=" not in text

@@ -206,13 +206,13 @@ def test_slow_name_resolution_is_inside_the_deadline(mode, monkeypatch):
 
     def slow(host, *args, **kwargs):
         if host in ("slow.invalid", b"slow.invalid"):
-            time.sleep(2)
+            time.sleep(1)
             host = "127.0.0.1"
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", slow)
-    zego = ZegoProject(1, SECRET, base_url="http://slow.invalid:9/", timeout=0.5)
-    assert timed(zego, mode, "A") < 0.5 + 0.25
+    zego = ZegoProject(1, SECRET, base_url="http://slow.invalid:9/", timeout=0.25)
+    assert timed(zego, mode, "A") < 0.25 + 0.25
 
 
 @contextlib.contextmanager
@@ -248,15 +248,15 @@ def test_several_unanswered_addresses_are_inside_the_deadline(mode, monkeypatch)
             ),
         )
         port = addresses[0][1]
-        zego = ZegoProject(1, SECRET, base_url=f"http://several.invalid:{port}/", timeout=0.5)
-        assert timed(zego, mode, "A") < 0.5 + 0.25
+        zego = ZegoProject(1, SECRET, base_url=f"http://several.invalid:{port}/", timeout=0.25)
+        assert timed(zego, mode, "A") < 0.25 + 0.25
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_stalled_tls_handshake_is_inside_the_deadline(mode):
     with silent_server() as port:
-        zego = ZegoProject(1, SECRET, base_url=f"https://127.0.0.1:{port}/", timeout=0.5)
-        assert timed(zego, mode, "A") < 0.5 + 0.25
+        zego = ZegoProject(1, SECRET, base_url=f"https://127.0.0.1:{port}/", timeout=0.25)
+        assert timed(zego, mode, "A") < 0.25 + 0.25
 
 
 # --- the credential stays in ------------------------------------------------------------------------------------
@@ -389,10 +389,10 @@ def test_a_project_lets_each_event_loops_client_go_with_its_loop():
         zego = ZegoProject(1, SECRET, base_url=server.url)
         asyncio.run(zego.acall_api("DescribeUserNum", ROOM))
         before = open_descriptors()
-        for _ in range(100):
+        for _ in range(30):
             asyncio.run(zego.acall_api("DescribeUserNum", ROOM))
         assert open_descriptors() <= before + 2
-    assert server.connections == 101  # one client a loop, closed with it
+    assert server.connections == 31  # one client a loop, closed with it
 
 
 def test_the_module_acall_api_reuses_its_client_on_a_loop():
