@@ -1,8 +1,7 @@
 """How the library reads the caller's values: one home for each rule (AppID, secret, seconds,
 decode options and expiry, a JSON object). A ``str`` or ``int`` subclass (an enum member) is
 read by its plain value; ``bool`` is never an ``int``; objects built to lie (a ``__str__``
-that misbehaves) are out of scope. A secret is held only in variables named ``secret``, which
-Sentry hides.
+that misbehaves) are out of scope.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ JSON body (ZEGOCLOUD's UIKit leaves out ``payload``; it reads as "")::
 function, turns that into a ``TokenInfo`` and never raises. ``decode_token04`` raises
 ``InvalidTokenError`` (``ExpiredTokenError``) for every way a token can be bad; a malformed
 secret, ``now``, ``leeway`` or ``mode`` is the caller's configuration: TypeError or ValueError.
-The ServerSecret is held only in variables named ``secret``, which error trackers hide.
 """
 
 from __future__ import annotations  # noqa: I001 (the imported names in a few lines, not thirty)

@@ -83,8 +83,9 @@ class ZegoProject:
         retries: int = 2,
         transport: Any = None,
     ) -> None:
+        # Kept as Fernet keeps its keys: on objects whose repr hides them (Credentials, then
+        # self), the parameters gone before anything is checked and can raise.
         credentials = Credentials(app_id, secret, callback_secret)
-        # Error trackers record locals: they hide "credentials", not "callback_secret".
         del secret, callback_secret
         self.app_id = require_app_id(credentials.app_id)
         self._secret = require_secret(credentials.secret)

@@ -34,7 +34,8 @@ set."""
 
 
 class Credentials(NamedTuple):
-    """A project's credentials as given, in the one local error trackers hide by name."""
+    """A project's credentials as given, kept as Fernet keeps its keys: on an object whose repr
+    hides them."""
 
     app_id: object
     """The AppID, as given."""
@@ -69,7 +70,7 @@ def checked_credentials(credentials: Credentials) -> Credentials:
         raise ValueError(
             f"{APP_ID_ENV} must be {'set to ' if unset else ''}your AppID, {APP_ID_RULE}"
         )
-    return Credentials(  # no local holds a secret: error trackers hide "credentials"
+    return Credentials(  # no local holds a secret
         app_id,
         _secret_variable(credentials.secret, SECRET_ENV),
         _callback_secret_variable(credentials.callback_secret),

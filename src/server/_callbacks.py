@@ -8,9 +8,7 @@ body is signed. HTTPS keeps the rest from being changed on the way; ``max_age``
 refuses an old callback; a callback log (``seen=``) refuses one already handled.
 
 Anyone can POST to a callback URL, so every body, whatever its bytes, shape or
-value types, is either taken or refused with ``InvalidCallbackError``. The
-CallbackSecret is held only in variables named ``secret``, which error
-trackers hide.
+value types, is either taken or refused with ``InvalidCallbackError``.
 """
 
 from __future__ import annotations
@@ -64,9 +62,8 @@ def callback_signature(secret: str, timestamp: int | str, nonce: int | str) -> s
     ValueError, naming the argument, for a value that cannot be signed.
     """
     signed = [_require_signed(timestamp, "timestamp"), _require_signed(nonce, "nonce")]
-    # Named so that error trackers hide it.
-    secret = "".join(sorted([require_callback_secret(secret), *signed]))
-    return hashlib.sha1(secret.encode(), usedforsecurity=False).hexdigest()
+    joined = "".join(sorted([require_callback_secret(secret), *signed])).encode()
+    return hashlib.sha1(joined, usedforsecurity=False).hexdigest()
 
 
 def verify_callback(

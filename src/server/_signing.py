@@ -94,8 +94,8 @@ def api_params(
     the current time unless given; ``IsTest`` only when ``is_test`` is not None."""
     nonce = secrets.token_hex(8) if nonce is None else _text(nonce, "nonce")
     stamp = _decimal(int(time.time()) if timestamp is None else timestamp)
-    app, checked_secret = require_app_id(app_id), require_secret(secret)
-    return signed_params(app, checked_secret, _text(action, "action"), is_test, nonce, stamp)
+    app, action = require_app_id(app_id), _text(action, "action")
+    return signed_params(app, require_secret(secret), action, is_test, nonce, stamp)
 
 
 def signed_params(
