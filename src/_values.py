@@ -161,13 +161,14 @@ class DecodeOptions(NamedTuple):
     verify_expiry: bool = True
     mode: str | None = None
 
-    def checked(self) -> CheckedOptions:
-        """These options with ``now`` and ``leeway`` read as float seconds; TypeError or
-        ValueError naming a wrong one (the caller's configuration, never a bad token)."""
-        if not isinstance(self.verify_expiry, bool):
-            raise TypeError("verify_expiry must be a bool")
-        leeway = seconds(self.leeway, "leeway")
-        return CheckedOptions(now_seconds(self.now), leeway, self.verify_expiry, self.mode)
+
+def read_options(options: DecodeOptions) -> CheckedOptions:
+    """``options`` with ``now`` and ``leeway`` read as float seconds; TypeError or ValueError
+    naming a wrong one (the caller's configuration, never a bad token)."""
+    if not isinstance(options.verify_expiry, bool):
+        raise TypeError("verify_expiry must be a bool")
+    leeway = seconds(options.leeway, "leeway")
+    return CheckedOptions(now_seconds(options.now), leeway, options.verify_expiry, options.mode)
 
 
 class CheckedOptions(NamedTuple):

@@ -11,17 +11,41 @@ function, turns that into a ``TokenInfo`` and never raises. ``decode_token04`` r
 secret, ``now``, ``leeway`` or ``mode`` is the caller's configuration: TypeError or ValueError.
 """
 
-from __future__ import annotations  # noqa: I001 (the imported names in a few lines, not thirty)
+from __future__ import annotations
 
 import json
 import os
 from datetime import datetime
 from typing import NamedTuple
 
-from ._frame import APP_ID_MEMBER, MODE_CBC, MODE_GCM, MODES, TEXT_MEMBER, USER_ID_MEMBER
-from ._frame import decrypt, int_member, new_iv, read_body, read_frame, seal
-from ._values import APP_ID_RULE, SECRET_RULE, DecodeOptions, Seconds, app_id_value, as_int
-from ._values import as_text, now_seconds, plain_secret, require_secret, utc_datetime
+from ._frame import (
+    APP_ID_MEMBER,
+    MODE_CBC,
+    MODE_GCM,
+    MODES,
+    TEXT_MEMBER,
+    USER_ID_MEMBER,
+    decrypt,
+    int_member,
+    new_iv,
+    read_body,
+    read_frame,
+    seal,
+)
+from ._values import (
+    APP_ID_RULE,
+    SECRET_RULE,
+    DecodeOptions,
+    Seconds,
+    app_id_value,
+    as_int,
+    as_text,
+    now_seconds,
+    plain_secret,
+    read_options,
+    require_secret,
+    utc_datetime,
+)
 from .errors import TokenError
 
 __all__ = [
@@ -236,7 +260,7 @@ def decode_token04(
     decrypted); None takes both. These and the secret are the caller's configuration: a wrong
     one raises TypeError or ValueError.
     """
-    options = DecodeOptions(now, leeway, verify_expiry, mode).checked()
+    options = read_options(DecodeOptions(now, leeway, verify_expiry, mode))
     secret = require_secret(secret)
     frame = read_frame(token, VERSION, options.mode)
     body = decrypt(frame, secret, VERSION)

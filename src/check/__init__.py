@@ -18,6 +18,7 @@ from .._values import (
     app_id_value,
     as_int,
     as_str,
+    read_options,
     require_secret,
     type_name,
     utc_datetime,
@@ -100,7 +101,7 @@ def check_token04(
         raise TypeError("login_privilege and publish_privilege must be bool")
     privileges = (login_privilege, publish_privilege)
     login = _Login(app_id, user_id, room_id, stream_id, *privileges, product_name(product))
-    checked = options.checked()
+    checked = read_options(options)
     report = Recorder()
     decoded = read_for_report(token, secret, checked, report)
     if decoded is None:

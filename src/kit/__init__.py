@@ -25,6 +25,7 @@ from .._values import (
     Seconds,
     app_id_value,
     parse_whole_number,
+    read_options,
     require_app_id,
     require_secret,
     require_str,
@@ -138,7 +139,7 @@ def decode_kit_token(
     ``mode`` are decode_token04's; like it, a malformed secret raises TypeError
     or ValueError.
     """
-    options = DecodeOptions(now, leeway, verify_expiry, mode).checked()
+    options = read_options(DecodeOptions(now, leeway, verify_expiry, mode))
     secret = require_secret(secret)
     if not isinstance(token, str):
         raise InvalidTokenError(f"kit token must be a str, not {type_name(token)}")
