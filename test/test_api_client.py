@@ -508,3 +508,29 @@ def test_no_refusal_of_the_callers_arguments_puts_the_secret_in_the_tracker(mode
     with tracking() as kept:
         text = captured(kept, lambda: call(mode, "A", **arguments))
     assert not any(spelling in text for spelling in SPELLINGS) and "Signature=" not in text
+
+
+def test_clients_share_one_tls_context_for_each_ca_bundle(monkeypatch):
+    # Reading the CA bundle takes some 20 ms: a project made per request must not pay it each time.
+    import ssl
+
+    import certifi
+
+    from src.server import _http
+
+    made = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(
+        ssl, "create_default_context", lambda *a, **k: made.append(k) or real(*a, **k)
+    )
+    _http._tls.cache_clear()
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    with FakeZego({1: SECRET}, answers={"DescribeUserNum": {}}) as server:
+        for bundle in (None, None, certifi.where(), certifi.where()):
+            if bundle:
+                monkeypatch.setenv("SSL_CERT_FILE", bundle)
+            with ZegoProject(1, SECRET, base_url=server.url) as zego:
+                zego.call_api("DescribeUserNum", ROOM)
+    assert [call.get("cafile") for call in made] == [certifi.where(), certifi.where()]
+    assert _http._tls.cache_info().currsize == 2  # one without SSL_CERT_FILE, one with it

@@ -2,7 +2,7 @@
 
 Every request is signed by the transport at the bottom of the client (``_Signing``): the request
 that httpx logs, that its event hooks and error trackers' integrations see, is the unsigned one.
-Proxies and the CA bundle come from the environment as httpx reads them (``trust_env``).
+Proxies and the CA bundle come from the environment as httpx reads them.
 
 The deadline covers the whole call, name resolution included: the blocking client's transports
 take every step within it (``_deadline``), an asyncio call runs under ``asyncio.wait_for``.
@@ -11,6 +11,8 @@ take every step within it (``_deadline``), an asyncio call runs under ``asyncio.
 from __future__ import annotations
 
 import asyncio
+import functools
+import os
 import ssl
 import threading
 import time
@@ -87,7 +89,8 @@ def _client(kind: Any, transport: Any) -> Any:
     """A new httpx client of ``kind`` that signs below all its transports; ZegoApiError if the
     environment cannot make one (a proxy it cannot use, a CA bundle it cannot read)."""
     try:
-        client = kind(transport=transport, trust_env=True, follow_redirects=False, timeout=None)
+        tls = _tls(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        client = kind(transport=transport, verify=tls, follow_redirects=False, timeout=None)
     except (ImportError, OSError, ValueError, httpx.HTTPError, ssl.SSLError) as error:
         failure = ZegoApiError(f"the HTTP client could not be set up: {type(error).__name__}")
     else:
@@ -97,6 +100,13 @@ def _client(kind: Any, transport: Any) -> Any:
         client._mounts = {key: t and _Signing(_bounded(t)) for key, t in client._mounts.items()}
         return client
     raise failure
+
+
+@functools.lru_cache(maxsize=4)
+def _tls(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    """One TLS context for the clients of a CA bundle (the variables httpx reads, as the cache's
+    key): making one reads the whole bundle, some 20 ms."""
+    return httpx.create_ssl_context(verify=True, trust_env=True)
 
 
 def _bounded(made: Any, given: Any = None) -> Any:
@@ -113,15 +123,9 @@ class HttpClients:
     """
 
     def __init__(self, transport: Any = None) -> None:
-        self._transport = transport
-        self._lock = threading.Lock()
+        self._transport, self._lock = transport, threading.Lock()
         self._blocking: Any = None
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def __repr__(self) -> str:
-        return f"HttpClients({len(self._loops)} event loops)"
+        self._loops: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def send(self, call: ApiCall) -> dict[str, Any]:
         """Make the call: ZEGO's answer, or ZegoApiError by the deadline."""
@@ -195,8 +199,7 @@ def _tries(client: Any, call: ApiCall) -> _Outcome:
     while True:
         tries += 1
         outcome = _try(client, call)
-        delay = _retry_delay(call, outcome, tries)
-        if delay is None:
+        if isinstance(outcome, dict) or (delay := call.retry_delay(outcome, tries)) is None:
             return outcome
         time.sleep(delay)
 
@@ -206,14 +209,9 @@ async def _atries(client: Any, call: ApiCall) -> _Outcome:
     while True:
         tries += 1
         outcome = await _atry(client, call)
-        delay = _retry_delay(call, outcome, tries)
-        if delay is None:
+        if isinstance(outcome, dict) or (delay := call.retry_delay(outcome, tries)) is None:
             return outcome
         await asyncio.sleep(delay)
-
-
-def _retry_delay(call: ApiCall, outcome: _Outcome, tries: int) -> float | None:
-    return None if isinstance(outcome, dict) else call.retry_delay(outcome, tries)
 
 
 def _request(client: Any, call: ApiCall) -> Any:
