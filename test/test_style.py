@@ -1,5 +1,5 @@
 """The code's shape: every function in src/ fits on a screen, every module reads in one sitting, the
-core (token04 and its frame) in one sitting together, and the package keeps its layout (complexity is
+core (what `from src import token04` loads) in one sitting together, and the package keeps its layout (complexity is
 ruff's C901, in pyproject.toml, and radon's in .ci/run)."""
 
 import ast
@@ -93,6 +93,13 @@ def test_no_module_is_longer_than_it_takes_to_read_in_one_sitting(path):
 def test_the_token_core_reads_in_one_sitting():
     core = ["token04.py", "_frame/__init__.py", "_values.py", "errors.py"]  # test_package's
     assert sum(line_count(SRC / path) for path in core) <= MAX_CORE_LINES
+
+
+def test_generate_token04_is_a_thin_wrapper_over_the_raising_core():
+    (node,) = [f for f in functions(SRC / "token04.py") if f.name == "generate_token04"]
+    body = node.body[1:]  # the docstring aside
+    assert body[-1].end_lineno - body[0].lineno + 1 <= 15
+    assert "make_token04" in ast.unparse(node)
 
 
 def test_src_holds_few_entries_the_edges_being_subpackages():
