@@ -165,6 +165,8 @@ class DecodeOptions(NamedTuple):
 def read_options(options: DecodeOptions) -> CheckedOptions:
     """``options`` with ``now`` and ``leeway`` read as float seconds; TypeError or ValueError
     naming a wrong one (the caller's configuration, never a bad token)."""
+    if not isinstance(options, DecodeOptions):
+        raise TypeError(f"options must be a DecodeOptions, not {type_name(options)}")
     if not isinstance(options.verify_expiry, bool):
         raise TypeError("verify_expiry must be a bool")
     leeway = seconds(options.leeway, "leeway")

@@ -7,7 +7,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import OTHER_SECRET, SECRET, make_token
 
-from src import DecodeOptions, KitToken, Token03, Token04, make_kit_token, read_token, token04
+from src import (
+    DecodeOptions,
+    InvalidTokenError,
+    KitToken,
+    Token03,
+    Token04,
+    ZegoProject,
+    check_token04,
+    make_kit_token,
+    read_token,
+    token04,
+)
 from src.check._report import describe, holds_secret
 
 # --- read_token: the one place that chooses -----------------------------------------------------------------
@@ -24,6 +35,25 @@ def test_read_token_chooses_the_reader_by_the_token():
         type(read_token(vector["token"], vector["secret"], DecodeOptions(verify_expiry=False)))
         is Token03
     )
+
+
+def test_one_options_value_is_passed_along_by_every_reader():
+    token = make_token()  # made at a fixed moment, long past: expired now
+    past = token04.decode_token04(token, SECRET, verify_expiry=False).ctime + 10
+    options = DecodeOptions(now=past, mode="cbc")
+    assert read_token(token, SECRET, options).ctime == past - 10
+    assert ZegoProject(1, SECRET).decode(token, options).ctime == past - 10
+    assert check_token04(token, SECRET, options=options).ok
+    with pytest.raises(InvalidTokenError):  # the mode pins the cipher for every reader
+        read_token(token, SECRET, options._replace(mode="gcm"))
+    wrong = {"now": past}
+    for read in (
+        lambda: read_token(token, SECRET, wrong),
+        lambda: ZegoProject(1, SECRET).decode(token, wrong),
+        lambda: check_token04(token, SECRET, options=wrong),
+    ):
+        with pytest.raises(TypeError, match="options must be a DecodeOptions"):
+            read()
 
 
 def test_describe_is_json_ready_and_nests_a_kit_tokens_token04():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Callable, NamedTuple, Union
 
-from .._values import CheckedOptions, DecodeOptions, utc_datetime
+from .._values import CheckedOptions, DecodeOptions, read_options, utc_datetime
 from ..errors import InvalidTokenError
 from ..kit import KIT_SEPARATOR, KitToken, decode_kit_token
 from ..payload import parse_rtc_room_payload
@@ -209,7 +209,7 @@ def read_token(token: str, secret: str, options: DecodeOptions = DecodeOptions()
         read = decode_kit_token
     elif isinstance(token, str) and token.startswith(TOKEN03_VERSION):
         read = decode_token03
-    return read(token, secret, **options._asdict())
+    return read(token, secret, **read_options(options)._asdict())
 
 
 def holds_secret(value: str | tuple[object, ...], secret: str) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .._values import (
     DecodeOptions,
     as_int,
+    read_options,
     require_app_id,
     require_callback_secret,
     require_secret,
@@ -169,7 +170,7 @@ class ZegoProject:
     def decode(self, token: str, options: DecodeOptions = DecodeOptions()) -> Token04:
         """What ``token`` holds, as decode_token04 reads it with ``options``; InvalidTokenError
         too if it is for another AppID."""
-        contents = decode_token04(token, self._secret, **options._asdict())
+        contents = decode_token04(token, self._secret, **read_options(options)._asdict())
         if contents.app_id != self.app_id:
             raise InvalidTokenError(
                 f"the token is for AppID {contents.app_id}, not this project's {self.app_id}"
