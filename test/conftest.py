@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -25,6 +26,15 @@ settings.register_profile(
     "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def pytest_configure(config):
+    """The suite's worker processes (pytest-xdist) run as strictly as this one: ``python -X dev
+    -W error -m pytest`` reaches them through the variables they inherit."""
+    if sys.flags.dev_mode:
+        os.environ.setdefault("PYTHONDEVMODE", "1")
+    if sys.warnoptions:
+        os.environ.setdefault("PYTHONWARNINGS", ",".join(sys.warnoptions))
 
 
 @pytest.fixture(autouse=True)
