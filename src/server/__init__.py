@@ -3,8 +3,9 @@
 Everything is here; its private modules are the parts:
 
 - ``_signing``: ``api_signature``, ``api_params``, ``api_url`` (no I/O, no dependency);
-- ``_wire`` (one call, no I/O), ``_http`` (httpx, the ``[api]`` extra: the clients, and the
-  transport that signs), ``_answers`` (an answer or a failure read), ``_api`` (the functions);
+- ``_client`` (ZegoProject's client, and ``call_api``/``acall_api``), ``_wire`` (one call, no
+  I/O), ``_http`` (httpx, the ``[api]`` extra: the clients, and the transport that signs),
+  ``_answers`` (an answer or a failure read);
 - ``_callbacks`` and ``_callback_log``: ``verify_callback``, and the logs that make each
   callback handled once (the Redis ones: the ``[redis]`` extra).
 
@@ -12,7 +13,6 @@ No message, repr, log line or error tracker's record shows a secret, a Signature
 URL.
 """
 
-from ._api import acall_api, call_api
 from ._callback_log import (
     AsyncCallbackLog,
     AsyncRedisCallbackLog,
@@ -21,6 +21,7 @@ from ._callback_log import (
     RedisCallbackLog,
 )
 from ._callbacks import averify_callback, callback_signature, verify_callback
+from ._client import acall_api, call_api
 from ._errors import CallbackLogError, InvalidCallbackError, ZegoApiError, ZegoBatchError
 from ._fields import MAX_CALLBACK_BYTES
 from ._signing import api_params, api_signature, api_url
