@@ -163,14 +163,20 @@ class DecodeOptions(NamedTuple):
 
 
 def read_options(options: DecodeOptions) -> CheckedOptions:
-    """``options`` with ``now`` and ``leeway`` read as float seconds; TypeError or ValueError
-    naming a wrong one (the caller's configuration, never a bad token)."""
+    """``options`` read by checked_options; TypeError if it is not a DecodeOptions."""
     if not isinstance(options, DecodeOptions):
         raise TypeError(f"options must be a DecodeOptions, not {type_name(options)}")
-    if not isinstance(options.verify_expiry, bool):
+    return checked_options(*options)
+
+
+def checked_options(
+    now: object, leeway: object, verify_expiry: object, mode: str | None
+) -> CheckedOptions:
+    """A decoder's options with ``now`` and ``leeway`` read as float seconds; TypeError or
+    ValueError naming a wrong one (the caller's configuration, never a bad token)."""
+    if not isinstance(verify_expiry, bool):
         raise TypeError("verify_expiry must be a bool")
-    leeway = seconds(options.leeway, "leeway")
-    return CheckedOptions(now_seconds(options.now), leeway, options.verify_expiry, options.mode)
+    return CheckedOptions(now_seconds(now), seconds(leeway, "leeway"), verify_expiry, mode)
 
 
 class CheckedOptions(NamedTuple):

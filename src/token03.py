@@ -26,7 +26,7 @@ from ._frame import (
     read_body,
     read_frame,
 )
-from ._values import DecodeOptions, Seconds, read_options, require_secret
+from ._values import Seconds, checked_options, require_secret
 from .errors import InvalidTokenError
 
 __all__ = ["VERSION", "Token03", "decode_token03"]
@@ -92,7 +92,7 @@ def decode_token03(
     the token; TypeError or ValueError for a malformed secret, ``now``,
     ``leeway`` or ``mode`` (a token03 is always CBC).
     """
-    options = read_options(DecodeOptions(now, leeway, verify_expiry, mode))
+    options = checked_options(now, leeway, verify_expiry, mode)
     secret = require_secret(secret)
     frame = read_frame(token, VERSION, options.mode)
     if frame.mode != MODE_CBC:

@@ -35,14 +35,13 @@ from ._frame import (
 from ._values import (
     APP_ID_RULE,
     SECRET_RULE,
-    DecodeOptions,
     Seconds,
     app_id_value,
     as_int,
     as_text,
+    checked_options,
     now_seconds,
     plain_secret,
-    read_options,
     require_secret,
     utc_datetime,
 )
@@ -260,7 +259,7 @@ def decode_token04(
     decrypted); None takes both. These and the secret are the caller's configuration: a wrong
     one raises TypeError or ValueError.
     """
-    options = read_options(DecodeOptions(now, leeway, verify_expiry, mode))
+    options = checked_options(now, leeway, verify_expiry, mode)
     secret = require_secret(secret)
     frame = read_frame(token, VERSION, options.mode)
     body = decrypt(frame, secret, VERSION)

@@ -21,11 +21,10 @@ from typing import NamedTuple
 from .._frame import MAX_TOKEN_LENGTH, read_frame
 from .._values import (
     APP_ID_RULE,
-    DecodeOptions,
     Seconds,
     app_id_value,
+    checked_options,
     parse_whole_number,
-    read_options,
     require_app_id,
     require_secret,
     require_str,
@@ -139,7 +138,7 @@ def decode_kit_token(
     ``mode`` are decode_token04's; like it, a malformed secret raises TypeError
     or ValueError.
     """
-    options = read_options(DecodeOptions(now, leeway, verify_expiry, mode))
+    options = checked_options(now, leeway, verify_expiry, mode)
     secret = require_secret(secret)
     if not isinstance(token, str):
         raise InvalidTokenError(f"kit token must be a str, not {type_name(token)}")
