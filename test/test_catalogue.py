@@ -271,11 +271,13 @@ def test_the_fake_refuses_a_request_the_catalogue_would_not_send():
 # --- made from ZEGO's files, and loaded only when a call is made ----------------------------------------------
 
 
-def test_making_a_token_or_verifying_a_callback_loads_no_catalogue_and_no_httpx():
+def test_making_a_token_signing_or_verifying_a_callback_loads_no_catalogue_and_no_httpx():
     script = (
         "import sys\n"
-        "from src import token04, verify_callback\n"
+        "from src import api_params, api_signature, token04, verify_callback\n"
         "token04.generate_token04(1, 'u', 'fa94dd0f974cf2e293728a526b028271', 3600, '')\n"
+        "api_params(1, 'fa94dd0f974cf2e293728a526b028271', 'DescribeUserNum')\n"
+        "api_signature(1, 'n', 'fa94dd0f974cf2e293728a526b028271', 1)\n"
         "try:\n"
         "    verify_callback({'signature': 'x', 'timestamp': 1, 'nonce': 2}, 's' * 32)\n"
         "except Exception:\n"
