@@ -108,7 +108,7 @@ class CheckReport(NamedTuple):
     """Every broken rule, in the order checked."""
     checked: tuple[str, ...]
     """The codes of every rule that was applied, in order; those without a finding passed."""
-    contents: Contents | None
+    contents: Token04 | Token03 | None
     """The token's contents, or None when it did not decode or holds the ServerSecret."""
     kit: KitToken | None
     """A kit token's login fields and contents, when the token was a kit token that read."""
