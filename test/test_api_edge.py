@@ -20,8 +20,8 @@ import pytest
 from fake_zego import FakeZego
 from support import MADE_UP, ROOM, SECRET
 
-from src import ZegoProject, acall_api
-from src.server import ZegoApiError
+from src import ZegoProject, acall_api, api_url, call_api
+from src.server import ZegoApiError, _client
 
 httpx = pytest.importorskip("httpx")
 
@@ -90,29 +90,46 @@ def test_a_call_may_shorten_the_projects_timeout_and_nothing_else_per_call():
         zego.call_api("A", base_url="http://127.0.0.1:9/")
 
 
-@pytest.mark.parametrize(
-    ("setting", "error"),
-    [
-        ({"region": "mars"}, ValueError),
-        ({"timeout": 0}, ValueError),
-        ({"timeout": -1}, ValueError),
-        ({"timeout": float("inf")}, ValueError),
-        ({"timeout": float("nan")}, ValueError),
-        ({"timeout": 1e10}, ValueError),
-        ({"timeout": "10"}, TypeError),
-        ({"retries": -1}, ValueError),
-        ({"retries": 11}, ValueError),
-        ({"base_url": "http://127.0.0.1:9/#part"}, ValueError),
-        ({"base_url": "http://127.0.0.1:9/räume"}, ValueError),
-        ({"base_url": "http://127.0.0.1:9/a b"}, ValueError),
-        ({"base_url": "http://127.0.0.1:99999/"}, ValueError),
-        ({"transport": "http://proxy/"}, TypeError),
-    ],
-)
+SETTINGS_REFUSED = [
+    ({"region": "mars"}, ValueError),
+    ({"timeout": 0}, ValueError),
+    ({"timeout": -1}, ValueError),
+    ({"timeout": float("inf")}, ValueError),
+    ({"timeout": float("nan")}, ValueError),
+    ({"timeout": 1e10}, ValueError),
+    ({"timeout": "10"}, TypeError),
+    ({"retries": -1}, ValueError),
+    ({"retries": 11}, ValueError),
+    ({"base_url": "http://127.0.0.1:9/#part"}, ValueError),
+    ({"base_url": "http://127.0.0.1:9/räume"}, ValueError),
+    ({"base_url": "http://127.0.0.1:9/a b"}, ValueError),
+    ({"base_url": "http://127.0.0.1:99999/"}, ValueError),
+    ({"transport": "http://proxy/"}, TypeError),
+]
+
+
+@pytest.mark.parametrize(("setting", "error"), SETTINGS_REFUSED)
 def test_a_setting_that_cannot_be_used_is_refused_when_the_project_is_made(setting, error):
     (name,) = setting
     with pytest.raises(error, match=name):
         ZegoProject(1, SECRET, **setting)
+
+
+@pytest.mark.parametrize(
+    ("setting", "error"), [case for case in SETTINGS_REFUSED if "transport" not in case[0]]
+)
+def test_the_module_functions_refuse_the_same_settings_before_anything_is_sent(
+    setting, error, monkeypatch
+):
+    (name,) = setting
+    monkeypatch.setattr(_client, "shared_clients", lambda: pytest.fail("the call was made"))
+    with pytest.raises(error, match=name):
+        call_api(1, SECRET, "DescribeUserNum", ROOM, **setting)
+    with pytest.raises(error, match=name):
+        asyncio.run(acall_api(1, SECRET, "DescribeUserNum", ROOM, **setting))
+    if name in ("region", "base_url"):
+        with pytest.raises(error, match=name):
+            api_url(1, SECRET, "DescribeUserNum", ROOM, **setting)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -39,6 +39,7 @@ from ..server import (
 )
 from ..server._callbacks import DEFAULT_MAX_AGE
 from ..server._client import ApiClient
+from ..server._wire import checked_settings
 from ..token04 import (
     ERROR_CODE_EFFECTIVE_TIME_IN_SECONDS_INVALID,
     MODE_CBC,
@@ -95,9 +96,8 @@ class ZegoProject:
             self._callback_secret = require_callback_secret(
                 credentials.callback_secret, "callback_secret"
             )
-        settings: dict[str, Any] = {"region": region, "base_url": base_url, "timeout": timeout}
-        settings.update(retries=retries, transport=transport, is_test=is_test)
-        self._api = ApiClient(self.app_id, self._secret, **settings)
+        settings = checked_settings(region, base_url, timeout, retries, is_test)
+        self._api = ApiClient(self.app_id, self._secret, settings, transport)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, object] | None = None, **settings: Any) -> ZegoProject:

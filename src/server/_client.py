@@ -14,8 +14,8 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ._signing import REGIONS, api_params, api_url, checked_base_url
-from ._wire import ApiCall, checked_retries, checked_timeout
+from ._signing import api_params, api_url
+from ._wire import ApiCall, ApiSettings, checked_settings
 
 if TYPE_CHECKING:
     from ._http import HttpClients
@@ -24,75 +24,43 @@ __all__ = ["ApiClient", "call_api", "acall_api", "shared_clients"]
 
 
 class ApiClient:
-    """The Server API's settings (each checked here: TypeError or ValueError naming it) and the
+    """A project's Server API client: its settings (checked_settings) and transport, and the
     HTTP clients, made on first use."""
 
-    __slots__ = (
-        "_app_id",
-        "_clients",
-        "_lock",
-        "_secret",
-        "_transport",
-        "base_url",
-        "is_test",
-        "region",
-        "retries",
-        "timeout",
-    )
+    __slots__ = ("_app_id", "_clients", "_lock", "_secret", "_transport", "settings")
     _clients: HttpClients | None
 
-    def __init__(
-        self,
-        app_id: int,
-        secret: str,
-        *,
-        is_test: bool | None = None,
-        region: str | None = None,
-        base_url: str | None = None,
-        timeout: float = 10,
-        retries: int = 2,
-        transport: Any = None,
-    ) -> None:
-        if not (is_test is None or isinstance(is_test, bool)):
-            raise TypeError("is_test must be None or a bool")
-        if region is not None and region not in REGIONS:
-            raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
-        self.is_test, self.region, self.timeout = is_test, region, checked_timeout(timeout)
-        self.base_url = None if base_url is None else checked_base_url(base_url)
-        self.retries = checked_retries(retries)
+    def __init__(self, app_id: int, secret: str, settings: ApiSettings, transport: Any) -> None:
         if transport is not None:
             from ._http import checked_transport
 
             transport = checked_transport(transport)
         self._transport, self._clients, self._lock = transport, None, threading.Lock()
-        self._app_id, self._secret = app_id, secret
+        self._app_id, self._secret, self.settings = app_id, secret, settings
 
     def __repr__(self) -> str:
-        return f"ApiClient(app_id={self._app_id}, region={self.region!r}, secret=<hidden>)"
+        return f"ApiClient(app_id={self._app_id}, region={self.settings.region!r}, secret=<hidden>)"
 
     def __reduce_ex__(self, protocol: Any) -> NoReturn:
         raise TypeError("an ApiClient holds the ServerSecret and is not pickled")
 
     def api_params(self, action: str, nonce: str | None, timestamp: int | None) -> dict[str, str]:
+        is_test = self.settings.is_test
         return api_params(
-            self._app_id,
-            self._secret,
-            action,
-            nonce=nonce,
-            timestamp=timestamp,
-            is_test=self.is_test,
+            self._app_id, self._secret, action, nonce=nonce, timestamp=timestamp, is_test=is_test
         )
 
     def api_url(self, action: str, params: Mapping[str, Any] | None, product: str | None) -> str:
+        region, base_url, _, _, is_test = self.settings
         return api_url(
             self._app_id,
             self._secret,
             action,
             params,
             product=product,
-            region=self.region,
-            base_url=self.base_url,
-            is_test=self.is_test,
+            region=region,
+            base_url=base_url,
+            is_test=is_test,
         )
 
     def call(
@@ -109,13 +77,10 @@ class ApiClient:
             self._secret,
             action,
             params,
+            self.settings,
             product=product,
-            region=self.region,
-            base_url=self.base_url,
             method=method,
-            timeout=self.timeout if timeout is None else timeout,
-            retries=self.retries,
-            is_test=self.is_test,
+            timeout=timeout,
         )
 
     def clients(self) -> HttpClients:
@@ -184,19 +149,8 @@ def call_api(
     0), so one ``except ZegoApiError`` catches them all; TypeError or ValueError,
     naming the argument, before anything is signed, for arguments that cannot be sent.
     """
-    call = ApiCall(
-        app_id,
-        secret,
-        action,
-        params,
-        product=product,
-        region=region,
-        base_url=base_url,
-        method=method,
-        timeout=timeout,
-        retries=retries,
-        is_test=is_test,
-    )
+    settings = checked_settings(region, base_url, timeout, retries, is_test)
+    call = ApiCall(app_id, secret, action, params, settings, product=product, method=method)
     return shared_clients().send(call)
 
 
@@ -219,17 +173,6 @@ async def acall_api(
     The module keeps one client for each event loop that calls, closed when the loop
     shuts down (as ``asyncio.run`` does at its end).
     """
-    call = ApiCall(
-        app_id,
-        secret,
-        action,
-        params,
-        product=product,
-        region=region,
-        base_url=base_url,
-        method=method,
-        timeout=timeout,
-        retries=retries,
-        is_test=is_test,
-    )
+    settings = checked_settings(region, base_url, timeout, retries, is_test)
+    call = ApiCall(app_id, secret, action, params, settings, product=product, method=method)
     return await shared_clients().asend(call)

@@ -16,7 +16,15 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-from .._values import as_int, as_text, require_app_id, require_secret, require_str, type_name
+from .._values import (
+    as_int,
+    as_str,
+    as_text,
+    require_app_id,
+    require_secret,
+    require_str,
+    type_name,
+)
 from ._rules import plan
 
 __all__ = [
@@ -27,6 +35,7 @@ __all__ = [
     "api_url",
     "signed_params",
     "checked_base_url",
+    "checked_region",
     "query_pairs",
 ]
 
@@ -60,6 +69,14 @@ def checked_base_url(base_url: object) -> str:
     if not (plain and _http_url_with_host(text)):
         raise ValueError(BASE_URL_RULE)
     return text
+
+
+def checked_region(region: object) -> str | None:
+    """None, or the name of a product's regional hosts (one of REGIONS); else ValueError."""
+    name = None if region is None else as_str(region)
+    if region is not None and name not in REGIONS:
+        raise ValueError(f"region must be None or one of {', '.join(REGIONS)}")
+    return name
 
 
 def _http_url_with_host(text: str) -> bool:
@@ -141,9 +158,8 @@ def api_url(
     10 minutes: log it no more than the secret. Raises TypeError or ValueError, before signing,
     for a base_url or params that cannot be sent.
     """
-    route = plan(
-        action, params, product=product, method=None if product is None else "GET", region=region
-    )
+    method, region = None if product is None else "GET", checked_region(region)
+    route = plan(action, params, product=product, method=method, region=region)
     if route.body:
         raise ValueError(f"params: {action} is POST, and its parameters go in a JSON body")
     where = route.host + "/" if base_url is None else checked_base_url(base_url)

@@ -15,18 +15,43 @@ import secrets
 import time
 import urllib.parse
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._values import as_int, require_app_id, require_secret, require_str, seconds
 from ._errors import ZegoApiError
 from ._rules import plan
-from ._signing import checked_base_url, query_pairs, signed_params
+from ._signing import checked_base_url, checked_region, query_pairs, signed_params
 
-__all__ = ["MAX_RETRIES", "MAX_TIMEOUT", "ApiCall", "checked_retries", "checked_timeout"]
+__all__ = ["MAX_RETRIES", "MAX_TIMEOUT", "ApiCall", "ApiSettings", "checked_settings"]
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 24 * 3600
 _FIRST_DELAY = 0.2  # seconds before the first retry; doubled for each next one, and jittered
+
+
+class ApiSettings(NamedTuple):
+    """How Server API calls are made: a project's, or one function call's (checked_settings)."""
+
+    region: str | None
+    base_url: str | None
+    timeout: float
+    retries: int
+    is_test: bool | None
+
+
+def checked_settings(
+    region: object = None,
+    base_url: object = None,
+    timeout: object = 10,
+    retries: object = 2,
+    is_test: object = None,
+) -> ApiSettings:
+    """The settings, each checked: TypeError or ValueError naming the one that cannot be used."""
+    if not (is_test is None or isinstance(is_test, bool)):
+        raise TypeError("is_test must be None or a bool")
+    base = None if base_url is None else checked_base_url(base_url)
+    limits = checked_timeout(timeout), checked_retries(retries)
+    return ApiSettings(checked_region(region), base, *limits, is_test)
 
 
 def checked_timeout(timeout: object) -> float:
@@ -69,27 +94,25 @@ class ApiCall:
         app_id: int,
         secret: str,
         action: str,
-        params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None,
+        settings: ApiSettings,
         *,
         product: str | None = None,
-        region: str | None = None,
-        base_url: str | None = None,
         method: str | None = None,
-        timeout: float = 10,
-        retries: int = 2,
-        is_test: bool | None = None,
+        timeout: float | None = None,
     ) -> None:
-        self.retries = checked_retries(retries)
-        self.deadline = time.monotonic() + checked_timeout(timeout)
+        """``settings`` as checked_settings made them; ``timeout``: the call's own, if given."""
+        limit = settings.timeout if timeout is None else checked_timeout(timeout)
+        self.retries, self.deadline = settings.retries, time.monotonic() + limit
         self._app_id, self._secret = require_app_id(app_id), require_secret(secret)
-        self.action, self.is_test = require_str(action, "action"), is_test
-        route = plan(self.action, params, product=product, method=method, region=region)
+        self.action, self.is_test = require_str(action, "action"), settings.is_test
+        route = plan(self.action, params, product=product, method=method, region=settings.region)
         self.method, self.throttles, self.rate_limit = (
             route.method,
             route.throttles,
             route.rate_limit,
         )
-        self.where = route.host + "/" if base_url is None else checked_base_url(base_url)
+        self.where = route.host + "/" if settings.base_url is None else settings.base_url
         shown = urllib.parse.urlencode({"Action": self.action, "AppId": self._app_id})
         self.url = f"{self.where}?{shown}"
         self._pairs = query_pairs(route.query)
