@@ -45,6 +45,12 @@ def test_the_callback_secret_has_one_rule_wherever_it_is_given():
     env = {"ZEGO_CALLBACK_SECRET": "secret"}
     result = run_in_process("verify-callback", stdin=body, env=env)
     assert result.returncode == 0, result.stderr
+    spoiled = {"ZEGO_CALLBACK_SECRET": "secret\udcff"}  # an undecodable byte of the environment
+    result = run_in_process("verify-callback", stdin=body, env=spoiled)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.endswith(
+        "zego-token04: error: the secret in ZEGO_CALLBACK_SECRET must be non-empty text\n"
+    )
     for refused in ("", "\ud800"):
         with pytest.raises(ValueError, match="callback_secret must be non-empty text"):
             ZegoProject(1, SECRET, callback_secret=refused)

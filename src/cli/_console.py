@@ -20,6 +20,7 @@ from .._values import (
     app_id_value,
     parse_whole_number,
     plain_secret,
+    require_callback_secret,
     seconds,
 )
 from ..project._environment import APP_ID_ENV, CALLBACK_SECRET_ENV, secret_problem
@@ -121,8 +122,11 @@ def read_secret(path: str | None, variable: str) -> str:
         raise Exit(f"no secret: set {variable} or pass --secret-file PATH")
     if len(secret) > SECRET_FILE_LIMIT:
         raise Exit(f"{source} holds more than {SECRET_FILE_LIMIT} bytes; it is not a secret")
-    if variable == CALLBACK_SECRET_ENV:
-        return secret.strip()  # non-empty text, the CallbackSecret's one rule
+    if variable == CALLBACK_SECRET_ENV:  # the CallbackSecret's one rule
+        try:
+            return require_callback_secret(secret.strip(), f"the secret in {source}")
+        except ValueError as error:  # text a lone surrogate spoils (an environment's bytes)
+            raise Exit(str(error)) from None
     if plain_secret(secret.strip()) is None:
         raise Exit(secret_problem(secret, f"the secret in {source}"))
     return secret.strip()
