@@ -103,7 +103,7 @@ def check_token04(
     login = _Login(app_id, user_id, room_id, stream_id, *privileges, product_name(product))
     checked = read_options(options)
     report = Recorder()
-    decoded = read_for_report(token, secret, checked, report)
+    decoded = read_for_report(token, secret, options, report)
     if decoded is None:
         check_ids(login.user_id, login.room_id, login.stream_id, login.product, report)
         return report.result(None, None)
@@ -143,12 +143,11 @@ def _check_token(
     contents: Contents, login: _Login, options: CheckedOptions, report: Recorder
 ) -> None:
     """The rules of the token itself, ZIM's included when the login is to ZIM."""
-    now = options.now
     _check_format(contents, login.product, report)
     expired = _check_times(contents, options, report)
     _check_login_values(contents, login.app_id, login.user_id, report)
     if login.product == PRODUCT_ZIM:
-        check_zim(contents, now, expired, report)
+        check_zim(contents, options.now, expired, report)
 
 
 def _check_format(contents: Contents, product: str, report: Recorder) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Callable, NamedTuple, Union
 
-from .._values import CheckedOptions, DecodeOptions, read_options, utc_datetime
+from .._values import DecodeOptions, read_options, utc_datetime
 from ..errors import InvalidTokenError
 from ..kit import KIT_SEPARATOR, KitToken, decode_kit_token
 from ..payload import parse_rtc_room_payload
@@ -241,13 +241,13 @@ def describe(decoded: AnyToken) -> dict[str, Any]:
 
 
 def read_for_report(
-    token: object, secret: str, options: CheckedOptions, report: Recorder
+    token: object, secret: str, options: DecodeOptions, report: Recorder
 ) -> Contents | KitToken | None:
-    """The token read (expiry not checked), recording the rules of reading it; None if it did not
-    decode, or holds the secret."""
-    unchecked = DecodeOptions(*options._replace(verify_expiry=False))
+    """The token read as ``options`` say, expiry aside, recording the rules of reading it; None if
+    it did not decode, or holds the secret."""
+    expiry_aside = options._replace(verify_expiry=False)  # check_token04 reports the expiry
     try:
-        decoded = read_token(token, secret, unchecked)  # type: ignore[arg-type]
+        decoded = read_token(token, secret, expiry_aside)  # type: ignore[arg-type]
     except InvalidTokenError as error:
         report.rule(
             "invalid-token",
